@@ -1,0 +1,86 @@
+/**
+ * The `pthbs` command line: argument parsing, error reporting and exit codes.
+ * Commands live one per file; none holds logic of its own.
+ */
+import { readFileSync } from "node:fs";
+import { Command, CommanderError, Option } from "commander";
+import { PthbsError, SpecSyntaxError } from "../solver/errors.js";
+import { EXIT, type Io, printJson } from "./io.js";
+import { registerLint } from "./lint.js";
+import { registerShow } from "./show.js";
+
+const VERSION = (
+  JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  }
+).version;
+
+/** Runs the command line `argv` (without the node and script names); resolves to the exit code. */
+export async function run(
+  argv: readonly string[],
+  io: Io,
+  env: NodeJS.ProcessEnv = {},
+): Promise<number> {
+  let code: number = EXIT.ok;
+  const done = (c: number) => {
+    code = c;
+  };
+  const program = new Command("pthbs")
+    .description(
+      "Packaging Through Hashed Build Scripts: solve which versions and options fit together, " +
+        "generate hashed build scripts, build them into a store, link switchable environments.",
+    )
+    .version(VERSION, "-V, --version", "print the pthbs version")
+    .addOption(
+      new Option("-C, --constraints <dir>", "directory of constraint files (*.toml)")
+        .env("PTHBS_CONSTRAINTS")
+        .default("constraints"),
+    )
+    .option("--json", "print machine-readable JSON on stdout", false)
+    .showHelpAfterError("(run pthbs --help for usage)")
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .addHelpText(
+      "after",
+      "\nExit status: 0 success, 1 a problem in your input (see the message), 2 a usage error,\n70 an internal error (please report it).",
+    );
+  registerLint(program, io, done);
+  registerShow(program, io, done);
+
+  // commander reads option defaults from the environment through process.env only.
+  const saved = process.env.PTHBS_CONSTRAINTS;
+  if (env.PTHBS_CONSTRAINTS !== undefined) process.env.PTHBS_CONSTRAINTS = env.PTHBS_CONSTRAINTS;
+  else delete process.env.PTHBS_CONSTRAINTS;
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return code;
+  } catch (e) {
+    return report(e, io, argv.includes("--json"));
+  } finally {
+    if (saved === undefined) delete process.env.PTHBS_CONSTRAINTS;
+    else process.env.PTHBS_CONSTRAINTS = saved;
+  }
+}
+
+function report(e: unknown, io: Io, json: boolean): number {
+  if (e instanceof CommanderError) {
+    return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (e instanceof PthbsError) {
+    const hint = "hint" in e && typeof e.hint === "string" ? e.hint : undefined;
+    const where = e instanceof SpecSyntaxError ? `${e.input}\n  ${" ".repeat(e.offset)}^\n` : "";
+    if (json)
+      printJson(io, {
+        ok: false,
+        error: { type: e.name, message: e.message, ...(hint && { hint }) },
+      });
+    io.stderr(`pthbs: error: ${e.message}\n${where}${hint ? `  hint: ${hint}\n` : ""}`);
+    return EXIT.failure;
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  io.stderr(
+    `pthbs: internal error: ${message}\n  please report this, with the command you ran, to the pthbs maintainers.\n`,
+  );
+  if (process.env.PTHBS_DEBUG && e instanceof Error && e.stack) io.stderr(`${e.stack}\n`);
+  return EXIT.internal;
+}

@@ -1,0 +1,117 @@
+/**
+ * Versions: parsing, printing and the total order of DESIGN.md "Specs".
+ *
+ * A version is split into segments on `.`, `-`, `_` and at digit/letter boundaries. Segments
+ * compare pairwise: numbers as numbers, words as strings, and a number outranks a word. When one
+ * segment list is a prefix of the other, the shorter version is lower (2.14 < 2.14.3.0). Two
+ * different strings with equal segments ("1.0" and "1-0", "01" and "1") are ordered by their text,
+ * so that `compare` returns 0 exactly for identical versions and the order is total.
+ */
+import { SpecSyntaxError } from "./errors.js";
+
+/** One component of a version: a run of digits or a run of letters. */
+export type Segment =
+  | { readonly kind: "number"; readonly digits: string }
+  | { readonly kind: "word"; readonly text: string };
+
+const VERSION_RE = /^[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*$/;
+const SEGMENT_RE = /[0-9]+|[A-Za-z]+/g;
+
+/** An immutable, parsed version string such as `2.14.3.0` or `1.2rc1`. */
+export class Version {
+  /** The segments, in order; digits are kept as text with leading zeros removed. */
+  readonly segments: readonly Segment[];
+
+  private constructor(readonly text: string) {
+    this.segments = Array.from(
+      text.matchAll(SEGMENT_RE),
+      ([s]): Segment =>
+        /[0-9]/.test(s[0] ?? "")
+          ? { kind: "number", digits: s.replace(/^0+(?=.)/, "") }
+          : { kind: "word", text: s },
+    );
+  }
+
+  /** Parses a version; throws `SpecSyntaxError` pointing at the first bad character. */
+  static parse(text: string): Version {
+    if (!VERSION_RE.test(text)) throw versionSyntaxError(text);
+    return new Version(text);
+  }
+
+  /** Whether `text` is a well-formed version string. */
+  static isValid(text: string): boolean {
+    return VERSION_RE.test(text);
+  }
+
+  /** Negative, zero or positive as this version is lower than, equal to or higher than `other`. */
+  compare(other: Version): number {
+    const n = Math.min(this.segments.length, other.segments.length);
+    for (let i = 0; i < n; i++) {
+      const c = compareSegments(this.segments[i]!, other.segments[i]!);
+      if (c !== 0) return c;
+    }
+    if (this.segments.length !== other.segments.length) {
+      return this.segments.length - other.segments.length;
+    }
+    return this.text < other.text ? -1 : this.text > other.text ? 1 : 0;
+  }
+
+  /** Same text: the only equality versions have. */
+  equals(other: Version): boolean {
+    return this.text === other.text;
+  }
+
+  /**
+   * Whether this version is a segment-wise prefix of `other` (or has the same segments):
+   * 2.14 is a prefix of 2.14 and of 2.14.3.0, but not of 2.140.
+   */
+  isPrefixOf(other: Version): boolean {
+    if (this.segments.length > other.segments.length) return false;
+    return this.segments.every((s, i) => compareSegments(s, other.segments[i]!) === 0);
+  }
+
+  /** Whether both versions have the same segments (`1.0` and `1-0`): they cannot both be declared. */
+  sameSegments(other: Version): boolean {
+    return this.segments.length === other.segments.length && this.isPrefixOf(other);
+  }
+
+  toString(): string {
+    return this.text;
+  }
+}
+
+/** Orders versions from lowest to highest; use with `Array.prototype.sort`. */
+export function compareVersions(a: Version, b: Version): number {
+  return a.compare(b);
+}
+
+function compareSegments(a: Segment, b: Segment): number {
+  if (a.kind === "number" && b.kind === "number") {
+    if (a.digits.length !== b.digits.length) return a.digits.length - b.digits.length;
+    return a.digits < b.digits ? -1 : a.digits > b.digits ? 1 : 0;
+  }
+  if (a.kind === "word" && b.kind === "word") return a.text < b.text ? -1 : a.text > b.text ? 1 : 0;
+  return a.kind === "number" ? 1 : -1;
+}
+
+function versionSyntaxError(text: string): SpecSyntaxError {
+  if (text === "")
+    return new SpecSyntaxError("empty version", text, 0, "write a version such as 2.14.3.0");
+  const bad = text.search(/[^A-Za-z0-9._-]/);
+  if (bad >= 0) {
+    return new SpecSyntaxError(
+      `character "${text[bad]}" is not allowed in a version`,
+      text,
+      bad,
+      "versions use letters, digits and the separators . - _",
+    );
+  }
+  const sep = /^[._-]|[._-]{2}|[._-]$/.exec(text);
+  const at = sep === null ? 0 : sep.index + (sep[0].length === 2 ? 1 : 0);
+  return new SpecSyntaxError(
+    "a version separator must stand between two segments",
+    text,
+    at,
+    "remove the stray separator",
+  );
+}
