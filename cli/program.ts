@@ -9,11 +9,21 @@ import { EXIT, type Io, printJson } from "./io.js";
 import { registerLint } from "./lint.js";
 import { registerShow } from "./show.js";
 
-const VERSION = (
-  JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
-    version: string;
+/** The version in package.json, found upward from this file (it runs from cli/ and dist/cli/). */
+function packageVersion(): string {
+  for (const up of ["../package.json", "../../package.json"]) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), "utf8")) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === "pthbs" && pkg.version) return pkg.version;
+    } catch {
+      // not at this level
+    }
   }
-).version;
+  return "unknown";
+}
 
 /** Runs the command line `argv` (without the node and script names); resolves to the exit code. */
 export async function run(
@@ -30,7 +40,7 @@ export async function run(
       "Packaging Through Hashed Build Scripts: solve which versions and options fit together, " +
         "generate hashed build scripts, build them into a store, link switchable environments.",
     )
-    .version(VERSION, "-V, --version", "print the pthbs version")
+    .version(packageVersion(), "-V, --version", "print the pthbs version")
     .addOption(
       new Option("-C, --constraints <dir>", "directory of constraint files (*.toml)")
         .env("PTHBS_CONSTRAINTS")
@@ -62,7 +72,8 @@ export async function run(
   }
 }
 
-function report(e: unknown, io: Io, json: boolean): number {
+/** Turns an exception into a message on stderr and an exit code. */
+export function report(e: unknown, io: Io, json: boolean): number {
   if (e instanceof CommanderError) {
     return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }

@@ -8,7 +8,13 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { checkConstraintFile, specProblems } from "./constraint-file.js";
-import { ConstraintError, type Diagnostic, NotFoundError, type SourceLocation } from "./errors.js";
+import {
+  ConstraintError,
+  type Diagnostic,
+  NotFoundError,
+  PthbsError,
+  type SourceLocation,
+} from "./errors.js";
 import { printSpec, type Spec } from "./spec.js";
 import { didYouMean } from "./suggest.js";
 import type { Package, Provider, Universe } from "./universe.js";
@@ -44,7 +50,15 @@ export async function readConstraintDir(dir: string): Promise<ConstraintText[]> 
     );
   }
   return Promise.all(
-    names.map(async (n) => ({ path: join(dir, n), text: await readFile(join(dir, n), "utf8") })),
+    names.map(async (n) => {
+      const path = join(dir, n);
+      try {
+        return { path, text: await readFile(path, "utf8") };
+      } catch (e) {
+        const why = (e as NodeJS.ErrnoException).code ?? String(e);
+        throw new PthbsError(`cannot read constraint file ${path} (${why})`);
+      }
+    }),
   );
 }
 

@@ -81,8 +81,8 @@ function constraintContains(c: VersionConstraint, v: Version): boolean {
       return c.version.isPrefixOf(v);
     case "interval":
       return (
-        (c.low === undefined || c.low.compare(v) <= 0) &&
-        (c.high === undefined || v.compare(c.high) <= 0 || c.high.isPrefixOf(v))
+        (c.low === undefined || c.low.compareSegments(v) <= 0) &&
+        (c.high === undefined || v.compareSegments(c.high) <= 0 || c.high.isPrefixOf(v))
       );
   }
 }
@@ -132,7 +132,7 @@ function parseConstraint(item: string, whole: string, offset: number): VersionCo
   const highText = item.slice(colon + 1);
   const low = lowText === "" ? undefined : parseVersionAt(lowText, whole, offset);
   const high = highText === "" ? undefined : parseVersionAt(highText, whole, offset + colon + 1);
-  if (low && high && low.compare(high) > 0 && !high.isPrefixOf(low)) {
+  if (low && high && low.compareSegments(high) > 0 && !high.isPrefixOf(low)) {
     throw new SpecSyntaxError(
       `empty range: ${low.text} comes after ${high.text}`,
       whole,

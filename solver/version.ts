@@ -45,15 +45,22 @@ export class Version {
 
   /** Negative, zero or positive as this version is lower than, equal to or higher than `other`. */
   compare(other: Version): number {
+    const c = this.compareSegments(other);
+    if (c !== 0) return c;
+    return this.text < other.text ? -1 : this.text > other.text ? 1 : 0;
+  }
+
+  /**
+   * Like `compare`, but 0 for different writings of the same segments ("1.0" and "1-0"): ranges
+   * use this, so that a bound means the same whichever way its version is written.
+   */
+  compareSegments(other: Version): number {
     const n = Math.min(this.segments.length, other.segments.length);
     for (let i = 0; i < n; i++) {
       const c = compareSegments(this.segments[i]!, other.segments[i]!);
       if (c !== 0) return c;
     }
-    if (this.segments.length !== other.segments.length) {
-      return this.segments.length - other.segments.length;
-    }
-    return this.text < other.text ? -1 : this.text > other.text ? 1 : 0;
+    return this.segments.length - other.segments.length;
   }
 
   /** Same text: the only equality versions have. */

@@ -1,0 +1,210 @@
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { EXIT, type Io } from "../cli/io.js";
+import { report, run } from "../cli/program.js";
+import { PthbsError } from "../solver/errors.js";
+
+const CONSTRAINTS = new URL("../constraints", import.meta.url).pathname;
+
+async function pthbs(...argv: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const io: Io = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), color: false };
+  const code = await run(argv, io);
+  return { code, stdout, stderr };
+}
+
+function scratchCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), "pthbs-cli-"));
+  cpSync(CONSTRAINTS, join(dir, "constraints"), { recursive: true });
+  return join(dir, "constraints");
+}
+
+describe("pthbs command line", () => {
+  it("--help lists every command with a one-line description and the exit codes", async () => {
+    const r = await pthbs("--help");
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.stdout).toMatch(/lint\s+check the constraint files/);
+    expect(r.stdout).toMatch(/show \[name\]\s+show a package/);
+    expect(r.stdout).toContain("--constraints <dir>");
+    expect(r.stdout).toContain("--json");
+    expect(r.stdout).toContain("Exit status");
+  });
+
+  it("--version prints the package version", async () => {
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+      version: string;
+    };
+    const r = await pthbs("--version");
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.stdout.trim()).toBe(pkg.version);
+  });
+
+  it("exits 2 on usage errors", async () => {
+    expect((await pthbs("frobnicate")).code).toBe(EXIT.usage);
+    expect((await pthbs("lint", "--bogus")).code).toBe(EXIT.usage);
+    const none = await pthbs();
+    expect(none.code).toBe(EXIT.usage);
+    expect(none.stderr + none.stdout).toContain("Usage: pthbs");
+  });
+
+  it("lint passes on the shipped constraints", async () => {
+    const r = await pthbs("-C", CONSTRAINTS, "lint");
+    expect(r.stdout).toMatch(/^ok: 15 files, 15 packages, 2 virtuals; 0 errors, 0 warnings$/m);
+    expect(r.code).toBe(EXIT.ok);
+  });
+
+  it("lint on a copy with a typo'd key exits 1 naming file:line and the suggestion", async () => {
+    const dir = scratchCopy();
+    const file = join(dir, "s6.toml");
+    const text = readFileSync(file, "utf8");
+    const lines = text.split("\n");
+    const line = lines.findIndex((l) => l.startsWith("homepage =")) + 1;
+    writeFileSync(file, text.replace("homepage =", "homepgae ="));
+    const r = await pthbs("-C", dir, "lint");
+    expect(r.code).toBe(EXIT.failure);
+    expect(r.stdout).toContain(
+      `${file}:${line}:1: error: unknown key "homepgae" in a constraint file [unknown-key]`,
+    );
+    expect(r.stdout).toContain('hint: did you mean "homepage"?');
+    expect(r.stdout).toMatch(/failed: .*1 error/);
+  });
+
+  it("lint --json gives every diagnostic with its location", async () => {
+    const dir = scratchCopy();
+    const file = join(dir, "skalibs.toml");
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8").replace(/sha256 = "[0-9a-f]{64}"/, 'sha256 = "deadbeef"'),
+    );
+    const r = await pthbs("-C", dir, "lint", "--json");
+    expect(r.code).toBe(EXIT.failure);
+    const out = JSON.parse(r.stdout) as {
+      ok: boolean;
+      errors: number;
+      diagnostics: { code: string; file: string; line: number; column: number; hint: string }[];
+    };
+    expect(out.ok).toBe(false);
+    expect(out.errors).toBe(1);
+    expect(out.diagnostics[0]).toMatchObject({ code: "bad-sha256", file });
+    expect(out.diagnostics[0]!.line).toBeGreaterThan(1);
+    expect(out.diagnostics[0]!.hint).toContain("sha256sum");
+  });
+
+  it("show s6 --json gives versions, options and dependencies with source locations", async () => {
+    const r = await pthbs("-C", CONSTRAINTS, "--json", "show", "s6");
+    expect(r.code).toBe(EXIT.ok);
+    const s6 = JSON.parse(r.stdout);
+    expect(s6.kind).toBe("package");
+    expect(s6.name).toBe("s6");
+    expect(s6.versions.length).toBeGreaterThan(5);
+    expect(s6.versions.map((v: { version: string }) => v.version)).toContain("2.13.1.0");
+    const v2131 = s6.versions.find((v: { version: string }) => v.version === "2.13.1.0");
+    expect(v2131.source).toEqual({
+      kind: "url",
+      url: "https://skarnet.org/software/s6/s6-2.13.1.0.tar.gz",
+      sha256: "bf0614cf52957cb0af04c7b02d10ebd6c5e023c9d46335cbf75484eed3e2ce7e",
+    });
+    expect(v2131.location.file).toBe(join(CONSTRAINTS, "s6.toml"));
+    expect(s6.options.find((o: { name: string }) => o.name === "execline")).toMatchObject({
+      type: "bool",
+      default: true,
+    });
+    const skalibs = s6.depends.filter((d: { spec: string }) => d.spec.startsWith("skalibs@"));
+    expect(skalibs.length).toBeGreaterThan(3);
+    for (const d of s6.depends) expect(d.location.line).toBeGreaterThan(0);
+    expect(
+      s6.depends.some(
+        (d: { spec: string; when?: string }) =>
+          d.spec.startsWith("execline@") && d.when?.includes("+execline"),
+      ),
+    ).toBe(true);
+    expect(s6.requiredBy.map((q: { package: string }) => q.package)).toContain("s6-rc");
+  });
+
+  it("show prints a readable package with file:line citations", async () => {
+    const r = await pthbs("-C", CONSTRAINTS, "show", "s6-rc");
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.stdout).toMatch(/^s6-rc — /);
+    expect(r.stdout).toMatch(/versions \(newest first\)/);
+    expect(r.stdout).toMatch(/s6@2\.13\.1\.0:\s+when @=?0\.5\.5\.0/);
+    expect(r.stdout).toMatch(/\(.*s6-rc\.toml:\d+:\d+\)/);
+  });
+
+  it("show lists virtuals and their providers", async () => {
+    const r = await pthbs("-C", CONSTRAINTS, "show", "libc", "--json");
+    expect(r.code).toBe(EXIT.ok);
+    const libc = JSON.parse(r.stdout);
+    expect(libc.kind).toBe("virtual");
+    expect(libc.providers.map((p: { package: string }) => p.package)).toEqual([
+      "musl",
+      "musl-cross-make",
+    ]);
+  });
+
+  it("show without a name lists every package", async () => {
+    const r = await pthbs("-C", CONSTRAINTS, "show");
+    expect(r.code).toBe(EXIT.ok);
+    for (const name of [
+      "skalibs",
+      "execline",
+      "s6",
+      "s6-rc",
+      "busybox",
+      "musl",
+      "musl-cross-make",
+      "gnu-make",
+      "mdevd",
+    ]) {
+      expect(r.stdout).toMatch(new RegExp(`^${name}\\s`, "m"));
+    }
+  });
+
+  it("show of an unknown name exits 1 with a suggestion", async () => {
+    const r = await pthbs("-C", CONSTRAINTS, "show", "s6-r");
+    expect(r.code).toBe(EXIT.failure);
+    expect(r.stderr).toContain('no package or virtual named "s6-r"');
+    expect(r.stderr).toMatch(/hint: did you mean "s6(-rc)?"\?/);
+    expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/); // no stack trace
+  });
+
+  it("a missing constraints directory is a clear user error", async () => {
+    const r = await pthbs("-C", "/nonexistent/constraints", "lint");
+    expect(r.code).toBe(EXIT.failure);
+    expect(r.stderr).toContain("constraints directory not found: /nonexistent/constraints");
+    expect(r.stderr).toContain("-C DIR");
+  });
+
+  it("an empty constraints directory is a clear user error", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pthbs-empty-"));
+    const r = await pthbs("-C", dir, "lint", "--json");
+    expect(r.code).toBe(EXIT.failure);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: { type: "NotFoundError" } });
+  });
+
+  it("an unreadable constraint file is a user error naming it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pthbs-unreadable-"));
+    mkdirSync(join(dir, "weird.toml"));
+    const r = await pthbs("-C", dir, "lint");
+    expect(r.code).toBe(EXIT.failure);
+    expect(r.stderr).toContain(`cannot read constraint file ${join(dir, "weird.toml")}`);
+  });
+
+  it("the PTHBS_CONSTRAINTS environment variable selects the directory", async () => {
+    let out = "";
+    const io: Io = { stdout: (t) => (out += t), stderr: () => {}, color: false };
+    expect(await run(["show", "busybox"], io, { PTHBS_CONSTRAINTS: CONSTRAINTS })).toBe(EXIT.ok);
+    expect(out).toMatch(/^busybox/);
+  });
+
+  it("internal errors print one line asking for a report and exit 70; user errors exit 1", () => {
+    let err = "";
+    const io: Io = { stdout: () => {}, stderr: (t) => (err += t), color: false };
+    expect(report(new TypeError("x is undefined"), io, false)).toBe(EXIT.internal);
+    expect(err).toContain("internal error: x is undefined");
+    expect(err).toContain("please report");
+    expect(report(new PthbsError("bad input"), io, false)).toBe(EXIT.failure);
+  });
+});
