@@ -1,0 +1,55 @@
+/**
+ * pthbs as a library: every stage's functions and types. The `pthbs` command line is a client of
+ * exactly this API.
+ */
+export {
+  describe,
+  type PackageReport,
+  type SourceReport,
+  type VirtualReport,
+} from "./solver/describe.js";
+export {
+  ConstraintError,
+  type Diagnostic,
+  type DiagnosticCode,
+  formatLocation,
+  NotFoundError,
+  PthbsError,
+  type Severity,
+  type SourceLocation,
+  SpecSyntaxError,
+} from "./solver/errors.js";
+export {
+  type ConstraintText,
+  type LoadResult,
+  loadConstraints,
+  loadConstraintTexts,
+  loadUniverse,
+  readConstraintDir,
+} from "./solver/load.js";
+export { type VersionConstraint, VersionRange } from "./solver/range.js";
+export {
+  type Configuration,
+  type OptionRequirement,
+  type OptionValue,
+  parseSpec,
+  printSpec,
+  type Spec,
+  type SpecNaming,
+  satisfies,
+  specEquals,
+} from "./solver/spec.js";
+export type {
+  Conflict,
+  Dependency,
+  DependencyType,
+  Package,
+  PackageOption,
+  PackageVersion,
+  Provider,
+  Provision,
+  Source,
+  Universe,
+} from "./solver/universe.js";
+export { findOption, findVersion } from "./solver/universe.js";
+export { compareVersions, type Segment, Version } from "./solver/version.js";
