@@ -49,8 +49,8 @@ function expectedMembership(c: VersionConstraint, x: Version): boolean {
       return c.version.isPrefixOf(x);
     case "interval":
       return (
-        (c.low === undefined || c.low.compare(x) <= 0) &&
-        (c.high === undefined || x.compare(c.high) <= 0 || c.high.isPrefixOf(x))
+        (c.low === undefined || c.low.compareSegments(x) <= 0) &&
+        (c.high === undefined || x.compareSegments(c.high) <= 0 || c.high.isPrefixOf(x))
       );
   }
 }
@@ -232,7 +232,7 @@ describe("VersionRange properties", () => {
     );
   });
 
-  it("an interval a:b contains v ⇔ a <= v and (v <= b or b is a prefix of v)", () => {
+  it("an interval a:b contains v ⇔ a <= v and (v <= b or b is a prefix of v), comparing segments", () => {
     fc.assert(
       fc.property(
         fc.option(clusteredVersionArb, { nil: undefined }),
@@ -244,8 +244,8 @@ describe("VersionRange properties", () => {
           const low = c.kind === "interval" ? c.low : undefined;
           const high = c.kind === "interval" ? c.high : undefined;
           const expected =
-            (low === undefined || low.compare(x) <= 0) &&
-            (high === undefined || x.compare(high) <= 0 || high.isPrefixOf(x));
+            (low === undefined || low.compareSegments(x) <= 0) &&
+            (high === undefined || x.compareSegments(high) <= 0 || high.isPrefixOf(x));
           expect(range.contains(x)).toBe(expected);
         },
       ),
@@ -260,7 +260,7 @@ describe("VersionRange properties", () => {
         if (c.kind !== "interval" || !c.low || !c.high) throw new Error("unreachable");
         const range = VersionRange.of([c]);
         expect(range.contains(c.low)).toBe(true);
-        expect(range.contains(c.high)).toBe(c.low.compare(c.high) <= 0);
+        expect(range.contains(c.high)).toBe(c.low.compareSegments(c.high) <= 0);
       }),
       RUNS,
     );
