@@ -2,6 +2,14 @@
 /** Entry point of the `pthbs` binary. */
 import { run } from "./program.js";
 
+// `pthbs show s6 | head` closes the pipe early: that is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 const io = {
   stdout: (t: string) => process.stdout.write(t),
   stderr: (t: string) => process.stderr.write(t),
