@@ -8,7 +8,7 @@
 import { basename } from "node:path";
 import type { Diagnostic, DiagnosticCode, Severity, SourceLocation } from "./errors.js";
 import { SpecSyntaxError } from "./errors.js";
-import { NAME_RE, OPTION_RE, parseSpec, type Spec, type SpecNaming, VALUE_RE } from "./spec.js";
+import { NAME_RE, OPTION_RE, type Spec, VALUE_RE } from "./spec.js";
 import { didYouMean } from "./suggest.js";
 import {
   type LocatedToml,
@@ -18,6 +18,7 @@ import {
   type TomlTable,
   type TomlValue,
 } from "./toml.js";
+import { isTable, TomlChecker } from "./toml-checker.js";
 import {
   type Conflict,
   DEPENDENCY_TYPES,
@@ -160,12 +161,19 @@ export function specProblems(
   return problems;
 }
 
-class FileChecker {
-  readonly diagnostics: Diagnostic[] = [];
-  private readonly file: string;
+class FileChecker extends TomlChecker {
+  constructor(doc: LocatedToml) {
+    super(doc, ALIASES);
+  }
 
-  constructor(private readonly doc: LocatedToml) {
-    this.file = doc.file;
+  protected override describePath(path: TomlPath): string {
+    const [head, second] = path;
+    if (head === "versions" && second !== undefined)
+      return `version "${second}"${path.length > 2 ? `'s ${path.slice(2).join(".")}` : ""}`;
+    if (head === "options" && second !== undefined) return `option "${second}"`;
+    if ((head === "depends" || head === "conflicts") && typeof second === "number")
+      return `[[${head}]] entry #${second + 1}`;
+    return super.describePath(path);
   }
 
   readPackage(): Package {
@@ -654,27 +662,6 @@ class FileChecker {
     return spec;
   }
 
-  private spec(
-    text: string,
-    path: TomlPath,
-    naming: SpecNaming,
-    code: "bad-spec" | "bad-when",
-  ): Spec | undefined {
-    try {
-      return parseSpec(text, naming);
-    } catch (e) {
-      if (!(e instanceof SpecSyntaxError)) throw e;
-      const at = this.doc.valueAt(path);
-      this.error(
-        code,
-        { ...at, column: at.column + 1 + e.offset },
-        `${code === "bad-when" ? "condition" : "spec"} "${text}": ${e.reason}`,
-        e.hint,
-      );
-      return undefined;
-    }
-  }
-
   private dependencyTypes(entry: TomlTable, path: TomlPath): DependencyType[] | undefined {
     const raw = entry.type;
     if (raw === undefined) return ["build", "link"];
@@ -703,168 +690,6 @@ class FileChecker {
     const good = DEPENDENCY_TYPES.filter((t) => list.includes(t));
     return good.length > 0 ? good : ["build", "link"];
   }
-
-  // ---- shape helpers ----
-
-  private checkKeys(
-    table: TomlTable,
-    path: TomlPath,
-    allowed: readonly string[],
-    what: string,
-  ): void {
-    for (const key of Object.keys(table)) {
-      if (allowed.includes(key)) continue;
-      const alias = ALIASES[key];
-      const hint =
-        (alias !== undefined && allowed.includes(alias) ? `did you mean "${alias}"?` : undefined) ??
-        didYouMean(key, allowed) ??
-        `${what} takes: ${allowed.join(", ")}`;
-      this.error(
-        "unknown-key",
-        this.doc.keyAt([...path, key]),
-        `unknown key "${key}" in ${what}`,
-        hint,
-      );
-    }
-  }
-
-  private table(parent: TomlTable, path: TomlPath): TomlTable | undefined {
-    const value = parent[path[path.length - 1] as string];
-    if (value === undefined) return undefined;
-    return this.tableValue(
-      value,
-      path,
-      `"${path.join(".")}"`,
-      `write [${path.join(".")}] as a table`,
-    );
-  }
-
-  private tableValue(
-    value: TomlValue,
-    path: TomlPath,
-    what: string,
-    hint: string,
-  ): TomlTable | undefined {
-    if (isTable(value)) return value;
-    this.error(
-      "wrong-type",
-      this.doc.valueAt(path),
-      `${what} must be a table, not ${describe(value)}`,
-      hint,
-    );
-    return undefined;
-  }
-
-  private string(parent: TomlTable, path: TomlPath): string | undefined {
-    const value = parent[path[path.length - 1] as string];
-    if (value === undefined || typeof value === "string") return value;
-    this.wrongType(path, value, "a string");
-    return undefined;
-  }
-
-  private requiredString(
-    parent: TomlTable,
-    path: TomlPath,
-    key: string,
-    hint: string,
-  ): string | undefined {
-    if (!(key in parent)) {
-      this.missing(path, key, hint);
-      return undefined;
-    }
-    return this.string(parent, [...path, key]);
-  }
-
-  private boolean(parent: TomlTable, path: TomlPath): boolean | undefined {
-    const value = parent[path[path.length - 1] as string];
-    if (value === undefined || typeof value === "boolean") return value;
-    this.wrongType(path, value, "true or false");
-    return undefined;
-  }
-
-  private stringArray(parent: TomlTable, path: TomlPath): string[] | undefined {
-    const value = parent[path[path.length - 1] as string];
-    if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value as string[];
-    if (Array.isArray(value)) {
-      const i = value.findIndex((v) => typeof v !== "string");
-      this.wrongType([...path, i], value[i] as TomlValue, "a string");
-    } else if (value !== undefined) {
-      this.wrongType(path, value, "an array of strings");
-    }
-    return undefined;
-  }
-
-  private wrongType(path: TomlPath, value: TomlValue, expected: string): void {
-    const key = path.filter((p) => typeof p === "string").at(-1) ?? "value";
-    this.error(
-      "wrong-type",
-      this.doc.valueAt(path),
-      `"${key}" must be ${expected}, not ${describe(value)}`,
-      typeHint(expected, value),
-    );
-  }
-
-  private missing(path: TomlPath, key: string, hint: string): void {
-    const where = path.length === 0 ? "the file" : describePath(path);
-    const at = path.length === 0 ? { file: this.file, line: 1, column: 1 } : this.doc.keyAt(path);
-    this.error("missing-key", at, `${where} has no "${key}"`, hint);
-  }
-
-  private error(code: DiagnosticCode, at: SourceLocation, message: string, hint?: string): void {
-    this.report("error", code, at, message, hint);
-  }
-
-  private report(
-    severity: Severity,
-    code: DiagnosticCode,
-    at: SourceLocation,
-    message: string,
-    hint?: string,
-  ): void {
-    this.diagnostics.push({
-      severity,
-      code,
-      file: at.file,
-      line: at.line,
-      column: at.column,
-      message,
-      ...(hint !== undefined && { hint }),
-    });
-  }
-}
-
-function isTable(value: TomlValue | undefined): value is TomlTable {
-  return (
-    typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date)
-  );
-}
-
-function describe(value: TomlValue): string {
-  if (typeof value === "string") return `a string (${JSON.stringify(value)})`;
-  if (typeof value === "boolean") return `a boolean (${value})`;
-  if (typeof value === "number" || typeof value === "bigint") return `a number (${value})`;
-  if (value instanceof Date) return "a date";
-  if (Array.isArray(value)) return "an array";
-  return "a table";
-}
-
-function typeHint(expected: string, value: TomlValue): string {
-  if (expected === "a string" && (typeof value === "number" || typeof value === "bigint")) {
-    return `put it in quotes: "${value}"`;
-  }
-  if (expected.startsWith("an array") && typeof value === "string")
-    return `put it in brackets: [${JSON.stringify(value)}]`;
-  return `write ${expected} here`;
-}
-
-function describePath(path: TomlPath): string {
-  const [head, second] = path;
-  if (head === "versions" && second !== undefined)
-    return `version "${second}"${path.length > 2 ? `'s ${path.slice(2).join(".")}` : ""}`;
-  if (head === "options" && second !== undefined) return `option "${second}"`;
-  if ((head === "depends" || head === "conflicts") && typeof second === "number")
-    return `[[${head}]] entry #${second + 1}`;
-  return `"${path.join(".")}"`;
 }
 
 function isFileUrl(url: string): boolean {
