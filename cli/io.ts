@@ -53,3 +53,6 @@ export function bold(io: Io, text: string): string {
 export function dim(io: Io, text: string): string {
   return paint(io, "2", text);
 }
+
+/** The command line is wrong in a way commander cannot see (exit 2). */
+export class UsageError extends Error {}

@@ -4,10 +4,13 @@
  */
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
-import { PthbsError, SpecSyntaxError } from "../solver/errors.js";
-import { EXIT, type Io, printJson } from "./io.js";
+import { ConstraintError, PthbsError, RequestError, SpecSyntaxError } from "../solver/errors.js";
+import { registerCheck } from "./check.js";
+import { EXIT, formatDiagnostic, type Io, printJson, UsageError } from "./io.js";
 import { registerLint } from "./lint.js";
 import { registerShow } from "./show.js";
+import { registerSolve } from "./solve.js";
+import { registerWhy, registerWhyNot } from "./why.js";
 
 /** The version in package.json, found upward from this file (it runs from cli/ and dist/cli/). */
 function packageVersion(): string {
@@ -56,6 +59,10 @@ export async function run(
     );
   registerLint(program, io, done);
   registerShow(program, io, done);
+  registerSolve(program, io, done);
+  registerWhy(program, io, done);
+  registerWhyNot(program, io, done);
+  registerCheck(program, io, done);
 
   // commander reads option defaults from the environment through process.env only.
   const saved = process.env.PTHBS_CONSTRAINTS;
@@ -77,15 +84,30 @@ export function report(e: unknown, io: Io, json: boolean): number {
   if (e instanceof CommanderError) {
     return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
+  if (e instanceof UsageError) {
+    io.stderr(`pthbs: ${e.message}\n(run pthbs --help for usage)\n`);
+    return EXIT.usage;
+  }
   if (e instanceof PthbsError) {
     const hint = "hint" in e && typeof e.hint === "string" ? e.hint : undefined;
-    const where = e instanceof SpecSyntaxError ? `${e.input}\n  ${" ".repeat(e.offset)}^\n` : "";
+    const diagnostics =
+      e instanceof ConstraintError || e instanceof RequestError ? e.diagnostics : [];
+    const where = e instanceof SpecSyntaxError ? `  ${e.input}\n  ${" ".repeat(e.offset)}^\n` : "";
     if (json)
       printJson(io, {
         ok: false,
-        error: { type: e.name, message: e.message, ...(hint && { hint }) },
+        error: {
+          type: e.name,
+          message: e.message,
+          ...(hint && { hint }),
+          ...(diagnostics.length > 0 && { diagnostics }),
+        },
       });
-    io.stderr(`pthbs: error: ${e.message}\n${where}${hint ? `  hint: ${hint}\n` : ""}`);
+    if (diagnostics.length > 0) {
+      for (const d of diagnostics) io.stderr(`${formatDiagnostic(io, d)}\n`);
+    } else {
+      io.stderr(`pthbs: error: ${e.message}\n${where}${hint ? `  hint: ${hint}\n` : ""}`);
+    }
     return EXIT.failure;
   }
   const message = e instanceof Error ? e.message : String(e);

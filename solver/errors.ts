@@ -46,7 +46,10 @@ export type DiagnosticCode =
   | "name-clash"
   | "no-matching-version"
   | "duplicate-package"
-  | "no-versions";
+  | "no-versions"
+  | "unknown-name"
+  | "bad-request"
+  | "bad-lockfile";
 
 /** One problem found in the user's input, with where it is, what is wrong, and what to do. */
 export interface Diagnostic extends SourceLocation {
@@ -101,5 +104,20 @@ export class NotFoundError extends PthbsError {
     readonly hint?: string,
   ) {
     super(message);
+  }
+}
+
+/** A request (specs, environment file, lockfile) that does not fit the universe; every problem is listed. */
+export class RequestError extends PthbsError {
+  override readonly name = "RequestError";
+  constructor(readonly diagnostics: readonly Diagnostic[]) {
+    const first = diagnostics[0];
+    super(
+      first === undefined
+        ? "the request is invalid"
+        : diagnostics.length === 1
+          ? `${first.file === "command line" ? "" : `${formatLocation(first)}: `}${first.message}`
+          : `${diagnostics.length} problems in the request; first: ${first.message}`,
+    );
   }
 }

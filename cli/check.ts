@@ -1,0 +1,43 @@
+/** `pthbs check`: can every declared version be part of some valid set? */
+import type { Command } from "commander";
+import { checkUniverse } from "../solver/check.js";
+import { loadUniverse } from "../solver/load.js";
+import { EXIT, type GlobalOptions, type Io, printJson } from "./io.js";
+
+export function registerCheck(program: Command, io: Io, done: (code: number) => void): void {
+  program
+    .command("check")
+    .description(
+      "check that every declared version can be installed, and explain each one that cannot",
+    )
+    .addHelpText(
+      "after",
+      "\nExit status: 0 every version is installable, 1 some are not (each is explained).",
+    )
+    .action(async (_opts, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      const universe = await loadUniverse(g.constraints);
+      const report = checkUniverse(universe);
+      if (g.json) {
+        printJson(io, {
+          total: report.total,
+          installable: report.installable,
+          broken: report.broken.map((b) => ({
+            package: b.package,
+            version: b.version,
+            explanation: b.explanation,
+          })),
+        });
+      } else {
+        for (const b of report.broken) {
+          io.stdout(
+            `${b.package}@${b.version} cannot be installed:\n${b.explanation.text.replace(/^error: no package set satisfies the request\n/, "")}\n\n`,
+          );
+        }
+        io.stdout(
+          `${report.installable} of ${report.total} versions are installable; ${report.broken.length} broken\n`,
+        );
+      }
+      done(report.broken.length === 0 ? EXIT.ok : EXIT.failure);
+    });
+}

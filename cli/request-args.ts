@@ -1,0 +1,51 @@
+/** Turning `[SPEC...] [-f ENVFILE] [--reuse LOCK]` into a Universe and a Request. */
+import type { Command } from "commander";
+import { readEnvironmentFile } from "../solver/environment-file.js";
+import { loadUniverse } from "../solver/load.js";
+import { type Request, requestFromSpecs } from "../solver/request.js";
+import { readReuse } from "../solver/reuse.js";
+import type { Universe } from "../solver/universe.js";
+import { type GlobalOptions, UsageError } from "./io.js";
+
+/** Options of the commands that take a request. */
+export interface RequestOptions extends GlobalOptions {
+  readonly file?: string;
+  readonly reuse?: string;
+}
+
+/** Adds `-f/--file` and `--reuse` to a command. */
+export function withRequestOptions(command: Command, reuse = true): Command {
+  command.option(
+    "-f, --file <envfile>",
+    "read specs, preferences and externals from an environment file (TOML)",
+  );
+  if (reuse)
+    command.option(
+      "--reuse <lockfile>",
+      "stay close to a previous solution (pthbs.lock.json or solve --json output)",
+    );
+  return command;
+}
+
+/** Loads the universe and builds the request; specs from the command line come after the file's. */
+export async function readRequest(
+  specs: readonly string[],
+  opts: RequestOptions,
+): Promise<{ universe: Universe; request: Request }> {
+  if (specs.length === 0 && opts.file === undefined) {
+    throw new UsageError(
+      "nothing to solve: give one or more specs (e.g. pthbs solve s6-rc) or -f ENVFILE",
+    );
+  }
+  const universe = await loadUniverse(opts.constraints);
+  const fromFile = opts.file === undefined ? undefined : await readEnvironmentFile(opts.file);
+  const fromArgs = requestFromSpecs(specs);
+  const request: Request = {
+    items: [...(fromFile?.items ?? []), ...fromArgs.items],
+    externals: fromFile?.externals ?? [],
+    providerPreferences: fromFile?.providerPreferences ?? new Map(),
+    versionPreferences: fromFile?.versionPreferences ?? new Map(),
+    ...(opts.reuse !== undefined && { reuse: await readReuse(opts.reuse, universe) }),
+  };
+  return { universe, request };
+}

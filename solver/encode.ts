@@ -1,0 +1,455 @@
+/**
+ * Universe + Request → SAT, over the request's cone only.
+ *
+ * Variables have readable names (as in Meteor's constraint solver):
+ *   `s6`                 s6 is in the set
+ *   `s6 2.13.1.0`        s6 is built at version 2.13.1.0
+ *   `s6 (external)`      s6 is the host's external
+ *   `s6 has execline`    option execline exists in s6's configuration
+ *   `s6 +execline`, `s6 ~execline`, `s6-networking ssl=bearssl`   option values
+ *
+ * Hard constraints tie these together (present ⇔ some version; a value needs its option to exist;
+ * an existing option has a value). Everything a user could relax is a `Fact`: request items,
+ * `depends` and `conflicts` entries, the one-configuration rule and the option-existence rule. In
+ * explanation mode each fact is guarded by a selector variable so that subsets can be tried.
+ */
+import Logic from "logic-solver";
+import type { SourceLocation } from "./errors.js";
+import { type Cone, reachableCone } from "./reachable.js";
+import type { External, Request, RequestItem } from "./request.js";
+import type { Criterion } from "./solution.js";
+import { type OptionValue, printSpec, type Spec } from "./spec.js";
+import type { Package, PackageOption, PackageVersion, Universe } from "./universe.js";
+import type { Version } from "./version.js";
+
+type F = Logic.Term | Logic.Formula;
+
+/** A relaxable statement of the user's input, cited in explanations. */
+export type Fact =
+  | { readonly kind: "request"; readonly index: number; readonly item: RequestItem }
+  | { readonly kind: "depends"; readonly package: string; readonly index: number }
+  | { readonly kind: "conflicts"; readonly package: string; readonly index: number }
+  | { readonly kind: "one-configuration"; readonly package: string }
+  | { readonly kind: "option-exists"; readonly package: string; readonly option: string };
+
+/** A fact with its formula and, in explanation mode, its selector variable. */
+export interface EncodedFact {
+  readonly fact: Fact;
+  readonly formula: F;
+  readonly selector?: string;
+  readonly location: SourceLocation;
+}
+
+/** One built version's variable and its rank in the preference order (0 = most preferred). */
+export interface EncodedVersion {
+  readonly entry: PackageVersion;
+  readonly variable: string;
+  readonly rank: number;
+}
+
+/** One option's existence and value variables. */
+export interface EncodedOption {
+  readonly decl: PackageOption;
+  readonly exists: string;
+  readonly values: readonly { readonly value: OptionValue; readonly variable: string }[];
+}
+
+/** The variables of one package of the cone. */
+export interface EncodedPackage {
+  readonly name: string;
+  /** Absent for a package known only as an external. */
+  readonly pkg?: Package;
+  readonly external?: External;
+  readonly present: string;
+  /** Some built version is chosen (present and not external). */
+  readonly built: F;
+  readonly versions: readonly EncodedVersion[];
+  readonly externalVar?: string;
+  readonly options: readonly EncodedOption[];
+  /** Whether a request item names it directly. */
+  readonly root: boolean;
+}
+
+/** A weighted sum to minimise: one optimisation criterion. */
+export interface CostFunction {
+  readonly criterion: Criterion | "builds";
+  readonly terms: readonly F[];
+  readonly weights: readonly number[];
+  /** Added to the weighted sum (e.g. lockfile packages outside the cone always count as changed). */
+  readonly constant: number;
+}
+
+/** The SAT problem of one request. */
+export interface Encoding {
+  readonly solver: Logic.Solver;
+  readonly cone: Cone;
+  readonly packages: ReadonlyMap<string, EncodedPackage>;
+  readonly facts: readonly EncodedFact[];
+  /** In optimisation order, the tie-break ("builds") last. */
+  readonly costs: readonly CostFunction[];
+  /** Formula: package `name` provides virtual `virtual` in the chosen configuration. */
+  provides(name: string, virtual: string): F;
+  /** Formula: some package of the set matches the named spec (for a virtual: provides it). */
+  matches(spec: Spec): F;
+  /** Formula: package `name`'s configuration matches the anonymous spec `cond` (and it is built). */
+  builtMatches(name: string, cond: Spec | undefined): F;
+}
+
+/** How to encode. */
+export interface EncodeOptions {
+  /** Guard every fact with a selector variable instead of requiring it (for explanations). */
+  readonly selectors?: boolean;
+  /** Encode these names too, beyond the request's cone (for check and why-not). */
+  readonly extraNames?: readonly string[];
+}
+
+/** Builds the SAT problem for `request` over `universe`. The request must be validated first. */
+export function encode(
+  universe: Universe,
+  request: Request,
+  options: EncodeOptions = {},
+): Encoding {
+  return Logic.disablingAssertions(() => new Encoder(universe, request, options).run());
+}
+
+class Encoder {
+  private readonly solver = new Logic.Solver();
+  private readonly packages = new Map<string, EncodedPackage>();
+  private readonly facts: EncodedFact[] = [];
+  private readonly cone: Cone;
+  private readonly externals: Map<string, External>;
+  private readonly rootNames: Set<string>;
+  private readonly requestedVirtuals: Set<string>;
+  private readonly providesCache = new Map<string, F>();
+
+  constructor(
+    private readonly universe: Universe,
+    private readonly request: Request,
+    private readonly options: EncodeOptions,
+  ) {
+    this.cone = reachableCone(universe, request, options.extraNames);
+    this.externals = new Map(request.externals.map((e) => [e.name, e]));
+    const named = request.items.filter((i) => !i.constraintOnly).map((i) => i.spec.name!);
+    this.rootNames = new Set(named.filter((n) => !this.isVirtual(n)));
+    this.requestedVirtuals = new Set(named.filter((n) => this.isVirtual(n)));
+  }
+
+  run(): Encoding {
+    for (const name of this.cone.packages) this.declarePackage(name);
+    for (const p of this.packages.values()) this.encodeStructure(p);
+    this.request.items.forEach((item, index) => {
+      this.addFact({ kind: "request", index, item }, this.matches(item.spec), item.location);
+    });
+    for (const p of this.packages.values()) this.encodeRules(p);
+    const costs = this.costFunctions();
+    return {
+      solver: this.solver,
+      cone: this.cone,
+      packages: this.packages,
+      facts: this.facts,
+      costs,
+      provides: (n, v) => this.provides(n, v),
+      matches: (s) => this.matches(s),
+      builtMatches: (n, c) => this.builtMatches(n, c),
+    };
+  }
+
+  private isVirtual(name: string): boolean {
+    return this.cone.virtuals.includes(name) && !this.universe.packages.has(name);
+  }
+
+  private declarePackage(name: string): void {
+    const pkg = this.universe.packages.get(name);
+    const external = this.externals.get(name);
+    const preferred = this.request.versionPreferences.get(name);
+    const ordered = [...(pkg?.versions ?? [])].sort((a, b) => {
+      const pa = preferred?.contains(a.version) ? 0 : 1;
+      const pb = preferred?.contains(b.version) ? 0 : 1;
+      return pa - pb || b.version.compare(a.version);
+    });
+    const versions = (pkg?.versions ?? []).map((entry) => ({
+      entry,
+      variable: `${name} ${entry.version.text}`,
+      rank: ordered.indexOf(entry),
+    }));
+    const options = (pkg?.options ?? []).map((decl) => ({
+      decl,
+      exists: `${name} has ${decl.name}`,
+      values: decl.values.map((value) => ({
+        value,
+        variable: optionVariable(name, decl.name, value),
+      })),
+    }));
+    this.packages.set(name, {
+      name,
+      ...(pkg && { pkg }),
+      ...(external && { external, externalVar: `${name} (external)` }),
+      present: name,
+      built: Logic.or(versions.map((v) => v.variable)),
+      versions,
+      options,
+      root: this.rootNames.has(name),
+    });
+  }
+
+  /** Definitions that hold whatever the facts: presence, option existence, a value when it exists. */
+  private encodeStructure(p: EncodedPackage): void {
+    const choices = [
+      ...p.versions.map((v) => v.variable),
+      ...(p.externalVar ? [p.externalVar] : []),
+    ];
+    this.solver.require(Logic.equiv(p.present, Logic.or(choices)));
+    for (const o of p.options) {
+      const when = o.decl.when ? this.configMatches(p, o.decl.when) : Logic.TRUE;
+      this.solver.require(Logic.equiv(o.exists, Logic.and(p.built, when)));
+      this.solver.require(Logic.implies(o.exists, Logic.or(o.values.map((v) => v.variable))));
+      for (const v of o.values) this.solver.require(Logic.implies(v.variable, p.built));
+    }
+  }
+
+  /** The relaxable rules of one package. */
+  private encodeRules(p: EncodedPackage): void {
+    const choices = [
+      ...p.versions.map((v) => v.variable),
+      ...(p.externalVar ? [p.externalVar] : []),
+    ];
+    const oneConfig = Logic.and(
+      Logic.atMostOne(choices),
+      p.options.map((o) => Logic.atMostOne(o.values.map((v) => v.variable))),
+    );
+    const loc = p.pkg?.location ?? p.external!.location;
+    this.addFact({ kind: "one-configuration", package: p.name }, oneConfig, loc);
+    for (const o of p.options) {
+      if (!o.decl.when) continue;
+      const rule = Logic.and(o.values.map((v) => Logic.implies(v.variable, o.exists)));
+      this.addFact(
+        { kind: "option-exists", package: p.name, option: o.decl.name },
+        rule,
+        o.decl.location,
+      );
+    }
+    p.pkg?.depends.forEach((d, index) => {
+      const formula = Logic.implies(this.builtMatches(p.name, d.when), this.matches(d.spec));
+      this.addFact({ kind: "depends", package: p.name, index }, formula, d.location);
+    });
+    p.pkg?.conflicts.forEach((c, index) => {
+      const formula = Logic.implies(
+        this.builtMatches(p.name, c.when),
+        Logic.not(this.matches(c.spec)),
+      );
+      this.addFact({ kind: "conflicts", package: p.name, index }, formula, c.location);
+    });
+  }
+
+  private addFact(fact: Fact, formula: F, location: SourceLocation): void {
+    if (this.options.selectors) {
+      const selector = `fact ${this.facts.length} ${factLabel(fact)}`;
+      this.solver.require(Logic.implies(selector, formula));
+      this.facts.push({ fact, formula, selector, location });
+    } else {
+      this.solver.require(formula);
+      this.facts.push({ fact, formula, location });
+    }
+  }
+
+  /** Some package of the set matches `spec` (named); for a virtual, some present package provides it. */
+  private matches(spec: Spec): F {
+    const name = spec.name!;
+    const p = this.packages.get(name);
+    if (p) return Logic.and(p.present, this.configMatches(p, spec));
+    if (this.cone.virtuals.includes(name)) {
+      return Logic.or(this.providerNames(name).map((q) => this.provides(q, name)));
+    }
+    return Logic.FALSE;
+  }
+
+  /** `name` is built and its configuration matches the condition (absent: just built). */
+  private builtMatches(name: string, cond: Spec | undefined): F {
+    const p = this.packages.get(name)!;
+    return cond ? Logic.and(p.built, this.configMatches(p, cond)) : p.built;
+  }
+
+  /** The chosen configuration of `p` (built or external) is in the spec's range and has its option values. */
+  private configMatches(p: EncodedPackage, spec: Spec): F {
+    const parts: F[] = [];
+    const range = spec.range;
+    if (range) {
+      const external = p.external && range.contains(p.external.version) ? [p.externalVar!] : [];
+      parts.push(
+        Logic.or(
+          ...p.versions.filter((v) => range.contains(v.entry.version)).map((v) => v.variable),
+          ...external,
+        ),
+      );
+    }
+    for (const req of spec.options) parts.push(this.optionIs(p, req.name, req.value));
+    return Logic.and(parts);
+  }
+
+  private optionIs(p: EncodedPackage, option: string, value: OptionValue): F {
+    const o = p.options.find((x) => x.decl.name === option);
+    const built = o?.values.find((v) => v.value === value)?.variable;
+    const external =
+      p.external && p.external.options.get(option) === value ? p.externalVar! : undefined;
+    return Logic.or(...(built ? [built] : []), ...(external ? [external] : []));
+  }
+
+  private providerNames(virtual: string): string[] {
+    const names = new Set<string>();
+    for (const q of this.universe.virtuals.get(virtual) ?? [])
+      if (this.packages.has(q.package)) names.add(q.package);
+    for (const e of this.request.externals)
+      if (e.provides.includes(virtual) && this.packages.has(e.name)) names.add(e.name);
+    return [...names].sort();
+  }
+
+  private provides(name: string, virtual: string): F {
+    const key = `${name}\u0000${virtual}`;
+    const cached = this.providesCache.get(key);
+    if (cached) return cached;
+    const p = this.packages.get(name)!;
+    const ways: F[] = [];
+    for (const prov of p.pkg?.provides ?? []) {
+      if (prov.virtual === virtual)
+        ways.push(Logic.and(p.present, prov.when ? this.configMatches(p, prov.when) : Logic.TRUE));
+    }
+    if (p.external?.provides.includes(virtual)) ways.push(p.externalVar!);
+    const formula = Logic.or(ways);
+    this.providesCache.set(key, formula);
+    return formula;
+  }
+
+  private costFunctions(): CostFunction[] {
+    const sums = new Map<
+      CostFunction["criterion"],
+      { terms: F[]; weights: number[]; constant: number }
+    >();
+    const add = (criterion: CostFunction["criterion"], term: F, weight: number) => {
+      if (weight === 0) return;
+      const s = sums.get(criterion) ?? { terms: [], weights: [], constant: 0 };
+      s.terms.push(term);
+      s.weights.push(weight);
+      sums.set(criterion, s);
+    };
+    // A package providing a requested virtual is a root only while it provides it.
+    const dynamicRoot = (p: EncodedPackage): F =>
+      Logic.or(
+        [...this.requestedVirtuals]
+          .filter((v) => this.providerNames(v).includes(p.name))
+          .map((v) => this.provides(p.name, v)),
+      );
+
+    const reuse = this.request.reuse;
+    let outsideCone = 0;
+    if (reuse) {
+      for (const [name, choice] of reuse) {
+        const p = this.packages.get(name);
+        if (!p) {
+          outsideCone++;
+          continue;
+        }
+        const version = choice.external
+          ? p.externalVar
+          : p.versions.find((v) => v.entry.version.text === choice.version)?.variable;
+        if (!version) {
+          add("changes", Logic.TRUE, 1);
+          continue;
+        }
+        const sameOptions = choice.external
+          ? []
+          : p.options.map((o) => {
+              const v = choice.options.get(o.decl.name);
+              const variable = o.values.find((x) => x.value === v)?.variable;
+              return v === undefined ? Logic.not(o.exists) : (variable ?? Logic.FALSE);
+            });
+        add("changes", Logic.not(Logic.and(version, sameOptions)), 1);
+      }
+    }
+
+    for (const p of this.packages.values()) {
+      const root: F = p.root ? Logic.TRUE : dynamicRoot(p);
+      const asRoot = (t: F) => (root === Logic.TRUE ? t : Logic.and(t, root));
+      const asOther = (t: F) =>
+        root === Logic.TRUE
+          ? Logic.FALSE
+          : root === Logic.FALSE
+            ? t
+            : Logic.and(t, Logic.not(root));
+      for (const v of p.versions) {
+        if (v.entry.deprecated) {
+          add("root-deprecated", asRoot(v.variable), 1);
+          add("deprecated", asOther(v.variable), 1);
+        }
+        add("root-version-age", asRoot(v.variable), v.rank);
+        add("version-age", asOther(v.variable), v.rank);
+      }
+      for (const o of p.options) {
+        for (const v of o.values) {
+          if (v.value === o.decl.default) continue;
+          add("root-non-default-options", asRoot(v.variable), 1);
+          add("non-default-options", asOther(v.variable), 1);
+        }
+      }
+      add("packages", p.present, 1);
+      if (p.externalVar) add("builds", p.built, 1);
+    }
+    for (const [virtual, list] of this.request.providerPreferences) {
+      if (!this.cone.virtuals.includes(virtual)) continue;
+      for (const q of this.providerNames(virtual)) {
+        const position = list.indexOf(q);
+        add(
+          "provider-preference",
+          this.provides(q, virtual),
+          position < 0 ? list.length : position,
+        );
+      }
+    }
+    const order: CostFunction["criterion"][] = [
+      "changes",
+      "root-deprecated",
+      "root-version-age",
+      "root-non-default-options",
+      "deprecated",
+      "version-age",
+      "non-default-options",
+      "provider-preference",
+      "packages",
+      "builds",
+    ];
+    return order.map((criterion) => {
+      const s = sums.get(criterion);
+      return {
+        criterion,
+        terms: (s?.terms ?? []).filter((t) => t !== Logic.FALSE),
+        weights: (s?.weights ?? []).filter((_, i) => s!.terms[i] !== Logic.FALSE),
+        constant: criterion === "changes" ? outsideCone : 0,
+      };
+    });
+  }
+}
+
+/** The SAT variable of one option value: `s6 +execline`, `s6 ~execline`, `s6-networking ssl=bearssl`. */
+export function optionVariable(pkg: string, option: string, value: OptionValue): string {
+  return typeof value === "boolean"
+    ? `${pkg} ${value ? "+" : "~"}${option}`
+    : `${pkg} ${option}=${value}`;
+}
+
+function factLabel(f: Fact): string {
+  switch (f.kind) {
+    case "request":
+      return `request ${printSpec(f.item.spec)}`;
+    case "depends":
+    case "conflicts":
+      return `${f.package} ${f.kind} #${f.index}`;
+    case "one-configuration":
+      return `${f.package} one configuration`;
+    case "option-exists":
+      return `${f.package} option ${f.option} exists`;
+  }
+}
+
+/** A version's text, for readers of an encoding. */
+export function versionOf(p: EncodedPackage, variable: string): Version | undefined {
+  return p.versions.find((v) => v.variable === variable)?.entry.version;
+}

@@ -1,0 +1,147 @@
+/**
+ * The solver's main loop: validate → encode the cone → satisfiable? → optimise each criterion →
+ * read the solution back; or, when nothing satisfies the request, explain why.
+ */
+import type Logic from "logic-solver";
+import { type EncodedPackage, type Encoding, encode } from "./encode.js";
+import { type Explanation, explain } from "./explain.js";
+import { optimize, type PhaseTiming } from "./optimize.js";
+import type { Request } from "./request.js";
+import {
+  type CostEntry,
+  CRITERIA,
+  type Solution,
+  type SolvedDependency,
+  type SolvedPackage,
+} from "./solution.js";
+import type { OptionValue } from "./spec.js";
+import { DEPENDENCY_TYPES, type Dependency, type Universe } from "./universe.js";
+import { validateRequest } from "./validate-request.js";
+
+/** The answer to a request: an optimal set, or an explanation of why there is none. */
+export type SolveResult =
+  | {
+      readonly satisfiable: true;
+      readonly solution: Solution;
+      readonly timings: readonly PhaseTiming[];
+    }
+  | {
+      readonly satisfiable: false;
+      readonly explanation: Explanation;
+      readonly timings: readonly PhaseTiming[];
+    };
+
+/**
+ * Solves a request. Throws `RequestError` when the request names unknown packages, options or
+ * values; an unsatisfiable request is a normal result with an explanation.
+ */
+export function solve(universe: Universe, request: Request): SolveResult {
+  const timings: PhaseTiming[] = [];
+  const timed = <T>(phase: string, f: () => T): T => {
+    const t0 = performance.now();
+    const value = f();
+    timings.push({ phase, ms: performance.now() - t0 });
+    return value;
+  };
+  timed("validate", () => validateRequest(universe, request));
+  const encoding = timed("encode", () => encode(universe, request));
+  const first = timed("solve", () => encoding.solver.solve());
+  if (!first) {
+    const explanation = timed("explain", () => explain(universe, request));
+    return { satisfiable: false, explanation, timings };
+  }
+  const optimum = optimize(encoding, first);
+  timings.push(...optimum.timings);
+  const solution = timed("extract", () => readSolution(encoding, optimum.model, optimum.values));
+  return { satisfiable: true, solution, timings };
+}
+
+/** Reads the chosen set back from a model. */
+export function readSolution(
+  encoding: Encoding,
+  model: Logic.Solution,
+  values: ReadonlyMap<string, number>,
+): Solution {
+  model.ignoreUnknownVariables();
+  const present = [...encoding.packages.values()].filter((p) => model.evaluate(p.present));
+  const provides = new Map<string, string[]>();
+  for (const p of present) {
+    const list = encoding.cone.virtuals.filter((v) => model.evaluate(encoding.provides(p.name, v)));
+    provides.set(p.name, list);
+  }
+  // A package providing a requested virtual is a root (docs/solver.md).
+  const requested = new Set(
+    encoding.facts.flatMap((f) =>
+      f.fact.kind === "request" && !f.fact.item.constraintOnly ? [f.fact.item.spec.name!] : [],
+    ),
+  );
+  const packages: SolvedPackage[] = present.map((p) => {
+    const external = p.externalVar !== undefined && model.evaluate(p.externalVar);
+    const chosen = p.versions.find((v) => model.evaluate(v.variable));
+    const options = new Map<string, OptionValue>();
+    if (external) {
+      for (const [k, v] of [...p.external!.options].sort(([a], [b]) => (a < b ? -1 : 1)))
+        options.set(k, v);
+    } else {
+      for (const o of p.options) {
+        const value = o.values.find((v) => model.evaluate(v.variable));
+        if (value && model.evaluate(o.exists)) options.set(o.decl.name, value.value);
+      }
+    }
+    return {
+      name: p.name,
+      version: external ? p.external!.version : chosen!.entry.version,
+      options,
+      root: p.root || (provides.get(p.name) ?? []).some((v) => requested.has(v)),
+      ...(external && { external: { prefix: p.external!.prefix } }),
+      deprecated: !external && chosen!.entry.deprecated,
+      depends: external ? [] : edges(encoding, model, p, present, provides),
+      provides: provides.get(p.name) ?? [],
+    };
+  });
+  const cost: CostEntry[] = CRITERIA.map((criterion) => ({
+    criterion,
+    value: values.get(criterion) ?? 0,
+  }));
+  return {
+    packages: packages.sort((a, b) => (a.name < b.name ? -1 : 1)),
+    roots: packages.filter((p) => p.root).map((p) => p.name),
+    cost,
+  };
+}
+
+/** The dependency edges of a built package: each active `depends` entry and what meets it. */
+function edges(
+  encoding: Encoding,
+  model: Logic.Solution,
+  p: EncodedPackage,
+  present: readonly EncodedPackage[],
+  provides: ReadonlyMap<string, readonly string[]>,
+): SolvedDependency[] {
+  // One edge per package met, whatever the number of entries and virtuals it meets.
+  const out = new Map<string, SolvedDependency>();
+  const add = (name: string, d: Dependency, virtual?: string) => {
+    const seen = out.get(name);
+    const types = [...new Set([...(seen?.types ?? []), ...d.types])].sort();
+    const virtuals = [
+      ...new Set([...(seen?.virtuals ?? []), ...(virtual ? [virtual] : [])]),
+    ].sort();
+    out.set(name, {
+      name,
+      types: DEPENDENCY_TYPES.filter((t) => types.includes(t)),
+      virtuals,
+      location: seen?.location ?? d.location,
+    });
+  };
+  for (const d of p.pkg?.depends ?? []) {
+    if (!model.evaluate(encoding.builtMatches(p.name, d.when))) continue;
+    const target = d.spec.name!;
+    if (encoding.packages.has(target)) {
+      add(target, d);
+    } else {
+      for (const q of present)
+        if ((provides.get(q.name) ?? []).includes(target)) add(q.name, d, target);
+    }
+  }
+  return [...out.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
