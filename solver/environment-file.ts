@@ -73,6 +73,12 @@ class EnvironmentChecker extends TomlChecker {
     super(doc, ALIASES);
   }
 
+  protected override describePath(path: TomlPath): string {
+    return path[0] === "externals" && path.length === 2
+      ? `external "${String(path[1])}"`
+      : super.describePath(path);
+  }
+
   read(): Request {
     const root = this.doc.root;
     this.checkKeys(root, [], TOP_KEYS, "an environment file");

@@ -207,4 +207,124 @@ describe("pthbs command line", () => {
     expect(err).toContain("please report");
     expect(report(new PthbsError("bad input"), io, false)).toBe(EXIT.failure);
   });
+
+  it("solve prints a tree and the cost vector; --json has the documented fields", async () => {
+    const text = await pthbs("-C", CONSTRAINTS, "solve", "s6-rc", "execline");
+    expect(text.code).toBe(EXIT.ok);
+    expect(text.stdout).toMatch(/^s6-rc@\S+ .*\(requested\)$/m);
+    expect(text.stdout).toMatch(/├─ s6@\S+ .*\[build,link\]/);
+    expect(text.stdout).toMatch(/cost: changes 0, root-deprecated 0, .* packages \d+$/m);
+    const r = await pthbs("-C", CONSTRAINTS, "solve", "s6-rc", "execline", "--json");
+    const out = JSON.parse(r.stdout);
+    expect(out.satisfiable).toBe(true);
+    const s6rc = out.packages.find((p: { name: string }) => p.name === "s6-rc");
+    expect(Object.keys(s6rc).sort()).toEqual(
+      [
+        "depends",
+        "deprecated",
+        "external",
+        "name",
+        "options",
+        "provides",
+        "root",
+        "version",
+      ].sort(),
+    );
+    expect(s6rc.root).toBe(true);
+    expect(s6rc.depends.find((d: { name: string }) => d.name === "s6").type).toEqual([
+      "build",
+      "link",
+    ]);
+    expect(out.cost.map((c: { criterion: string }) => c.criterion)).toEqual([
+      "changes",
+      "root-deprecated",
+      "root-version-age",
+      "root-non-default-options",
+      "deprecated",
+      "version-age",
+      "non-default-options",
+      "provider-preference",
+      "packages",
+    ]);
+    const again = await pthbs("-C", CONSTRAINTS, "solve", "s6-rc", "execline", "--json");
+    expect(again.stdout).toBe(r.stdout);
+  });
+
+  it("solve -f environments/minimal.toml solves the seed's system", async () => {
+    const env = new URL("../environments/minimal.toml", import.meta.url).pathname;
+    const r = await pthbs("-C", CONSTRAINTS, "solve", "-f", env, "--json");
+    expect(r.code).toBe(EXIT.ok);
+    const out = JSON.parse(r.stdout);
+    expect(out.packages.find((p: { name: string }) => p.name === "gnu-make")).toMatchObject({
+      external: true,
+      prefix: "/usr",
+      version: "4.3",
+    });
+  });
+
+  it("an impossible request exits 1 with a cited explanation; --json gives its facts", async () => {
+    const r = await pthbs("-C", CONSTRAINTS, "solve", "s6-rc@0.5.5.0", "skalibs@2.13");
+    expect(r.code).toBe(EXIT.failure);
+    expect(r.stderr).toContain("error: no package set satisfies the request");
+    expect(r.stderr).toMatch(/\(.*s6-rc\.toml:\d+\)/);
+    expect(r.stderr).toContain("try: ");
+    const j = await pthbs("-C", CONSTRAINTS, "solve", "s6-rc@0.5.5.0", "skalibs@2.13", "--json");
+    expect(j.code).toBe(EXIT.failure);
+    const out = JSON.parse(j.stdout);
+    expect(out.satisfiable).toBe(false);
+    expect(out.explanation.text).toContain("cannot be used with");
+    for (const f of out.explanation.facts)
+      expect(Object.keys(f).sort()).toEqual(["file", "kind", "line", "text"]);
+  });
+
+  it("solve reports bad input clearly: a malformed spec, an unknown package, a missing file, nothing to solve", async () => {
+    const bad = await pthbs("-C", CONSTRAINTS, "solve", "s6@@1");
+    expect(bad.code).toBe(EXIT.failure);
+    expect(bad.stderr).toContain("s6@@1");
+    expect(bad.stderr).toContain("^");
+    const unknown = await pthbs("-C", CONSTRAINTS, "solve", "s6-rcc");
+    expect(unknown.code).toBe(EXIT.failure);
+    expect(unknown.stderr).toMatch(/command line: error: .*no package or virtual named "s6-rcc"/);
+    expect(unknown.stderr).toContain('did you mean "s6-rc"?');
+    const missing = await pthbs("-C", CONSTRAINTS, "solve", "-f", "/nonexistent.toml");
+    expect(missing.code).toBe(EXIT.failure);
+    expect(missing.stderr).toContain("cannot read environment file /nonexistent.toml");
+    const nothing = await pthbs("-C", CONSTRAINTS, "solve");
+    expect(nothing.code).toBe(EXIT.usage);
+    expect(nothing.stderr).toContain("nothing to solve");
+  });
+
+  it("an environment file with mistakes is reported with file:line for each", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pthbs-env-"));
+    const env = join(dir, "env.toml");
+    writeFileSync(
+      env,
+      'specs = ["s6-rc", "s6 +sttic"]\n[externals.gnu-make]\nversion = "4.3"\nprefx = "/usr"\n',
+    );
+    const r = await pthbs("-C", CONSTRAINTS, "solve", "-f", env);
+    expect(r.code).toBe(EXIT.failure);
+    expect(r.stderr).toContain(`${env}:4:1: error: unknown key "prefx"`);
+    expect(r.stderr).toContain('did you mean "prefix"?');
+    expect(r.stderr).toContain(`${env}:2:1: error: external "gnu-make" has no "prefix"`);
+    writeFileSync(env, 'specs = ["s6-rc", "s6 +sttic"]\n');
+    const r2 = await pthbs("-C", CONSTRAINTS, "solve", "-f", env);
+    expect(r2.stderr).toMatch(
+      new RegExp(`${env}:1:\\d+: error: request "s6 \\+sttic": s6 has no option "sttic"`),
+    );
+  });
+
+  it("why, why-not and check answer from the command line", async () => {
+    const why = await pthbs("-C", CONSTRAINTS, "why", "skalibs", "s6-rc");
+    expect(why.code).toBe(EXIT.ok);
+    expect(why.stdout).toMatch(/^s6-rc@\S+ → skalibs@\S+$/m);
+    const whyNot = await pthbs("-C", CONSTRAINTS, "why-not", "skalibs@2.14", "execline");
+    expect(whyNot.code).toBe(EXIT.ok);
+    expect(whyNot.stdout).toContain('worse on "root-version-age"');
+    const check = await pthbs("-C", CONSTRAINTS, "check", "--json");
+    expect(check.code).toBe(EXIT.failure);
+    const out = JSON.parse(check.stdout);
+    expect(out.installable).toBe(out.total - 1);
+    expect(out.broken[0]).toMatchObject({ package: "s6-networking", version: "2.5.1.1" });
+    expect(out.broken[0].explanation.text).toContain("cannot be satisfied");
+  });
 });
