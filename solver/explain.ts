@@ -241,12 +241,32 @@ export function compactRange(pkg: Package, good: readonly Version[]): VersionRan
     i = j + 1;
   }
   const exact = () => VersionRange.parse(good.map((v) => `=${v.text}`).join(","));
-  try {
-    const range = VersionRange.parse(parts.join(","));
-    return ascending.every((v) => range.contains(v) === inGood(v)) ? range : exact();
-  } catch {
-    return exact();
+  const holdsExactly = (text: string) => {
+    try {
+      const range = VersionRange.parse(text);
+      return ascending.every((v) => range.contains(v) === inGood(v)) ? range : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  // Shorten each upper end to its shortest prefix that keeps the set (2.14.5.1 → 2.14).
+  for (let k = 0; k < parts.length; k++) {
+    const [low, high] = parts[k]!.split(":");
+    if (high === undefined || high === "") continue;
+    const pieces = high.split(".");
+    for (let n = 1; n < pieces.length; n++) {
+      const candidate = [
+        ...parts.slice(0, k),
+        `${low}:${pieces.slice(0, n).join(".")}`,
+        ...parts.slice(k + 1),
+      ];
+      if (holdsExactly(candidate.join(","))) {
+        parts[k] = candidate[k]!;
+        break;
+      }
+    }
   }
+  return holdsExactly(parts.join(",")) ?? exact();
 }
 
 function render(
