@@ -127,7 +127,11 @@ class Encoder {
     private readonly request: Request,
     private readonly options: EncodeOptions,
   ) {
-    this.cone = reachableCone(universe, request, options.extraNames);
+    // Packages of a reused solution may stay even when nothing needs them: removing one is a change.
+    const kept = [...(request.reuse?.keys() ?? [])].filter(
+      (n) => universe.packages.has(n) || request.externals.some((e) => e.name === n),
+    );
+    this.cone = reachableCone(universe, request, [...(options.extraNames ?? []), ...kept]);
     this.externals = new Map(request.externals.map((e) => [e.name, e]));
     const named = request.items.filter((i) => !i.constraintOnly).map((i) => i.spec.name!);
     this.rootNames = new Set(named.filter((n) => !this.isVirtual(n)));
@@ -257,10 +261,8 @@ class Encoder {
     const name = spec.name!;
     const p = this.packages.get(name);
     if (p) return Logic.and(p.present, this.configMatches(p, spec));
-    if (this.cone.virtuals.includes(name)) {
-      return Logic.or(this.providerNames(name).map((q) => this.provides(q, name)));
-    }
-    return Logic.FALSE;
+    // A virtual (in the cone or not: a conflict may name one nothing needs), met by any encoded provider.
+    return Logic.or(this.providerNames(name).map((q) => this.provides(q, name)));
   }
 
   /** `name` is built and its configuration matches the condition (absent: just built). */
@@ -393,8 +395,8 @@ class Encoder {
       add("packages", p.present, 1);
       if (p.externalVar) add("builds", p.built, 1);
     }
+    // Every present provider counts, whether or not the virtual is needed (docs/solver.md).
     for (const [virtual, list] of this.request.providerPreferences) {
-      if (!this.cone.virtuals.includes(virtual)) continue;
       for (const q of this.providerNames(virtual)) {
         const position = list.indexOf(q);
         add(
@@ -425,6 +427,21 @@ class Encoder {
         constant: criterion === "changes" ? outsideCone : 0,
       };
     });
+  }
+}
+
+/** A stable identifier of a fact: `request#0`, `depends:s6#3`, `one-configuration:s6`, `option-exists:s6#execline`. */
+export function factId(f: Fact): string {
+  switch (f.kind) {
+    case "request":
+      return `request#${f.index}`;
+    case "depends":
+    case "conflicts":
+      return `${f.kind}:${f.package}#${f.index}`;
+    case "one-configuration":
+      return `one-configuration:${f.package}`;
+    case "option-exists":
+      return `option-exists:${f.package}#${f.option}`;
   }
 }
 

@@ -9,7 +9,7 @@
  * dependencies nearest to them come first.
  */
 import Logic from "logic-solver";
-import { type EncodedFact, type Encoding, encode } from "./encode.js";
+import { type EncodedFact, type Encoding, encode, factId } from "./encode.js";
 import { VersionRange } from "./range.js";
 import type { Request, RequestItem } from "./request.js";
 import { printSpec, type Spec } from "./spec.js";
@@ -18,6 +18,8 @@ import type { Version } from "./version.js";
 
 /** One cited fact of an explanation. */
 export interface ExplanationFact {
+  /** Stable identifier (`request#0`, `depends:s6#3`, `one-configuration:skalibs`, …). */
+  readonly id: string;
   readonly kind: EncodedFact["fact"]["kind"];
   /** The fact in words. */
   readonly text: string;
@@ -126,6 +128,7 @@ function orderFacts(encoding: Encoding, request: Request): EncodedFact[] {
 /** The core's facts in words, request items first, then the rules in the order found. */
 function derivation(universe: Universe, core: readonly EncodedFact[]): ExplanationFact[] {
   return core.map((f) => ({
+    id: factId(f.fact),
     kind: f.fact.kind,
     text: describeFact(universe, f),
     file: f.location.file,

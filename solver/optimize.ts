@@ -26,8 +26,10 @@ export function optimize(encoding: Encoding, start: Logic.Solution): Optimum {
   for (const cost of encoding.costs) {
     const t0 = performance.now();
     const result = minimize(encoding.solver, model, cost);
-    model = result.model;
     values.set(cost.criterion, result.value + cost.constant);
+    // Pinning compiled new formulas; a model found before that cannot evaluate them, so take a
+    // fresh one (every model is optimal on the criteria pinned so far).
+    model = encoding.solver.solve() ?? result.model;
     timings.push({ phase: `minimise ${cost.criterion}`, ms: performance.now() - t0 });
   }
   return { model, values, timings };

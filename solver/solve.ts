@@ -62,11 +62,14 @@ export function readSolution(
   model: Logic.Solution,
   values: ReadonlyMap<string, number>,
 ): Solution {
-  model.ignoreUnknownVariables();
   const present = [...encoding.packages.values()].filter((p) => model.evaluate(p.present));
   const provides = new Map<string, string[]>();
   for (const p of present) {
-    const list = encoding.cone.virtuals.filter((v) => model.evaluate(encoding.provides(p.name, v)));
+    const candidates = new Set([
+      ...(p.pkg?.provides ?? []).map((x) => x.virtual),
+      ...(p.external?.provides ?? []),
+    ]);
+    const list = [...candidates].sort().filter((v) => model.evaluate(encoding.provides(p.name, v)));
     provides.set(p.name, list);
   }
   // A package providing a requested virtual is a root (docs/solver.md).

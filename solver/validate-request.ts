@@ -57,7 +57,16 @@ export function validateRequest(universe: Universe, request: Request): void {
   };
 
   for (const item of request.items) checkSpec(item.spec, item.location, "request");
+  const seenExternals = new Set<string>();
   for (const e of request.externals) {
+    if (seenExternals.has(e.name))
+      report(
+        e.location,
+        "bad-request",
+        `external "${e.name}" is declared twice`,
+        "keep one declaration per package",
+      );
+    seenExternals.add(e.name);
     if (isVirtual(e.name) && !universe.packages.has(e.name)) {
       report(
         e.location,

@@ -274,7 +274,7 @@ describe("pthbs command line", () => {
     expect(out.satisfiable).toBe(false);
     expect(out.explanation.text).toContain("cannot be used with");
     for (const f of out.explanation.facts)
-      expect(Object.keys(f).sort()).toEqual(["file", "kind", "line", "text"]);
+      expect(Object.keys(f).sort()).toEqual(["file", "id", "kind", "line", "text"]);
   });
 
   it("solve reports bad input clearly: a malformed spec, an unknown package, a missing file, nothing to solve", async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { checkUniverse } from "../solver/check.js";
-import { encode } from "../solver/encode.js";
+import { encode, factId } from "../solver/encode.js";
 import { parseEnvironmentFile } from "../solver/environment-file.js";
 import { RequestError } from "../solver/errors.js";
 import { Checker, explain } from "../solver/explain.js";
@@ -174,11 +174,7 @@ describe("explanations on the shipped constraints", () => {
       const encoding = encode(universe, request, { selectors: true });
       const checker = new Checker(encoding);
       const e = explain(universe, request);
-      const core = encoding.facts.filter((f) =>
-        e.facts.some(
-          (g) => g.file === f.location.file && g.line === f.location.line && g.kind === f.fact.kind,
-        ),
-      );
+      const core = encoding.facts.filter((f) => e.facts.some((g) => g.id === factId(f.fact)));
       expect(core.length).toBe(e.facts.length);
       expect(checker.unsat(core)).toBe(true);
       for (const f of core) expect(checker.unsat(core.filter((g) => g !== f))).toBe(false);

@@ -1,0 +1,169 @@
+/**
+ * The solver against the brute-force oracle (test/oracle.ts, written from docs/solver.md alone),
+ * on random small universes: soundness, completeness, optimality, determinism, explanation
+ * minimality, and check. Seeds are fixed for CI; set FC_SEED / FC_RUNS to explore.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { checkUniverse } from "../solver/check.js";
+import { encode, factId } from "../solver/encode.js";
+import { Checker } from "../solver/explain.js";
+import { loadConstraintTexts } from "../solver/load.js";
+import { requestFromSpecs } from "../solver/request.js";
+import { type Solution, solutionJson } from "../solver/solution.js";
+import { solve } from "../solver/solve.js";
+import {
+  checkSet,
+  computeCost,
+  type OracleRuleSet,
+  type OracleSet,
+  oracleSolve,
+} from "./oracle.js";
+import { arbProblem } from "./universe-arbitrary.js";
+
+const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : 20261125;
+const runs = (n: number) => ({
+  seed,
+  numRuns: process.env.FC_RUNS ? Number(process.env.FC_RUNS) : n,
+  // Shrinking a chained universe + request can take long; stop and report what was found.
+  interruptAfterTimeLimit: 60_000,
+  markInterruptAsFailure: true,
+});
+
+function asOracleSet(solution: Solution): OracleSet {
+  return new Map(
+    solution.packages.map((p) => [
+      p.name,
+      { version: p.version.text, options: new Map(p.options), external: p.external !== undefined },
+    ]),
+  );
+}
+
+// Each property runs many solver and oracle calls: give them time (the limit is per property).
+const TIMEOUT = 120_000;
+
+describe("solver = brute-force oracle on random universes", () => {
+  it(
+    "is sound, complete and optimal",
+    () => {
+      fc.assert(
+        fc.property(arbProblem(), ({ universe, request }) => {
+          const mine = solve(universe, request);
+          const oracle = oracleSolve(universe, request);
+          expect(mine.satisfiable).toBe(oracle.satisfiable);
+          if (mine.satisfiable && oracle.satisfiable) {
+            const set = asOracleSet(mine.solution);
+            expect(checkSet(universe, request, set)).toEqual([]);
+            expect(computeCost(universe, request, set)).toEqual(mine.solution.cost);
+            expect(mine.solution.cost).toEqual(oracle.cost);
+          }
+        }),
+        runs(120),
+      );
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "gives byte-identical output whatever the order of the constraint files",
+    () => {
+      fc.assert(
+        fc.property(
+          arbProblem().chain((p) =>
+            fc
+              .shuffledSubarray(p.files, { minLength: p.files.length })
+              .map((shuffled) => ({ ...p, shuffled })),
+          ),
+          ({ universe, request, shuffled }) => {
+            const again = loadConstraintTexts(shuffled).universe;
+            const a = solve(universe, request);
+            const b = solve(again, request);
+            const show = (r: typeof a) =>
+              JSON.stringify(r.satisfiable ? solutionJson(r.solution) : r.explanation);
+            expect(show(b)).toBe(show(a));
+          },
+        ),
+        runs(40),
+      );
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "explains every unsatisfiable request with a minimal set of facts",
+    () => {
+      let explained = 0;
+      fc.assert(
+        fc.property(arbProblem(), ({ universe, request }) => {
+          const r = solve(universe, request);
+          if (r.satisfiable) return;
+          explained++;
+          const facts = r.explanation.facts;
+          expect(facts.some((f) => f.kind === "request")).toBe(true);
+          expect(r.explanation.text).toContain("error: no package set satisfies the request");
+          // Match the cited facts to the encoding's facts (by kind and location).
+          const encoding = encode(universe, request, { selectors: true });
+          const ids = new Set(facts.map((f) => f.id));
+          const core = encoding.facts.filter((f) => ids.has(factId(f.fact)));
+          expect(core.length).toBe(facts.length);
+          const checker = new Checker(encoding);
+          expect(checker.unsat(core)).toBe(true);
+          for (const f of core) expect(checker.unsat(core.filter((g) => g !== f))).toBe(false);
+          // Independently: the oracle, with every rule outside the explanation switched off, finds no set.
+          const disabled: {
+            requestItems: Set<number>;
+            depends: Set<string>;
+            conflicts: Set<string>;
+            optionExistence: Set<string>;
+          } = {
+            requestItems: new Set(),
+            depends: new Set(),
+            conflicts: new Set(),
+            optionExistence: new Set(),
+          };
+          for (const f of encoding.facts) {
+            if (core.includes(f)) continue;
+            const k = f.fact;
+            if (k.kind === "request") disabled.requestItems.add(k.index);
+            else if (k.kind === "depends") disabled.depends.add(`${k.package}#${k.index}`);
+            else if (k.kind === "conflicts") disabled.conflicts.add(`${k.package}#${k.index}`);
+            else if (k.kind === "option-exists")
+              disabled.optionExistence.add(`${k.package}#${k.option}`);
+          }
+          expect(
+            oracleSolve(universe, request, { disabled: disabled as OracleRuleSet }).satisfiable,
+          ).toBe(false);
+          // Each suggestion, in place of the request items of the explanation, is satisfiable... or at
+          // least names a package of the request.
+          for (const s of r.explanation.suggestions) expect(s.length).toBeGreaterThan(0);
+        }),
+        runs(150),
+      );
+      expect(explained).toBeGreaterThan(5);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "check agrees with the oracle on every version",
+    () => {
+      fc.assert(
+        fc.property(arbProblem({}), ({ universe }) => {
+          const report = checkUniverse(universe);
+          const broken = new Set(report.broken.map((b) => `${b.package}@${b.version}`));
+          for (const pkg of universe.packages.values()) {
+            for (const v of pkg.versions) {
+              const possible = oracleSolve(
+                universe,
+                requestFromSpecs([`${pkg.name}@=${v.version.text}`]),
+              ).satisfiable;
+              expect(broken.has(`${pkg.name}@${v.version.text}`)).toBe(!possible);
+            }
+          }
+        }),
+        runs(25),
+      );
+    },
+    TIMEOUT,
+  );
+});
