@@ -47,7 +47,7 @@ export function explain(universe: Universe, request: Request): Explanation {
   const core = quickXplain(checker, [], false, ordered);
   const facts = derivation(universe, core);
   const suggestions = suggest(universe, encoding, checker, core);
-  return { text: render(facts, core, suggestions), facts, suggestions };
+  return { text: render(universe, facts, core, suggestions), facts, suggestions };
 }
 
 /** Satisfiability of fact subsets, by assuming their selectors. */
@@ -273,6 +273,7 @@ export function compactRange(pkg: Package, good: readonly Version[]): VersionRan
 }
 
 function render(
+  universe: Universe,
   facts: readonly ExplanationFact[],
   core: readonly EncodedFact[],
   suggestions: readonly string[],
@@ -287,9 +288,28 @@ function render(
     lines.push([`you asked for ${joinAnd(items)}`, "command line"]);
   }
   for (const f of requests) if (f.file !== "command line") lines.push([f.text, cite(f)]);
-  for (const f of facts) if (f.kind !== "request") lines.push([f.text, cite(f)]);
+  // Several entries of one package on one dependency (one per release, as upstream states them)
+  // read better under a heading: "s6 needs skalibs, depending on its version:".
+  const rules = core.filter((f) => f.fact.kind !== "request");
+  const target = (f: EncodedFact) =>
+    f.fact.kind === "depends"
+      ? `${f.fact.package} needs ${universe.packages.get(f.fact.package)!.depends[f.fact.index]!.spec.name}`
+      : undefined;
+  for (let i = 0; i < rules.length; i++) {
+    const key = target(rules[i]!);
+    let j = i;
+    while (key !== undefined && j + 1 < rules.length && target(rules[j + 1]!) === key) j++;
+    const group = rules.slice(i, j + 1).map((f) => facts[core.indexOf(f)]!);
+    if (group.length >= 3) {
+      lines.push([`${key}, depending on its version:`, ""]);
+      for (const f of group) lines.push([`  ${f.text}`, cite(f)]);
+    } else {
+      for (const f of group) lines.push([f.text, cite(f)]);
+    }
+    i = j;
+  }
   const width = Math.min(72, Math.max(...lines.map(([t]) => t.length)));
-  const body = lines.map(([t, c]) => `  ${t.padEnd(width)}  (${c})`);
+  const body = lines.map(([t, c]) => (c ? `  ${t.padEnd(width)}  (${c})` : `  ${t}`));
   const asked = core.flatMap((f) => (f.fact.kind === "request" ? [f.fact.item.text] : []));
   const conclusion =
     asked.length >= 2
