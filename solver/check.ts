@@ -3,6 +3,7 @@
  * declared version, whether some valid set contains it, and if not, why.
  */
 import { encode } from "./encode.js";
+import { isMiniSatAbort, SolverLimitError } from "./errors.js";
 import { type Explanation, explain } from "./explain.js";
 import { requestFromSpecs } from "./request.js";
 import type { Universe } from "./universe.js";
@@ -26,6 +27,14 @@ export interface CheckReport {
  * broken ones pay for an explanation.
  */
 export function checkUniverse(universe: Universe): CheckReport {
+  try {
+    return checkAll(universe);
+  } catch (e) {
+    throw isMiniSatAbort(e) ? new SolverLimitError("check") : e;
+  }
+}
+
+function checkAll(universe: Universe): CheckReport {
   const request = requestFromSpecs([]);
   const encoding = encode(universe, request, { extraNames: [...universe.packages.keys()] });
   const broken: BrokenVersion[] = [];

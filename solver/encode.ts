@@ -370,7 +370,9 @@ class Encoder {
 
     for (const p of this.packages.values()) {
       const root: F = p.root ? Logic.TRUE : dynamicRoot(p);
-      const asRoot = (t: F) => (root === Logic.TRUE ? t : Logic.and(t, root));
+      // Constant roots and non-roots keep the sums free of terms that can never count.
+      const asRoot = (t: F) =>
+        root === Logic.TRUE ? t : root === Logic.FALSE ? Logic.FALSE : Logic.and(t, root);
       const asOther = (t: F) =>
         root === Logic.TRUE
           ? Logic.FALSE

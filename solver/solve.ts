@@ -4,6 +4,7 @@
  */
 import type Logic from "logic-solver";
 import { type EncodedPackage, type Encoding, encode } from "./encode.js";
+import { isMiniSatAbort, SolverLimitError } from "./errors.js";
 import { type Explanation, explain } from "./explain.js";
 import { optimize, type PhaseTiming } from "./optimize.js";
 import type { Request } from "./request.js";
@@ -39,9 +40,13 @@ export function solve(universe: Universe, request: Request): SolveResult {
   const timings: PhaseTiming[] = [];
   const timed = <T>(phase: string, f: () => T): T => {
     const t0 = performance.now();
-    const value = f();
-    timings.push({ phase, ms: performance.now() - t0 });
-    return value;
+    try {
+      const value = f();
+      timings.push({ phase, ms: performance.now() - t0 });
+      return value;
+    } catch (e) {
+      throw isMiniSatAbort(e) ? new SolverLimitError(phase) : e;
+    }
   };
   timed("validate", () => validateRequest(universe, request));
   const encoding = timed("encode", () => encode(universe, request));
@@ -50,7 +55,7 @@ export function solve(universe: Universe, request: Request): SolveResult {
     const explanation = timed("explain", () => explain(universe, request));
     return { satisfiable: false, explanation, timings };
   }
-  const optimum = optimize(encoding, first);
+  const optimum = timed("optimise", () => optimize(encoding, first));
   timings.push(...optimum.timings);
   const solution = timed("extract", () => readSolution(encoding, optimum.model, optimum.values));
   return { satisfiable: true, solution, timings };
