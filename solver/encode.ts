@@ -17,10 +17,9 @@ import Logic from "logic-solver";
 import type { SourceLocation } from "./errors.js";
 import { type Cone, reachableCone } from "./reachable.js";
 import type { External, Request, RequestItem } from "./request.js";
-import type { Criterion } from "./solution.js";
+import { CRITERIA, type Criterion } from "./solution.js";
 import { type OptionValue, printSpec, type Spec } from "./spec.js";
 import type { Package, PackageOption, PackageVersion, Universe } from "./universe.js";
-import type { Version } from "./version.js";
 
 type F = Logic.Term | Logic.Formula;
 
@@ -408,18 +407,8 @@ class Encoder {
         );
       }
     }
-    const order: CostFunction["criterion"][] = [
-      "changes",
-      "root-deprecated",
-      "root-version-age",
-      "root-non-default-options",
-      "deprecated",
-      "version-age",
-      "non-default-options",
-      "provider-preference",
-      "packages",
-      "builds",
-    ];
+    // The documented criteria, then the unreported tie-break: fewer builds (prefer externals).
+    const order: CostFunction["criterion"][] = [...CRITERIA, "builds"];
     return order.map((criterion) => {
       const s = sums.get(criterion);
       return {
@@ -448,7 +437,7 @@ export function factId(f: Fact): string {
 }
 
 /** The SAT variable of one option value: `s6 +execline`, `s6 ~execline`, `s6-networking ssl=bearssl`. */
-export function optionVariable(pkg: string, option: string, value: OptionValue): string {
+function optionVariable(pkg: string, option: string, value: OptionValue): string {
   return typeof value === "boolean"
     ? `${pkg} ${value ? "+" : "~"}${option}`
     : `${pkg} ${option}=${value}`;
@@ -466,9 +455,4 @@ function factLabel(f: Fact): string {
     case "option-exists":
       return `${f.package} option ${f.option} exists`;
   }
-}
-
-/** A version's text, for readers of an encoding. */
-export function versionOf(p: EncodedPackage, variable: string): Version | undefined {
-  return p.versions.find((v) => v.variable === variable)?.entry.version;
 }

@@ -38,17 +38,17 @@ export function parseReuse(
   file: string,
   universe: Universe,
 ): Map<string, ReuseChoice> {
+  const diagnostic = (message: string, hint?: string): Diagnostic => ({
+    severity: "error",
+    code: "bad-lockfile",
+    file,
+    line: 1,
+    column: 1,
+    message,
+    ...(hint !== undefined && { hint }),
+  });
   const fail = (message: string, hint?: string): never => {
-    const d: Diagnostic = {
-      severity: "error",
-      code: "bad-lockfile",
-      file,
-      line: 1,
-      column: 1,
-      message,
-      ...(hint !== undefined && { hint }),
-    };
-    throw new RequestError([d]);
+    throw new RequestError([diagnostic(message, hint)]);
   };
   let doc: unknown;
   try {
@@ -77,16 +77,7 @@ export function parseReuse(
     );
   const choices = new Map<string, ReuseChoice>();
   const problems: Diagnostic[] = [];
-  const problem = (message: string, hint: string) =>
-    problems.push({
-      severity: "error",
-      code: "bad-lockfile",
-      file,
-      line: 1,
-      column: 1,
-      message,
-      hint,
-    });
+  const problem = (message: string, hint: string) => problems.push(diagnostic(message, hint));
   for (const [name, raw] of entries) {
     const pkg = universe.packages.get(name);
     const external =
