@@ -1,0 +1,780 @@
+/**
+ * Solver benchmark: times `solve()` phase by phase on requests whose cone has about 100, 500, 2,000
+ * and 5,000 packages, in a synthetic universe (`generate.ts`), and prints Markdown tables.
+ *
+ *   npx tsc -p bench/tsconfig.json && node --expose-gc bench/dist/bench/solver/run.js \
+ *     [--sizes 100,500,2000,5000] [--seed 1] [--runs 3] [--timeout 300] [--packages N] \
+ *     [--options K] [--lag R] [--no-unsat] [--json FILE]
+ *   node --expose-gc bench/dist/bench/solver/run.js --probe-memory [--sizes …] [--options-list 0,1,2,3,4,6]
+ *
+ * Each run is a fresh child process (what a `pthbs solve` costs, JIT warm-up included): it
+ * generates the universe's texts (not timed), loads them (`load`), then calls `solve()` and reports
+ * its phase timings. Memory: the JS heap (`v8` used heap size) and RSS are sampled whenever
+ * logic-solver is called (every 64 `require`/`forbid` calls and every `solve`) and attributed to
+ * the phase running at that moment; MiniSat's own heap, a fixed 64 MiB emscripten array, is
+ * measured by its high-water mark (the highest non-zero word: `sbrk` never gives memory back).
+ * A run that throws (MiniSat's "Cannot enlarge memory arrays" abort) is reported with the phase it
+ * was in; a failed or timed-out size is not repeated.
+ */
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { fileURLToPath } from "node:url";
+import v8 from "node:v8";
+import Logic from "logic-solver";
+import { encode } from "../../solver/encode.js";
+import { loadConstraintTexts } from "../../solver/load.js";
+import { reachableCone } from "../../solver/reachable.js";
+import { requestFromSpecs } from "../../solver/request.js";
+import { solve } from "../../solver/solve.js";
+import type { Universe } from "../../solver/universe.js";
+import { DEFAULT_PARAMS, type GenerateParams, generateUniverse } from "./generate.js";
+
+const MiB = 2 ** 20;
+
+// ---------------------------------------------------------------------------------------------
+// The child: one measured run.
+
+/** What a child is asked to run. */
+interface Job {
+  readonly params: GenerateParams;
+  readonly specs: readonly string[];
+  readonly kind: "sat" | "unsat";
+}
+
+/** What a child reports. */
+interface RunResult {
+  readonly ok: boolean;
+  /** The error (MiniSat's abort text, cut), when not ok. */
+  readonly error?: string;
+  /** The phase running when it failed (best guess from logic-solver calls). */
+  readonly failedIn?: string;
+  readonly satisfiable?: boolean;
+  /** Phases in order, `load` first; `approx` when read from logic-solver calls (a failed run). */
+  readonly timings: readonly { phase: string; ms: number; approx?: boolean }[];
+  /** Wall time of `solve()` (or until it threw). */
+  readonly solveMs: number;
+  readonly cone: number;
+  /** Peak sampled JS heap per phase, bytes. */
+  readonly phaseHeap: Readonly<Record<string, number>>;
+  /** Peak sampled RSS per phase, bytes. */
+  readonly phaseRss: Readonly<Record<string, number>>;
+  /** Heap after loading (after a full GC), bytes: the universe's own weight. */
+  readonly heapAfterLoad: number;
+  readonly peakHeap: number;
+  /** Peak RSS of the whole child (getrusage), bytes. */
+  readonly maxRss: number;
+  /** MiniSat heap high-water mark, bytes, per solver instance (solve's, then explain's). */
+  readonly minisat: readonly number[];
+  readonly clauses: readonly number[];
+  readonly variables: readonly number[];
+  readonly solverCalls: number;
+  readonly cost?: Readonly<Record<string, number>>;
+  readonly present?: number;
+  readonly coreFacts?: number;
+}
+
+interface SolverInternals {
+  readonly clauses: readonly unknown[];
+  readonly _num2name: readonly unknown[];
+  readonly _minisat: { readonly _C: { readonly HEAP32: Int32Array } };
+}
+
+/** The highest byte MiniSat's heap ever reached: the last non-zero word of its array. */
+function minisatHighWater(solver: SolverInternals): number {
+  const heap = solver._minisat._C.HEAP32;
+  const stride = 16;
+  for (let i = heap.length - stride; i >= 0; i -= stride) {
+    for (let j = i + stride - 1; j >= i; j--) if (heap[j] !== 0) return (j + 1) * 4;
+  }
+  return 0;
+}
+
+interface Sample {
+  readonly t: number;
+  readonly heap: number;
+  readonly rss: number;
+}
+
+/** Wraps logic-solver to sample memory and to follow which phase `solve()` is in. */
+function instrument() {
+  const samples: Sample[] = [];
+  const instances: SolverInternals[] = [];
+  const state = {
+    guess: "validate",
+    criteria: 0,
+    calls: 0,
+    lastTerms: undefined as unknown,
+  };
+  /** When each guessed phase began. */
+  const transitions: { phase: string; t: number }[] = [];
+  let stopped = false;
+  const enter = (phase: string) => {
+    if (stopped) return;
+    state.guess = phase;
+    transitions.push({ phase, t: performance.now() });
+  };
+  const sample = () =>
+    stopped ||
+    samples.push({
+      t: performance.now(),
+      heap: v8.getHeapStatistics().used_heap_size,
+      rss: process.memoryUsage.rss(),
+    });
+  type Method = (this: unknown, ...args: unknown[]) => unknown;
+  const lib = Logic as unknown as {
+    Solver: { new (): unknown; prototype: Record<string, Method> };
+    Solution: { prototype: Record<string, Method> };
+  };
+  const Original = lib.Solver;
+  const proto = Original.prototype;
+  const Wrapped = function Solver() {
+    if (stopped) return new Original();
+    enter(instances.length === 0 ? "encode" : "explain");
+    const s = new Original() as SolverInternals;
+    instances.push(s);
+    return s;
+  } as unknown as typeof Original;
+  Wrapped.prototype = proto;
+  lib.Solver = Wrapped;
+  let n = 0;
+  for (const name of ["require", "forbid"]) {
+    const f = proto[name]!;
+    proto[name] = function (this: unknown, ...args: unknown[]) {
+      if (++n % 64 === 0) sample();
+      return f.apply(this, args);
+    };
+  }
+  const solveFn = proto.solve!;
+  proto.solve = function (this: unknown, ...args: unknown[]) {
+    state.calls++;
+    if (args[0] === undefined && state.guess === "encode") enter("solve");
+    sample();
+    const r = solveFn.apply(this, args);
+    sample();
+    return r;
+  };
+  const sumFn = lib.Solution.prototype.getWeightedSum!;
+  lib.Solution.prototype.getWeightedSum = function (this: unknown, ...args: unknown[]) {
+    if (args[0] !== state.lastTerms && state.guess !== "explain") {
+      state.lastTerms = args[0];
+      state.criteria++;
+      enter(`minimise #${state.criteria}`);
+    }
+    return sumFn.apply(this, args);
+  };
+  const stop = () => {
+    stopped = true;
+  };
+  return { samples, instances, state, transitions, sample, stop };
+}
+
+function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+async function child(job: Job): Promise<RunResult> {
+  const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+  const { files } = generateUniverse(job.params);
+  gc();
+  const probe = instrument();
+  const timings: { phase: string; ms: number }[] = [];
+  const t0 = performance.now();
+  const loaded = loadConstraintTexts(files);
+  timings.push({ phase: "load", ms: performance.now() - t0 });
+  probe.sample();
+  const loadEnd = performance.now();
+  if (loaded.diagnostics.length > 0) throw new Error("the generated universe has diagnostics");
+  const universe = loaded.universe;
+  const request = requestFromSpecs(job.specs);
+  const cone = reachableCone(universe, request).packages.length;
+  gc();
+  const heapAfterLoad = v8.getHeapStatistics().used_heap_size;
+  probe.sample();
+
+  const s0 = performance.now();
+  let result: ReturnType<typeof solve> | undefined;
+  let error: string | undefined;
+  try {
+    result = solve(universe, request);
+  } catch (e) {
+    error = String(e).split("\n")[0]!.slice(0, 200);
+  }
+  const solveMs = performance.now() - s0;
+  probe.sample();
+  // Read everything before anything else calls logic-solver.
+  const instances = [...probe.instances];
+  const samples = [...probe.samples];
+  const transitions = [...probe.transitions];
+  const lastGuess = probe.state.guess;
+  const measured = {
+    minisat: instances.map(minisatHighWater),
+    clauses: instances.map((s) => s.clauses.length),
+    variables: instances.map((s) => s._num2name.length - 1),
+    solverCalls: probe.state.calls,
+    peakHeap: Math.max(...samples.map((s) => s.heap)),
+    maxRss: process.resourceUsage().maxRSS * 1024,
+  };
+  probe.stop();
+
+  const phases: { phase: string; ms: number; approx?: boolean }[] = [...timings];
+  for (const p of result?.timings ?? []) phases.push({ phase: p.phase, ms: p.ms });
+  let failedIn: string | undefined;
+  if (error) {
+    // Phases up to the failure, from the logic-solver calls seen (approximate); the k-th
+    // minimise step is the k-th non-empty cost function of the same encoding.
+    const costs = encode(universe, request).costs.filter((c) => c.terms.length > 0);
+    const name = (guess: string) => {
+      const m = /^minimise #(\d+)$/.exec(guess);
+      const c = m ? costs[Number(m[1]) - 1] : undefined;
+      return c ? `minimise ${c.criterion}` : guess;
+    };
+    const marks = [{ phase: "validate", t: s0 }, ...transitions, { phase: "", t: s0 + solveMs }];
+    for (let k = 0; k + 1 < marks.length; k++) {
+      phases.push({
+        phase: name(marks[k]!.phase),
+        ms: marks[k + 1]!.t - marks[k]!.t,
+        approx: true,
+      });
+    }
+    failedIn = name(lastGuess);
+    const c = costs.find((x) => `minimise ${x.criterion}` === failedIn);
+    if (c) failedIn += ` (${c.terms.length} terms)`;
+  }
+
+  // Attribute memory samples to phases (solve()'s phases follow each other from s0).
+  const bounds: { phase: string; from: number; to: number }[] = [];
+  let at = s0;
+  for (const p of phases) {
+    if (p.phase === "load") {
+      bounds.push({ phase: "load", from: t0, to: loadEnd });
+      continue;
+    }
+    bounds.push({ phase: p.phase, from: at, to: at + p.ms });
+    at += p.ms;
+  }
+  const phaseHeap: Record<string, number> = {};
+  const phaseRss: Record<string, number> = {};
+  for (const s of samples) {
+    const b =
+      bounds.find((x) => s.t >= x.from && s.t <= x.to + 0.5) ??
+      [...bounds].reverse().find((x) => s.t >= x.from);
+    const phase = b?.phase ?? "load";
+    phaseHeap[phase] = Math.max(phaseHeap[phase] ?? 0, s.heap);
+    phaseRss[phase] = Math.max(phaseRss[phase] ?? 0, s.rss);
+  }
+  return {
+    ok: error === undefined,
+    ...(error !== undefined && { error }),
+    ...(failedIn !== undefined && { failedIn }),
+    ...(result && { satisfiable: result.satisfiable }),
+    timings: phases,
+    solveMs,
+    cone,
+    phaseHeap,
+    phaseRss,
+    heapAfterLoad,
+    ...measured,
+    ...(result?.satisfiable && {
+      cost: Object.fromEntries(result.solution.cost.map((c) => [c.criterion, c.value])),
+      present: result.solution.packages.length,
+    }),
+    ...(result &&
+      !result.satisfiable && {
+        coreFacts: result.explanation.facts.length,
+      }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The parent: choose requests, run children, print tables.
+
+interface Args {
+  sizes: number[];
+  seed: number;
+  runs: number;
+  timeout: number;
+  packages?: number;
+  options?: number;
+  lag?: number;
+  unsat: boolean;
+  json?: string;
+  probeMemory: boolean;
+  optionsList: number[];
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const args: Args = {
+    sizes: [100, 500, 2000, 5000],
+    seed: 1,
+    runs: 3,
+    timeout: 300,
+    unsat: true,
+    probeMemory: false,
+    optionsList: [0, 1, 2, 3, 4, 6],
+  };
+  const list = (s: string | undefined) =>
+    (s ?? "")
+      .split(",")
+      .filter((x) => x !== "")
+      .map(Number);
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === "--sizes") args.sizes = list(next());
+    else if (a === "--seed") args.seed = Number(next());
+    else if (a === "--runs") args.runs = Number(next());
+    else if (a === "--timeout") args.timeout = Number(next());
+    else if (a === "--packages") args.packages = Number(next());
+    else if (a === "--options") args.options = Number(next());
+    else if (a === "--lag") args.lag = Number(next());
+    else if (a === "--no-unsat") args.unsat = false;
+    else if (a === "--json") args.json = next();
+    else if (a === "--probe-memory") args.probeMemory = true;
+    else if (a === "--options-list") args.optionsList = list(next());
+    else throw new Error(`unknown argument ${a}`);
+  }
+  if (args.sizes.some((s) => !(s > 0)) || !Number.isInteger(args.seed) || !(args.runs >= 1))
+    throw new Error("bad --sizes, --seed or --runs");
+  return args;
+}
+
+function paramsFor(args: Args, optionsPerPackage?: number): GenerateParams {
+  const biggest = Math.max(...args.sizes, 5000);
+  return {
+    ...DEFAULT_PARAMS,
+    seed: args.seed,
+    packages: args.packages ?? Math.ceil(biggest * 1.4),
+    ...(optionsPerPackage !== undefined
+      ? { optionsPerPackage }
+      : args.options !== undefined && { optionsPerPackage: args.options }),
+    ...(args.lag !== undefined && { lagRate: args.lag }),
+  };
+}
+
+/** The package whose cone is nearest `size`, and that cone's size. */
+function rootsBySize(universe: Universe, sizes: readonly number[]) {
+  const names = [...universe.packages.keys()];
+  const coneOf = new Map<string, number>();
+  const measure = (name: string) => {
+    let c = coneOf.get(name);
+    if (c === undefined) {
+      c = reachableCone(universe, requestFromSpecs([name])).packages.length;
+      coneOf.set(name, c);
+    }
+    return c;
+  };
+  const stride = Math.max(1, Math.floor(names.length / 800));
+  for (let i = 0; i < names.length; i += stride) measure(names[i]!);
+  return sizes.map((size) => {
+    const ranked = [...coneOf].sort((a, b) => Math.abs(a[1] - size) - Math.abs(b[1] - size));
+    // Refine around the few best candidates.
+    for (const [name] of ranked.slice(0, 5)) {
+      const at = names.indexOf(name);
+      for (let j = Math.max(0, at - stride); j <= Math.min(names.length - 1, at + stride); j++)
+        measure(names[j]!);
+    }
+    const candidates = [...coneOf]
+      .sort((a, b) => Math.abs(a[1] - size) - Math.abs(b[1] - size) || (a[0] < b[0] ? -1 : 1))
+      .slice(0, 20);
+    return { size, candidates };
+  });
+}
+
+/**
+ * An unsatisfiable request: the root's oldest version with the newest version of a deep dependency
+ * that every configuration of it excludes. Follows the dependencies that hold whatever the options
+ * (no option in `when`) from `root@=oldest`, narrowing each forced package's possible versions, and
+ * picks the deepest package whose newest version is no longer possible.
+ */
+function unsatSpecs(universe: Universe, root: string): { specs: string[]; depth: number } | null {
+  const pkg = universe.packages.get(root)!;
+  const oldest = pkg.versions.at(-1)!;
+  const allowed = new Map<string, Set<string>>([[root, new Set([oldest.version.text])]]);
+  const depth = new Map<string, number>([[root, 0]]);
+  let changed = true;
+  let rounds = 0;
+  while (changed && rounds++ < 50) {
+    changed = false;
+    for (const [name, versions] of [...allowed]) {
+      const p = universe.packages.get(name)!;
+      const byTarget = new Map<string, typeof p.depends>();
+      for (const d of p.depends) {
+        if (d.when && d.when.options.length > 0) continue;
+        if (!universe.packages.has(d.spec.name!)) continue;
+        byTarget.set(d.spec.name!, [...(byTarget.get(d.spec.name!) ?? []), d]);
+      }
+      for (const [target, entries] of byTarget) {
+        const t = universe.packages.get(target)!;
+        const union = new Set<string>();
+        let forced = true;
+        for (const v of p.versions.filter((x) => versions.has(x.version.text))) {
+          const active = entries.filter((d) => !d.when?.range || d.when.range.contains(v.version));
+          if (active.length === 0) {
+            forced = false;
+            break;
+          }
+          for (const tv of t.versions)
+            if (active.every((d) => !d.spec.range || d.spec.range.contains(tv.version)))
+              union.add(tv.version.text);
+        }
+        if (!forced) continue;
+        const before = allowed.get(target);
+        const next = before ? new Set([...before].filter((x) => union.has(x))) : union;
+        if (!before || next.size < before.size) {
+          allowed.set(target, next);
+          changed = true;
+        }
+        const dist = depth.get(name)! + 1;
+        if ((depth.get(target) ?? Number.POSITIVE_INFINITY) > dist) depth.set(target, dist);
+      }
+    }
+  }
+  let best: { name: string; depth: number } | null = null;
+  for (const [name, versions] of allowed) {
+    const newest = universe.packages.get(name)!.versions[0]!.version.text;
+    const d = depth.get(name)!;
+    if (name === root || versions.size === 0 || versions.has(newest)) continue;
+    if (!best || d > best.depth || (d === best.depth && name < best.name))
+      best = { name, depth: d };
+  }
+  if (!best) return null;
+  const newest = universe.packages.get(best.name)!.versions[0]!.version.text;
+  return {
+    specs: [`${root}@=${oldest.version.text}`, `${best.name}@=${newest}`],
+    depth: best.depth,
+  };
+}
+
+function runChild(job: Job, timeoutSeconds: number): Promise<RunResult | { timeout: true }> {
+  const script = fileURLToPath(import.meta.url);
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ["--expose-gc", script, "--child", JSON.stringify(job)], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    proc.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    const timer = setTimeout(() => {
+      if (proc.pid !== undefined) process.kill(proc.pid, "SIGKILL");
+      resolve({ timeout: true });
+    }, timeoutSeconds * 1000);
+    proc.on("close", (code) => {
+      clearTimeout(timer);
+      const line = out.split("\n").find((l) => l.startsWith("RESULT "));
+      if (line) resolve(JSON.parse(line.slice(7)) as RunResult);
+      else if (code !== null) reject(new Error(`child failed (exit ${code}): ${out.slice(-500)}`));
+    });
+  });
+}
+
+const fmtMs = (ms: number) =>
+  ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2);
+const fmtMiB = (b: number) => (b / MiB).toFixed(1);
+const fmtK = (n: number) => (n >= 10000 ? `${(n / 1000).toFixed(0)}k` : String(n));
+
+interface Cell {
+  readonly size: number;
+  /** The request's cone, measured with reachableCone. */
+  readonly cone: number;
+  readonly specs: readonly string[];
+  readonly runs: RunResult[];
+  readonly timedOut: boolean;
+}
+
+function failure(c: Cell, timeout: number): string | undefined {
+  if (c.timedOut) return `timeout (> ${timeout} s)`;
+  const bad = c.runs.find((r) => !r.ok);
+  if (!bad) return undefined;
+  const what = /Cannot enlarge memory|abort\(\)/.test(bad.error ?? "")
+    ? "MiniSat abort: Cannot enlarge memory arrays (64 MiB)"
+    : bad.error;
+  return `${what} in ${bad.failedIn} after ${(bad.solveMs / 1000).toFixed(1)} s; MiniSat heap ${fmtMiB(Math.max(...bad.minisat))} MiB, ${fmtK(Math.max(...bad.clauses))} clauses, ${fmtK(Math.max(...bad.variables))} vars`;
+}
+
+/** One Markdown table: rows are phases and measures, columns are sizes. */
+function table(title: string, cells: readonly Cell[], timeout: number): string {
+  const ok = (c: Cell) => c.runs.length > 0 && c.runs.every((r) => r.ok);
+  const header = [
+    `| | ${cells.map((c) => `cone ${c.cone} (~${c.size})`).join(" | ")} |`,
+    `|---|${cells.map(() => "---:|").join("")}`,
+  ];
+  const phases: string[] = [];
+  for (const c of cells)
+    for (const r of c.runs)
+      for (const p of r.timings) if (!phases.includes(p.phase)) phases.push(p.phase);
+  const rows: string[] = [];
+  const row = (label: string, f: (c: Cell) => string) =>
+    rows.push(`| ${label} | ${cells.map((c) => f(c)).join(" | ")} |`);
+  const med = (c: Cell, f: (r: RunResult) => number | undefined) => {
+    const v = c.runs.map(f).filter((x): x is number => x !== undefined);
+    return v.length === 0 ? undefined : median(v);
+  };
+  row("runs", (c) => String(c.runs.length));
+  for (const phase of phases) {
+    row(`${phase} (ms)`, (c) => {
+      const v = med(c, (r) => r.timings.find((p) => p.phase === phase)?.ms);
+      if (v === undefined) return ok(c) ? "–" : "";
+      const failed = c.runs.find((r) => !r.ok);
+      const timing = failed?.timings.find((p) => p.phase === phase);
+      if (!failed || !timing?.approx) return fmtMs(v);
+      const aborted = failed.timings.filter((p) => p.approx).at(-1)?.phase === phase;
+      return `≈${fmtMs(v)}${aborted ? " ✗" : ""}`;
+    });
+  }
+  row("**solve() total (ms)**", (c) =>
+    ok(c)
+      ? `**${fmtMs(med(c, (r) => r.solveMs)!)}**`
+      : c.runs[0]
+        ? `✗ after ${fmtMs(c.runs[0].solveMs)}`
+        : "",
+  );
+  row("failure", (c) => {
+    const f = failure(c, timeout);
+    return f === undefined ? "–" : f.startsWith("timeout") ? "✗ timeout" : "✗ (below)";
+  });
+  row("peak JS heap (MiB)", (c) => {
+    const v = med(c, (r) => r.peakHeap);
+    return v === undefined ? "" : fmtMiB(v);
+  });
+  row("JS heap after load+GC (MiB)", (c) => {
+    const v = med(c, (r) => r.heapAfterLoad);
+    return v === undefined ? "" : fmtMiB(v);
+  });
+  row("peak RSS (MiB)", (c) => {
+    const v = med(c, (r) => r.maxRss);
+    return v === undefined ? "" : fmtMiB(v);
+  });
+  row("MiniSat heap high-water (MiB of 64)", (c) => {
+    const v = med(c, (r) => Math.max(...r.minisat));
+    return v === undefined ? "" : fmtMiB(v);
+  });
+  row("clauses / variables", (c) => {
+    const r = c.runs[0];
+    return r ? `${fmtK(Math.max(...r.clauses))} / ${fmtK(Math.max(...r.variables))}` : "";
+  });
+  row("solver calls", (c) => (c.runs[0] ? String(c.runs[0].solverCalls) : ""));
+  row("cost (non-zero)", (c) => {
+    const cost = c.runs[0]?.cost;
+    return cost
+      ? Object.entries(cost)
+          .filter(([, v]) => v !== 0)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", ")
+      : "";
+  });
+  row("packages in the set", (c) => String(c.runs[0]?.present ?? ""));
+  row("facts in the explanation", (c) => String(c.runs[0]?.coreFacts ?? ""));
+  row("request", (c) => c.specs.map((s) => `\`${s}\``).join(" "));
+  // Peak heap per phase.
+  const heapRows: string[] = [];
+  for (const phase of phases) {
+    heapRows.push(
+      `| ${phase} | ${cells
+        .map((c) => {
+          const v = med(c, (r) => r.phaseHeap[phase]);
+          return v === undefined
+            ? ""
+            : `${fmtMiB(v)} / ${fmtMiB(med(c, (r) => r.phaseRss[phase]) ?? 0)}`;
+        })
+        .join(" | ")} |`,
+    );
+  }
+  const failures = cells.flatMap((c) => {
+    const f = failure(c, timeout);
+    return f === undefined ? [] : [`- cone ${c.cone}: ${f}`];
+  });
+  return [
+    `### ${title}`,
+    "",
+    ...header,
+    ...rows,
+    ...(failures.length > 0 ? ["", "Failures:", "", ...failures] : []),
+    "",
+    `Peak sampled JS heap / RSS per phase (MiB), ${title.toLowerCase()}:`,
+    "",
+    ...header,
+    ...heapRows,
+    "",
+  ].join("\n");
+}
+
+/** A phase's median time when it completed in every run (not the phase a run failed in). */
+function phaseMs(c: Cell, f: (phase: string) => boolean): number | undefined {
+  if (c.runs.length === 0) return undefined;
+  const values: number[] = [];
+  for (const r of c.runs) {
+    const matching = r.timings.filter((p) => f(p.phase));
+    const last = r.timings.filter((p) => p.approx).at(-1);
+    if (matching.length === 0 || (!r.ok && last && matching.includes(last))) return undefined;
+    values.push(matching.reduce((n, p) => n + p.ms, 0));
+  }
+  return median(values);
+}
+
+/** Ratios between consecutive sizes, per phase (where both completed). */
+function growth(cells: readonly Cell[], last: "minimise" | "explain"): string {
+  const ran = cells.filter((c) => c.runs.length > 0);
+  if (ran.length < 2) return "Growth: fewer than two sizes ran.\n";
+  const lines = [
+    `| from → to | cone ratio | encode | solve (first model) | ${last === "minimise" ? "minimise (all steps)" : "explain"} | solve() total |`,
+    "|---|---:|---:|---:|---:|---:|",
+  ];
+  const ratio = (a: number | undefined, b: number | undefined) =>
+    a === undefined || b === undefined ? "–" : `${(b / a).toFixed(1)}×`;
+  const total = (c: Cell) =>
+    c.runs.every((r) => r.ok) ? median(c.runs.map((r) => r.solveMs)) : undefined;
+  for (let i = 1; i < ran.length; i++) {
+    const a = ran[i - 1]!;
+    const b = ran[i]!;
+    const encodeMs = (c: Cell) => phaseMs(c, (p) => p === "encode");
+    const solveMs = (c: Cell) => phaseMs(c, (p) => p === "solve");
+    const lastMs = (c: Cell) =>
+      c.runs.every((r) => r.ok) ? phaseMs(c, (p) => p.startsWith(last)) : undefined;
+    lines.push(
+      `| ${a.cone} → ${b.cone} | ${ratio(a.cone, b.cone)} | ${ratio(encodeMs(a), encodeMs(b))} | ${ratio(solveMs(a), solveMs(b))} | ${ratio(lastMs(a), lastMs(b))} | ${ratio(total(a), total(b))} |`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+async function measure(
+  universe: Universe,
+  args: Args,
+  params: GenerateParams,
+  size: number,
+  specs: readonly string[],
+  kind: Job["kind"],
+  runs: number,
+): Promise<Cell> {
+  const cone = reachableCone(universe, requestFromSpecs(specs)).packages.length;
+  const cell: Cell = { size, cone, specs, runs: [], timedOut: false };
+  for (let i = 0; i < runs; i++) {
+    process.stderr.write(`  ${kind} ~${size}: ${specs.join(" ")} run ${i + 1}/${runs} … `);
+    const r = await runChild({ params, specs, kind }, args.timeout);
+    if ("timeout" in r) {
+      process.stderr.write("timeout\n");
+      return { ...cell, timedOut: true };
+    }
+    process.stderr.write(
+      r.ok
+        ? `${(r.solveMs / 1000).toFixed(2)} s\n`
+        : `failed after ${(r.solveMs / 1000).toFixed(1)} s\n`,
+    );
+    cell.runs.push(r);
+    if (!r.ok) break;
+  }
+  return cell;
+}
+
+/** A short hash of the compiled solver being measured (the solver changes under the benchmark). */
+function solverHash(): string {
+  const dir = fileURLToPath(new URL("../../solver/", import.meta.url));
+  const hash = createHash("sha256");
+  for (const f of readdirSync(dir)
+    .filter((n) => n.endsWith(".js"))
+    .sort())
+    hash.update(f).update(readFileSync(dir + f));
+  return hash.digest("hex").slice(0, 12);
+}
+
+async function parent(args: Args): Promise<void> {
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? "?"}, Node ${process.version}, solver build ${solverHash()}`;
+  if (args.probeMemory) return probeMemory(args, machine);
+  const params = paramsFor(args);
+  const generated = generateUniverse(params);
+  const loaded = loadConstraintTexts(generated.files);
+  const errors = loaded.diagnostics.length;
+  if (errors > 0) throw new Error(`generated universe has ${errors} diagnostics`);
+  const universe = loaded.universe;
+  process.stderr.write(`universe: ${JSON.stringify(generated.stats)}\n`);
+  const picks = rootsBySize(universe, args.sizes);
+
+  const sat: Cell[] = [];
+  const unsat: Cell[] = [];
+  for (const { size, candidates } of picks) {
+    const [root] = candidates[0]!;
+    sat.push(await measure(universe, args, params, size, [root], "sat", args.runs));
+    if (!args.unsat) continue;
+    let found: { specs: string[] } | null = null;
+    for (const [name] of candidates) {
+      found = unsatSpecs(universe, name);
+      if (found) break;
+    }
+    if (found)
+      unsat.push(await measure(universe, args, params, size, found.specs, "unsat", args.runs));
+  }
+
+  const bytes = generated.files.reduce((n, f) => n + f.text.length, 0);
+  const out = [
+    `## Solver benchmark (seed ${params.seed}, ${machine})`,
+    "",
+    `Universe: ${generated.stats.packages} packages, ${generated.stats.versions} versions, ${generated.stats.options} options (${generated.stats.conditionalOptions} conditional), ${generated.stats.depends} [[depends]], ${generated.stats.conflicts} [[conflicts]], ${generated.stats.virtuals} virtuals (${generated.stats.providers} providers), ${generated.stats.deprecated} deprecated versions, ${generated.stats.lagging} lagging packages; ${(bytes / MiB).toFixed(1)} MiB of TOML. Median of up to ${args.runs} runs, each a fresh process; \`load\` reads the whole universe.`,
+    "",
+    table("Satisfiable requests", sat, args.timeout),
+    "Growth between sizes, satisfiable (phases that completed; ✗ marks the phase a run failed in, ≈ times read from the solver calls of a failed run):",
+    "",
+    growth(sat, "minimise"),
+    ...(args.unsat
+      ? [
+          table("Unsatisfiable requests (explain)", unsat, args.timeout),
+          "Growth between sizes, unsatisfiable:",
+          "",
+          growth(unsat, "explain"),
+        ]
+      : []),
+  ].join("\n");
+  process.stdout.write(`${out}\n`);
+  if (args.json)
+    writeFileSync(
+      args.json,
+      JSON.stringify({ params, stats: generated.stats, sat, unsat }, null, 1),
+    );
+}
+
+/**
+ * Where MiniSat's 64 MiB heap gives out: satisfiable requests over a range of cone sizes (default
+ * options), then over a range of options per package (at the smallest size), one run each.
+ */
+async function probeMemory(args: Args, machine: string): Promise<void> {
+  const lines = [
+    `## MiniSat 64 MiB probe (seed ${args.seed}, ${machine})`,
+    "",
+    "| options/pkg | cone | result | phase | time (s) | MiniSat high-water (MiB) | clauses | variables | solver calls |",
+    "|---:|---:|---|---|---:|---:|---:|---:|---:|",
+  ];
+  const runOne = async (options: number | undefined, size: number) => {
+    const params = paramsFor(args, options);
+    const universe = loadConstraintTexts(generateUniverse(params).files).universe;
+    const [{ candidates }] = rootsBySize(universe, [size]) as [ReturnType<typeof rootsBySize>[0]];
+    const cell = await measure(universe, args, params, size, [candidates[0]![0]], "sat", 1);
+    const r = cell.runs[0];
+    const result = cell.timedOut ? "timeout" : r?.ok ? "ok" : "abort";
+    const phase = r?.ok ? "–" : (r?.failedIn ?? "?");
+    lines.push(
+      `| ${params.optionsPerPackage} | ${r?.cone ?? "?"} | ${result} | ${phase} | ${r ? (r.solveMs / 1000).toFixed(1) : ""} | ${r ? fmtMiB(Math.max(...r.minisat)) : ""} | ${r ? Math.max(...r.clauses) : ""} | ${r ? Math.max(...r.variables) : ""} | ${r?.solverCalls ?? ""} |`,
+    );
+    process.stderr.write(`${lines.at(-1)}\n`);
+  };
+  for (const size of args.sizes) await runOne(args.options, size);
+  const small = Math.min(...args.sizes);
+  for (const k of args.optionsList) await runOne(k, small);
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+const argv = process.argv.slice(2);
+if (argv[0] === "--child") {
+  const job = JSON.parse(argv[1]!) as Job;
+  const result = await child(job);
+  process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+} else {
+  await parent(parseArgs(argv));
+}
