@@ -96,7 +96,7 @@ class EnvironmentChecker extends TomlChecker {
     if (prefs) {
       this.checkKeys(prefs, ["preferences"], PREFERENCE_KEYS, "[preferences]");
       const providers = this.table(prefs, ["preferences", "providers"]);
-      for (const [virtual, _] of Object.entries(providers ?? {})) {
+      for (const virtual of Object.keys(providers ?? {})) {
         const list = this.stringArray(providers!, ["preferences", "providers", virtual]);
         if (list) providerPreferences.set(virtual, list);
       }
