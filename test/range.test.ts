@@ -10,21 +10,11 @@ import {
   versionConstraintArb,
   versionRangeArb,
 } from "./arbitraries.js";
+import { syntaxError } from "./helpers.js";
 
 const RUNS = { numRuns: 300 };
 const v = (text: string): Version => Version.parse(text);
 const r = (text: string): VersionRange => VersionRange.parse(text);
-
-/** Runs `f`, which must throw a SpecSyntaxError, and returns the error. */
-function syntaxError(f: () => unknown): SpecSyntaxError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof SpecSyntaxError) return e;
-    throw new Error(`expected a SpecSyntaxError, got ${String(e)}`);
-  }
-  throw new Error("expected a SpecSyntaxError, nothing was thrown");
-}
 
 function expectRangeError(text: string, offset: number): SpecSyntaxError {
   const e = syntaxError(() => VersionRange.parse(text));

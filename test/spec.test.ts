@@ -22,19 +22,9 @@ import {
   specArb,
   trickyVersionArb,
 } from "./arbitraries.js";
+import { syntaxError } from "./helpers.js";
 
 const RUNS = { numRuns: 200 };
-
-/** Runs `f`, which must throw a SpecSyntaxError, and returns the error. */
-function syntaxError(f: () => unknown): SpecSyntaxError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof SpecSyntaxError) return e;
-    throw new Error(`expected a SpecSyntaxError, got ${String(e)}`);
-  }
-  throw new Error("expected a SpecSyntaxError, nothing was thrown");
-}
 
 /** Asserts `parseSpec(text)` fails at `offset`, with a hint unless `hint` is false. */
 function expectSpecError(

@@ -11,20 +11,10 @@ import {
   versionArb,
   versionTextArb,
 } from "./arbitraries.js";
+import { syntaxError } from "./helpers.js";
 
 const RUNS = { numRuns: 300 };
 const v = (text: string): Version => Version.parse(text);
-
-/** Runs `f`, which must throw a SpecSyntaxError, and returns the error. */
-function syntaxError(f: () => unknown): SpecSyntaxError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof SpecSyntaxError) return e;
-    throw new Error(`expected a SpecSyntaxError, got ${String(e)}`);
-  }
-  throw new Error("expected a SpecSyntaxError, nothing was thrown");
-}
 
 function expectVersionError(text: string, offset: number): void {
   const e = syntaxError(() => Version.parse(text));
