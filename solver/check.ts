@@ -3,7 +3,6 @@
  * declared version, whether some valid set contains it, and if not, why.
  */
 import { encode } from "./encode.js";
-import { isMiniSatAbort, SolverLimitError } from "./errors.js";
 import { type Explanation, explain } from "./explain.js";
 import { requestFromSpecs } from "./request.js";
 import type { Universe } from "./universe.js";
@@ -27,14 +26,6 @@ export interface CheckReport {
  * broken ones pay for an explanation.
  */
 export function checkUniverse(universe: Universe): CheckReport {
-  try {
-    return checkAll(universe);
-  } catch (e) {
-    throw isMiniSatAbort(e) ? new SolverLimitError("check") : e;
-  }
-}
-
-function checkAll(universe: Universe): CheckReport {
   const request = requestFromSpecs([]);
   const encoding = encode(universe, request, { extraNames: [...universe.packages.keys()] });
   const broken: BrokenVersion[] = [];
@@ -42,7 +33,7 @@ function checkAll(universe: Universe): CheckReport {
   for (const p of encoding.packages.values()) {
     for (const v of p.versions) {
       total++;
-      if (encoding.solver.solveAssuming(v.variable)) continue;
+      if (encoding.circuit.sat.solve([v.variable]) === "sat") continue;
       const text = `${p.name}@=${v.entry.version.text}`;
       broken.push({
         package: p.name,

@@ -11,17 +11,21 @@
  * Hard constraints tie these together (present ⇔ some version; a value needs its option to exist;
  * an existing option has a value). Everything a user could relax is a `Fact`: request items,
  * `depends` and `conflicts` entries, the one-configuration rule and the option-existence rule. In
- * explanation mode each fact is guarded by a selector variable so that subsets can be tried.
+ * explanation mode each fact is guarded by a selector variable so that subsets can be assumed.
+ *
+ * Version age is encoded as a ladder (`s6 age≥2` holds when the chosen version has rank 2 or
+ * more), so every cost term has weight 1 and the optimiser's cores stay small.
  */
-import Logic from "logic-solver";
 import type { SourceLocation } from "./errors.js";
 import { type Cone, reachableCone } from "./reachable.js";
 import type { External, Request, RequestItem } from "./request.js";
+import { neg } from "./sat/cdcl.js";
+import { Circuit, type Lit } from "./sat/circuit.js";
 import { CRITERIA, type Criterion } from "./solution.js";
 import { type OptionValue, printSpec, type Spec } from "./spec.js";
 import type { Package, PackageOption, PackageVersion, Universe } from "./universe.js";
 
-type F = Logic.Term | Logic.Formula;
+type F = Lit;
 
 /** A relaxable statement of the user's input, cited in explanations. */
 export type Fact =
@@ -31,26 +35,25 @@ export type Fact =
   | { readonly kind: "one-configuration"; readonly package: string }
   | { readonly kind: "option-exists"; readonly package: string; readonly option: string };
 
-/** A fact with its formula and, in explanation mode, its selector variable. */
+/** A fact and, in explanation mode, its selector variable. */
 export interface EncodedFact {
   readonly fact: Fact;
-  readonly formula: F;
-  readonly selector?: string;
+  readonly selector?: Lit;
   readonly location: SourceLocation;
 }
 
 /** One built version's variable and its rank in the preference order (0 = most preferred). */
 export interface EncodedVersion {
   readonly entry: PackageVersion;
-  readonly variable: string;
+  readonly variable: Lit;
   readonly rank: number;
 }
 
 /** One option's existence and value variables. */
 export interface EncodedOption {
   readonly decl: PackageOption;
-  readonly exists: string;
-  readonly values: readonly { readonly value: OptionValue; readonly variable: string }[];
+  readonly exists: Lit;
+  readonly values: readonly { readonly value: OptionValue; readonly variable: Lit }[];
 }
 
 /** The variables of one package of the cone. */
@@ -59,11 +62,11 @@ export interface EncodedPackage {
   /** Absent for a package known only as an external. */
   readonly pkg?: Package;
   readonly external?: External;
-  readonly present: string;
+  readonly present: Lit;
   /** Some built version is chosen (present and not external). */
   readonly built: F;
   readonly versions: readonly EncodedVersion[];
-  readonly externalVar?: string;
+  readonly externalVar?: Lit;
   readonly options: readonly EncodedOption[];
   /** Whether a request item names it directly. */
   readonly root: boolean;
@@ -72,25 +75,25 @@ export interface EncodedPackage {
 /** A weighted sum to minimise: one optimisation criterion. */
 export interface CostFunction {
   readonly criterion: Criterion | "builds";
-  readonly terms: readonly F[];
-  readonly weights: readonly number[];
+  readonly terms: readonly { readonly lit: Lit; readonly weight: number }[];
   /** Added to the weighted sum (e.g. lockfile packages outside the cone always count as changed). */
   readonly constant: number;
 }
 
 /** The SAT problem of one request. */
 export interface Encoding {
-  readonly solver: Logic.Solver;
+  /** The SAT problem: named variables, gates and clauses. */
+  readonly circuit: Circuit;
   readonly cone: Cone;
   readonly packages: ReadonlyMap<string, EncodedPackage>;
   readonly facts: readonly EncodedFact[];
   /** In optimisation order, the tie-break ("builds") last. */
   readonly costs: readonly CostFunction[];
-  /** Formula: package `name` provides virtual `virtual` in the chosen configuration. */
+  /** Literal: package `name` provides virtual `virtual` in the chosen configuration. */
   provides(name: string, virtual: string): F;
-  /** Formula: some package of the set matches the named spec (for a virtual: provides it). */
+  /** Literal: some package of the set matches the named spec (for a virtual: provides it). */
   matches(spec: Spec): F;
-  /** Formula: package `name`'s configuration matches the anonymous spec `cond` (and it is built). */
+  /** Literal: package `name`'s configuration matches the anonymous spec `cond` (and it is built). */
   builtMatches(name: string, cond: Spec | undefined): F;
 }
 
@@ -108,11 +111,11 @@ export function encode(
   request: Request,
   options: EncodeOptions = {},
 ): Encoding {
-  return Logic.disablingAssertions(() => new Encoder(universe, request, options).run());
+  return new Encoder(universe, request, options).run();
 }
 
 class Encoder {
-  private readonly solver = new Logic.Solver();
+  private readonly c = new Circuit();
   private readonly packages = new Map<string, EncodedPackage>();
   private readonly facts: EncodedFact[] = [];
   private readonly cone: Cone;
@@ -141,12 +144,22 @@ class Encoder {
     for (const name of this.cone.packages) this.declarePackage(name);
     for (const p of this.packages.values()) this.encodeStructure(p);
     this.request.items.forEach((item, index) => {
-      this.addFact({ kind: "request", index, item }, this.matches(item.spec), item.location);
+      const wanted = this.matches(item.spec);
+      this.addFact({ kind: "request", index, item }, item.location, (guard) =>
+        this.c.clause([wanted], guard),
+      );
     });
     for (const p of this.packages.values()) this.encodeRules(p);
+    // Every way of providing is a gate before any model is read (readSolution evaluates them).
+    for (const p of this.packages.values())
+      for (const v of [
+        ...(p.pkg?.provides ?? []).map((x) => x.virtual),
+        ...(p.external?.provides ?? []),
+      ])
+        this.provides(p.name, v);
     const costs = this.costFunctions();
     return {
-      solver: this.solver,
+      circuit: this.c,
       cone: this.cone,
       packages: this.packages,
       facts: this.facts,
@@ -170,25 +183,27 @@ class Encoder {
       const pb = preferred?.contains(b.version) ? 0 : 1;
       return pa - pb || b.version.compare(a.version);
     });
+    const c = this.c;
+    const present = c.variable(name);
     const versions = (pkg?.versions ?? []).map((entry) => ({
       entry,
-      variable: `${name} ${entry.version.text}`,
+      variable: c.variable(`${name} ${entry.version.text}`),
       rank: ordered.indexOf(entry),
     }));
     const options = (pkg?.options ?? []).map((decl) => ({
       decl,
-      exists: `${name} has ${decl.name}`,
+      exists: c.variable(`${name} has ${decl.name}`),
       values: decl.values.map((value) => ({
         value,
-        variable: optionVariable(name, decl.name, value),
+        variable: c.variable(optionVariable(name, decl.name, value)),
       })),
     }));
     this.packages.set(name, {
       name,
       ...(pkg && { pkg }),
-      ...(external && { external, externalVar: `${name} (external)` }),
-      present: name,
-      built: Logic.or(versions.map((v) => v.variable)),
+      ...(external && { external, externalVar: c.variable(`${name} (external)`) }),
+      present,
+      built: c.or(versions.map((v) => v.variable)),
       versions,
       options,
       root: this.rootNames.has(name),
@@ -197,61 +212,71 @@ class Encoder {
 
   /** Definitions that hold whatever the facts: presence, option existence, a value when it exists. */
   private encodeStructure(p: EncodedPackage): void {
+    const c = this.c;
     const choices = [
       ...p.versions.map((v) => v.variable),
-      ...(p.externalVar ? [p.externalVar] : []),
+      ...(p.externalVar !== undefined ? [p.externalVar] : []),
     ];
-    this.solver.require(Logic.equiv(p.present, Logic.or(choices)));
+    c.clause([neg(p.present), ...choices]);
+    for (const x of choices) c.clause([neg(x), p.present]);
     for (const o of p.options) {
-      const when = o.decl.when ? this.configMatches(p, o.decl.when) : Logic.TRUE;
-      this.solver.require(Logic.equiv(o.exists, Logic.and(p.built, when)));
-      this.solver.require(Logic.implies(o.exists, Logic.or(o.values.map((v) => v.variable))));
-      for (const v of o.values) this.solver.require(Logic.implies(v.variable, p.built));
+      const when = o.decl.when ? this.configMatches(p, o.decl.when) : c.TRUE;
+      c.clause([neg(o.exists), p.built]);
+      c.clause([neg(o.exists), when]);
+      c.clause([o.exists, neg(p.built), neg(when)]);
+      c.clause([neg(o.exists), ...o.values.map((v) => v.variable)]);
+      for (const v of o.values) c.clause([neg(v.variable), p.built]);
     }
   }
 
   /** The relaxable rules of one package. */
   private encodeRules(p: EncodedPackage): void {
+    const c = this.c;
     const choices = [
       ...p.versions.map((v) => v.variable),
-      ...(p.externalVar ? [p.externalVar] : []),
+      ...(p.externalVar !== undefined ? [p.externalVar] : []),
     ];
-    const oneConfig = Logic.and(
-      Logic.atMostOne(choices),
-      p.options.map((o) => Logic.atMostOne(o.values.map((v) => v.variable))),
-    );
     const loc = p.pkg?.location ?? p.external!.location;
-    this.addFact({ kind: "one-configuration", package: p.name }, oneConfig, loc);
+    this.addFact({ kind: "one-configuration", package: p.name }, loc, (guard) => {
+      c.atMostOne(choices, guard);
+      for (const o of p.options)
+        c.atMostOne(
+          o.values.map((v) => v.variable),
+          guard,
+        );
+    });
     for (const o of p.options) {
       if (!o.decl.when) continue;
-      const rule = Logic.and(o.values.map((v) => Logic.implies(v.variable, o.exists)));
-      this.addFact(
-        { kind: "option-exists", package: p.name, option: o.decl.name },
-        rule,
-        o.decl.location,
-      );
+      const fact: Fact = { kind: "option-exists", package: p.name, option: o.decl.name };
+      this.addFact(fact, o.decl.location, (guard) => {
+        for (const v of o.values) c.clause([neg(v.variable), o.exists], guard);
+      });
     }
     p.pkg?.depends.forEach((d, index) => {
-      const formula = Logic.implies(this.builtMatches(p.name, d.when), this.matches(d.spec));
-      this.addFact({ kind: "depends", package: p.name, index }, formula, d.location);
-    });
-    p.pkg?.conflicts.forEach((c, index) => {
-      const formula = Logic.implies(
-        this.builtMatches(p.name, c.when),
-        Logic.not(this.matches(c.spec)),
+      const when = this.builtMatches(p.name, d.when);
+      const then = this.matches(d.spec);
+      this.addFact({ kind: "depends", package: p.name, index }, d.location, (guard) =>
+        c.clause([neg(when), then], guard),
       );
-      this.addFact({ kind: "conflicts", package: p.name, index }, formula, c.location);
+    });
+    p.pkg?.conflicts.forEach((x, index) => {
+      const when = this.builtMatches(p.name, x.when);
+      const then = neg(this.matches(x.spec));
+      this.addFact({ kind: "conflicts", package: p.name, index }, x.location, (guard) =>
+        c.clause([neg(when), then], guard),
+      );
     });
   }
 
-  private addFact(fact: Fact, formula: F, location: SourceLocation): void {
+  /** Adds a fact's clauses, each guarded by the fact's selector in explanation mode. */
+  private addFact(fact: Fact, location: SourceLocation, clauses: (guard?: Lit) => void): void {
     if (this.options.selectors) {
-      const selector = `fact ${this.facts.length} ${factLabel(fact)}`;
-      this.solver.require(Logic.implies(selector, formula));
-      this.facts.push({ fact, formula, selector, location });
+      const selector = this.c.variable(`fact ${this.facts.length} ${factLabel(fact)}`);
+      clauses(selector);
+      this.facts.push({ fact, selector, location });
     } else {
-      this.solver.require(formula);
-      this.facts.push({ fact, formula, location });
+      clauses();
+      this.facts.push({ fact, location });
     }
   }
 
@@ -259,15 +284,15 @@ class Encoder {
   private matches(spec: Spec): F {
     const name = spec.name!;
     const p = this.packages.get(name);
-    if (p) return Logic.and(p.present, this.configMatches(p, spec));
+    if (p) return this.c.and(p.present, this.configMatches(p, spec));
     // A virtual (in the cone or not: a conflict may name one nothing needs), met by any encoded provider.
-    return Logic.or(this.providerNames(name).map((q) => this.provides(q, name)));
+    return this.c.or(this.providerNames(name).map((q) => this.provides(q, name)));
   }
 
   /** `name` is built and its configuration matches the condition (absent: just built). */
   private builtMatches(name: string, cond: Spec | undefined): F {
     const p = this.packages.get(name)!;
-    return cond ? Logic.and(p.built, this.configMatches(p, cond)) : p.built;
+    return cond ? this.c.and(p.built, this.configMatches(p, cond)) : p.built;
   }
 
   /** The chosen configuration of `p` (built or external) is in the spec's range and has its option values. */
@@ -277,14 +302,14 @@ class Encoder {
     if (range) {
       const external = p.external && range.contains(p.external.version) ? [p.externalVar!] : [];
       parts.push(
-        Logic.or(
+        this.c.or(
           ...p.versions.filter((v) => range.contains(v.entry.version)).map((v) => v.variable),
           ...external,
         ),
       );
     }
     for (const req of spec.options) parts.push(this.optionIs(p, req.name, req.value));
-    return Logic.and(parts);
+    return this.c.and(parts);
   }
 
   private optionIs(p: EncodedPackage, option: string, value: OptionValue): F {
@@ -292,7 +317,10 @@ class Encoder {
     const built = o?.values.find((v) => v.value === value)?.variable;
     const external =
       p.external && p.external.options.get(option) === value ? p.externalVar! : undefined;
-    return Logic.or(...(built ? [built] : []), ...(external ? [external] : []));
+    return this.c.or(
+      ...(built !== undefined ? [built] : []),
+      ...(external !== undefined ? [external] : []),
+    );
   }
 
   private providerNames(virtual: string): string[] {
@@ -312,79 +340,72 @@ class Encoder {
     const ways: F[] = [];
     for (const prov of p.pkg?.provides ?? []) {
       if (prov.virtual === virtual)
-        ways.push(Logic.and(p.present, prov.when ? this.configMatches(p, prov.when) : Logic.TRUE));
+        ways.push(
+          this.c.and(p.present, prov.when ? this.configMatches(p, prov.when) : this.c.TRUE),
+        );
     }
     if (p.external?.provides.includes(virtual)) ways.push(p.externalVar!);
-    const formula = Logic.or(ways);
+    const formula = this.c.or(ways);
     this.providesCache.set(key, formula);
     return formula;
   }
 
   private costFunctions(): CostFunction[] {
-    const sums = new Map<
-      CostFunction["criterion"],
-      { terms: F[]; weights: number[]; constant: number }
-    >();
-    const add = (criterion: CostFunction["criterion"], term: F, weight: number) => {
-      if (weight === 0) return;
-      const s = sums.get(criterion) ?? { terms: [], weights: [], constant: 0 };
-      s.terms.push(term);
-      s.weights.push(weight);
-      sums.set(criterion, s);
+    const c = this.c;
+    const sums = new Map<CostFunction["criterion"], { lit: Lit; weight: number }[]>();
+    let outsideCone = 0;
+    const add = (criterion: CostFunction["criterion"], lit: Lit, weight: number) => {
+      if (weight === 0 || lit === c.FALSE) return;
+      const terms = sums.get(criterion) ?? [];
+      terms.push({ lit, weight });
+      sums.set(criterion, terms);
     };
     // A package providing a requested virtual is a root only while it provides it.
-    const dynamicRoot = (p: EncodedPackage): F =>
-      Logic.or(
+    const dynamicRoot = (p: EncodedPackage): Lit =>
+      c.or(
         [...this.requestedVirtuals]
           .filter((v) => this.providerNames(v).includes(p.name))
           .map((v) => this.provides(p.name, v)),
       );
 
-    const reuse = this.request.reuse;
-    let outsideCone = 0;
-    if (reuse) {
-      for (const [name, choice] of reuse) {
-        const p = this.packages.get(name);
-        if (!p) {
-          outsideCone++;
-          continue;
-        }
-        const version = choice.external
-          ? p.externalVar
-          : p.versions.find((v) => v.entry.version.text === choice.version)?.variable;
-        if (!version) {
-          add("changes", Logic.TRUE, 1);
-          continue;
-        }
-        const sameOptions = choice.external
-          ? []
-          : p.options.map((o) => {
-              const v = choice.options.get(o.decl.name);
-              const variable = o.values.find((x) => x.value === v)?.variable;
-              return v === undefined ? Logic.not(o.exists) : (variable ?? Logic.FALSE);
-            });
-        add("changes", Logic.not(Logic.and(version, sameOptions)), 1);
+    for (const [name, choice] of this.request.reuse ?? []) {
+      const p = this.packages.get(name);
+      if (!p) {
+        outsideCone++;
+        continue;
       }
+      const version = choice.external
+        ? p.externalVar
+        : p.versions.find((v) => v.entry.version.text === choice.version)?.variable;
+      if (version === undefined) {
+        add("changes", c.TRUE, 1);
+        continue;
+      }
+      const sameOptions = choice.external
+        ? []
+        : p.options.map((o) => {
+            const v = choice.options.get(o.decl.name);
+            const variable = o.values.find((x) => x.value === v)?.variable;
+            return v === undefined ? neg(o.exists) : (variable ?? c.FALSE);
+          });
+      add("changes", neg(c.and(version, sameOptions)), 1);
     }
 
     for (const p of this.packages.values()) {
-      const root: F = p.root ? Logic.TRUE : dynamicRoot(p);
-      // Constant roots and non-roots keep the sums free of terms that can never count.
-      const asRoot = (t: F) =>
-        root === Logic.TRUE ? t : root === Logic.FALSE ? Logic.FALSE : Logic.and(t, root);
-      const asOther = (t: F) =>
-        root === Logic.TRUE
-          ? Logic.FALSE
-          : root === Logic.FALSE
-            ? t
-            : Logic.and(t, Logic.not(root));
+      const root = p.root ? c.TRUE : dynamicRoot(p);
+      const asRoot = (t: Lit) => c.and(t, root);
+      const asOther = (t: Lit) => c.and(t, neg(root));
       for (const v of p.versions) {
-        if (v.entry.deprecated) {
-          add("root-deprecated", asRoot(v.variable), 1);
-          add("deprecated", asOther(v.variable), 1);
-        }
-        add("root-version-age", asRoot(v.variable), v.rank);
-        add("version-age", asOther(v.variable), v.rank);
+        if (!v.entry.deprecated) continue;
+        add("root-deprecated", asRoot(v.variable), 1);
+        add("deprecated", asOther(v.variable), 1);
+      }
+      // Version age as a ladder: rank r pays one for each of `age≥1` … `age≥r`.
+      const oldest = Math.max(0, ...p.versions.map((v) => v.rank));
+      for (let k = 1; k <= oldest; k++) {
+        const older = c.or(p.versions.filter((v) => v.rank >= k).map((v) => v.variable));
+        add("root-version-age", asRoot(older), 1);
+        add("version-age", asOther(older), 1);
       }
       for (const o of p.options) {
         for (const v of o.values) {
@@ -394,7 +415,7 @@ class Encoder {
         }
       }
       add("packages", p.present, 1);
-      if (p.externalVar) add("builds", p.built, 1);
+      if (p.externalVar !== undefined) add("builds", p.built, 1);
     }
     // Every present provider counts, whether or not the virtual is needed (docs/solver.md).
     for (const [virtual, list] of this.request.providerPreferences) {
@@ -409,15 +430,11 @@ class Encoder {
     }
     // The documented criteria, then the unreported tie-break: fewer builds (prefer externals).
     const order: CostFunction["criterion"][] = [...CRITERIA, "builds"];
-    return order.map((criterion) => {
-      const s = sums.get(criterion);
-      return {
-        criterion,
-        terms: (s?.terms ?? []).filter((t) => t !== Logic.FALSE),
-        weights: (s?.weights ?? []).filter((_, i) => s!.terms[i] !== Logic.FALSE),
-        constant: criterion === "changes" ? outsideCone : 0,
-      };
-    });
+    return order.map((criterion) => ({
+      criterion,
+      terms: sums.get(criterion) ?? [],
+      constant: criterion === "changes" ? outsideCone : 0,
+    }));
   }
 }
 

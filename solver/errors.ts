@@ -121,22 +121,3 @@ export class RequestError extends PthbsError {
     );
   }
 }
-
-/**
- * logic-solver runs MiniSat in a fixed 64 MB heap that cannot grow; a problem that outgrows it
- * aborts MiniSat. This says so, instead of an emscripten abort string.
- */
-export class SolverLimitError extends PthbsError {
-  override readonly name = "SolverLimitError";
-  constructor(readonly phase: string) {
-    super(
-      `the SAT problem outgrew logic-solver's fixed 64 MB MiniSat heap (during ${phase}); ask for fewer packages at once, or pin versions of the largest packages to shrink it`,
-    );
-  }
-}
-
-/** Whether an exception is MiniSat's emscripten abort (it throws a string, not an Error). */
-export function isMiniSatAbort(e: unknown): boolean {
-  const text = typeof e === "string" ? e : e instanceof Error ? e.message : "";
-  return /abort\(|Cannot enlarge memory arrays/.test(text);
-}

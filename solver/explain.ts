@@ -8,10 +8,11 @@
  * conflict that prefers facts earlier in the order, which is why request items and the
  * dependencies nearest to them come first.
  */
-import Logic from "logic-solver";
 import { type EncodedFact, type Encoding, encode, factId } from "./encode.js";
 import { VersionRange } from "./range.js";
 import type { Request, RequestItem } from "./request.js";
+import type { SatStats } from "./sat/cdcl.js";
+import type { Lit } from "./sat/circuit.js";
 import { printSpec, type Spec } from "./spec.js";
 import type { Package, Universe } from "./universe.js";
 import type { Version } from "./version.js";
@@ -38,9 +39,17 @@ export interface Explanation {
   readonly suggestions: readonly string[];
 }
 
-/** Explains an unsatisfiable request; throws if the request is in fact satisfiable. */
-export function explain(universe: Universe, request: Request): Explanation {
+/**
+ * Explains an unsatisfiable request; throws if the request is in fact satisfiable. `encoded`
+ * receives the SAT solver's counters (for benchmarks).
+ */
+export function explain(
+  universe: Universe,
+  request: Request,
+  encoded?: (stats: Readonly<SatStats>) => void,
+): Explanation {
   const encoding = encode(universe, request, { selectors: true });
+  encoded?.(encoding.circuit.sat.stats);
   const checker = new Checker(encoding);
   const ordered = orderFacts(encoding, request);
   if (!checker.unsat(ordered)) throw new Error("explain() was called on a satisfiable request");
@@ -54,9 +63,9 @@ export function explain(universe: Universe, request: Request): Explanation {
 export class Checker {
   constructor(readonly encoding: Encoding) {}
   /** Whether these facts (plus the hard constraints and `extra`) admit no valid set. */
-  unsat(facts: readonly EncodedFact[], extra?: Logic.Term | Logic.Formula): boolean {
-    const assumption = Logic.and(...facts.map((f) => f.selector!), ...(extra ? [extra] : []));
-    return this.encoding.solver.solveAssuming(assumption) === null;
+  unsat(facts: readonly EncodedFact[], extra?: Lit): boolean {
+    const assumptions = [...facts.map((f) => f.selector!), ...(extra !== undefined ? [extra] : [])];
+    return this.encoding.circuit.sat.solve(assumptions) === "unsat";
   }
 }
 

@@ -2,12 +2,11 @@
  * The solver's main loop: validate → encode the cone → satisfiable? → optimise each criterion →
  * read the solution back; or, when nothing satisfies the request, explain why.
  */
-import type Logic from "logic-solver";
 import { type EncodedPackage, type Encoding, encode } from "./encode.js";
-import { isMiniSatAbort, SolverLimitError } from "./errors.js";
 import { type Explanation, explain } from "./explain.js";
 import { optimize, type PhaseTiming } from "./optimize.js";
 import type { Request } from "./request.js";
+import type { Model, SatStats } from "./sat/cdcl.js";
 import {
   type CostEntry,
   CRITERIA,
@@ -32,31 +31,49 @@ export type SolveResult =
       readonly timings: readonly PhaseTiming[];
     };
 
+/** Watches a solve from outside (benchmarks, `--timings`): called as each phase ends. */
+export interface SolveObserver {
+  /** A phase ended: its name, duration and the SAT solver's counters so far. */
+  phase?(timing: PhaseTiming, stats: Readonly<SatStats>): void;
+}
+
 /**
  * Solves a request. Throws `RequestError` when the request names unknown packages, options or
  * values; an unsatisfiable request is a normal result with an explanation.
  */
-export function solve(universe: Universe, request: Request): SolveResult {
+export function solve(
+  universe: Universe,
+  request: Request,
+  observer: SolveObserver = {},
+): SolveResult {
   const timings: PhaseTiming[] = [];
+  let stats: Readonly<SatStats> | undefined;
+  const ended = (timing: PhaseTiming) => {
+    timings.push(timing);
+    if (stats) observer.phase?.(timing, stats);
+  };
   const timed = <T>(phase: string, f: () => T): T => {
     const t0 = performance.now();
-    try {
-      const value = f();
-      timings.push({ phase, ms: performance.now() - t0 });
-      return value;
-    } catch (e) {
-      throw isMiniSatAbort(e) ? new SolverLimitError(phase) : e;
-    }
+    const value = f();
+    ended({ phase, ms: performance.now() - t0 });
+    return value;
   };
   timed("validate", () => validateRequest(universe, request));
-  const encoding = timed("encode", () => encode(universe, request));
-  const first = timed("solve", () => encoding.solver.solve());
-  if (!first) {
-    const explanation = timed("explain", () => explain(universe, request));
+  const encoding = timed("encode", () => {
+    const e = encode(universe, request);
+    stats = e.circuit.sat.stats;
+    return e;
+  });
+  const first = timed("solve", () => encoding.circuit.sat.solve());
+  if (first !== "sat") {
+    const explanation = timed("explain", () =>
+      explain(universe, request, (s) => {
+        stats = s;
+      }),
+    );
     return { satisfiable: false, explanation, timings };
   }
-  const optimum = timed("optimise", () => optimize(encoding, first));
-  timings.push(...optimum.timings);
+  const optimum = optimize(encoding, encoding.circuit.sat.model(), ended);
   const solution = timed("extract", () => readSolution(encoding, optimum.model, optimum.values));
   return { satisfiable: true, solution, timings };
 }
@@ -64,17 +81,17 @@ export function solve(universe: Universe, request: Request): SolveResult {
 /** Reads the chosen set back from a model. */
 export function readSolution(
   encoding: Encoding,
-  model: Logic.Solution,
+  model: Model,
   values: ReadonlyMap<string, number>,
 ): Solution {
-  const present = [...encoding.packages.values()].filter((p) => model.evaluate(p.present));
+  const present = [...encoding.packages.values()].filter((p) => model.value(p.present));
   const provides = new Map<string, string[]>();
   for (const p of present) {
     const candidates = new Set([
       ...(p.pkg?.provides ?? []).map((x) => x.virtual),
       ...(p.external?.provides ?? []),
     ]);
-    const list = [...candidates].sort().filter((v) => model.evaluate(encoding.provides(p.name, v)));
+    const list = [...candidates].sort().filter((v) => model.value(encoding.provides(p.name, v)));
     provides.set(p.name, list);
   }
   // A package providing a requested virtual is a root (docs/solver.md).
@@ -84,16 +101,16 @@ export function readSolution(
     ),
   );
   const packages: SolvedPackage[] = present.map((p) => {
-    const external = p.externalVar !== undefined && model.evaluate(p.externalVar);
-    const chosen = p.versions.find((v) => model.evaluate(v.variable));
+    const external = p.externalVar !== undefined && model.value(p.externalVar);
+    const chosen = p.versions.find((v) => model.value(v.variable));
     const options = new Map<string, OptionValue>();
     if (external) {
       for (const [k, v] of [...p.external!.options].sort(([a], [b]) => (a < b ? -1 : 1)))
         options.set(k, v);
     } else {
       for (const o of p.options) {
-        const value = o.values.find((v) => model.evaluate(v.variable));
-        if (value && model.evaluate(o.exists)) options.set(o.decl.name, value.value);
+        const value = o.values.find((v) => model.value(v.variable));
+        if (value && model.value(o.exists)) options.set(o.decl.name, value.value);
       }
     }
     return {
@@ -121,7 +138,7 @@ export function readSolution(
 /** The dependency edges of a built package: each active `depends` entry and what meets it. */
 function edges(
   encoding: Encoding,
-  model: Logic.Solution,
+  model: Model,
   p: EncodedPackage,
   present: readonly EncodedPackage[],
   provides: ReadonlyMap<string, readonly string[]>,
@@ -142,7 +159,7 @@ function edges(
     });
   };
   for (const d of p.pkg?.depends ?? []) {
-    if (!model.evaluate(encoding.builtMatches(p.name, d.when))) continue;
+    if (!model.value(encoding.builtMatches(p.name, d.when))) continue;
     const target = d.spec.name!;
     if (encoding.packages.has(target)) {
       add(target, d);

@@ -5,16 +5,12 @@
  *   npx tsc -p bench/tsconfig.json && node --expose-gc bench/dist/bench/solver/run.js \
  *     [--sizes 100,500,2000,5000] [--seed 1] [--runs 3] [--timeout 300] [--packages N] \
  *     [--options K] [--lag R] [--no-unsat] [--json FILE]
- *   node --expose-gc bench/dist/bench/solver/run.js --probe-memory [--sizes …] [--options-list 0,1,2,3,4,6]
  *
  * Each run is a fresh child process (what a `pthbs solve` costs, JIT warm-up included): it
  * generates the universe's texts (not timed), loads them (`load`), then calls `solve()` and reports
- * its phase timings. Memory: the JS heap (`v8` used heap size) and RSS are sampled whenever
- * logic-solver is called (every 64 `require`/`forbid` calls and every `solve`) and attributed to
- * the phase running at that moment; MiniSat's own heap, a fixed 64 MiB emscripten array, is
- * measured by its high-water mark (the highest non-zero word: `sbrk` never gives memory back).
- * A run that throws (MiniSat's "Cannot enlarge memory arrays" abort) is reported with the phase it
- * was in; a failed or timed-out size is not repeated.
+ * its phase timings, read through a `SolveObserver`. Memory: the JS heap (V8 used heap size) and
+ * RSS are sampled as each phase ends; the peak RSS of the whole run is `getrusage`'s. The SAT
+ * solver's counters (variables, clauses, solver calls, conflicts) come with each phase.
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -22,11 +18,10 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import v8 from "node:v8";
-import Logic from "logic-solver";
-import { encode } from "../../solver/encode.js";
 import { loadConstraintTexts } from "../../solver/load.js";
 import { reachableCone } from "../../solver/reachable.js";
 import { requestFromSpecs } from "../../solver/request.js";
+import type { SatStats } from "../../solver/sat/cdcl.js";
 import { solve } from "../../solver/solve.js";
 import type { Universe } from "../../solver/universe.js";
 import { DEFAULT_PARAMS, type GenerateParams, generateUniverse } from "./generate.js";
@@ -46,128 +41,30 @@ interface Job {
 /** What a child reports. */
 interface RunResult {
   readonly ok: boolean;
-  /** The error (MiniSat's abort text, cut), when not ok. */
+  /** The error's first line, when not ok. */
   readonly error?: string;
-  /** The phase running when it failed (best guess from logic-solver calls). */
-  readonly failedIn?: string;
   readonly satisfiable?: boolean;
-  /** Phases in order, `load` first; `approx` when read from logic-solver calls (a failed run). */
-  readonly timings: readonly { phase: string; ms: number; approx?: boolean }[];
+  /** Phases in order, `load` first. */
+  readonly timings: readonly { phase: string; ms: number }[];
   /** Wall time of `solve()` (or until it threw). */
   readonly solveMs: number;
   readonly cone: number;
-  /** Peak sampled JS heap per phase, bytes. */
+  /** JS heap as each phase ended, bytes. */
   readonly phaseHeap: Readonly<Record<string, number>>;
-  /** Peak sampled RSS per phase, bytes. */
+  /** RSS as each phase ended, bytes. */
   readonly phaseRss: Readonly<Record<string, number>>;
   /** Heap after loading (after a full GC), bytes: the universe's own weight. */
   readonly heapAfterLoad: number;
   readonly peakHeap: number;
   /** Peak RSS of the whole child (getrusage), bytes. */
   readonly maxRss: number;
-  /** MiniSat heap high-water mark, bytes, per solver instance (solve's, then explain's). */
-  readonly minisat: readonly number[];
-  readonly clauses: readonly number[];
-  readonly variables: readonly number[];
-  readonly solverCalls: number;
+  /** The SAT solver's counters at the end (the explanation's solver for unsatisfiable requests). */
+  readonly sat?: SatStats;
+  /** Conflicts per phase. */
+  readonly phaseConflicts: Readonly<Record<string, number>>;
   readonly cost?: Readonly<Record<string, number>>;
   readonly present?: number;
   readonly coreFacts?: number;
-}
-
-interface SolverInternals {
-  readonly clauses: readonly unknown[];
-  readonly _num2name: readonly unknown[];
-  readonly _minisat: { readonly _C: { readonly HEAP32: Int32Array } };
-}
-
-/** The highest byte MiniSat's heap ever reached: the last non-zero word of its array. */
-function minisatHighWater(solver: SolverInternals): number {
-  const heap = solver._minisat._C.HEAP32;
-  const stride = 16;
-  for (let i = heap.length - stride; i >= 0; i -= stride) {
-    for (let j = i + stride - 1; j >= i; j--) if (heap[j] !== 0) return (j + 1) * 4;
-  }
-  return 0;
-}
-
-interface Sample {
-  readonly t: number;
-  readonly heap: number;
-  readonly rss: number;
-}
-
-/** Wraps logic-solver to sample memory and to follow which phase `solve()` is in. */
-function instrument() {
-  const samples: Sample[] = [];
-  const instances: SolverInternals[] = [];
-  const state = {
-    guess: "validate",
-    criteria: 0,
-    calls: 0,
-    lastTerms: undefined as unknown,
-  };
-  /** When each guessed phase began. */
-  const transitions: { phase: string; t: number }[] = [];
-  let stopped = false;
-  const enter = (phase: string) => {
-    if (stopped) return;
-    state.guess = phase;
-    transitions.push({ phase, t: performance.now() });
-  };
-  const sample = () =>
-    stopped ||
-    samples.push({
-      t: performance.now(),
-      heap: v8.getHeapStatistics().used_heap_size,
-      rss: process.memoryUsage.rss(),
-    });
-  type Method = (this: unknown, ...args: unknown[]) => unknown;
-  const lib = Logic as unknown as {
-    Solver: { new (): unknown; prototype: Record<string, Method> };
-    Solution: { prototype: Record<string, Method> };
-  };
-  const Original = lib.Solver;
-  const proto = Original.prototype;
-  const Wrapped = function Solver() {
-    if (stopped) return new Original();
-    enter(instances.length === 0 ? "encode" : "explain");
-    const s = new Original() as SolverInternals;
-    instances.push(s);
-    return s;
-  } as unknown as typeof Original;
-  Wrapped.prototype = proto;
-  lib.Solver = Wrapped;
-  let n = 0;
-  for (const name of ["require", "forbid"]) {
-    const f = proto[name]!;
-    proto[name] = function (this: unknown, ...args: unknown[]) {
-      if (++n % 64 === 0) sample();
-      return f.apply(this, args);
-    };
-  }
-  const solveFn = proto.solve!;
-  proto.solve = function (this: unknown, ...args: unknown[]) {
-    state.calls++;
-    if (args[0] === undefined && state.guess === "encode") enter("solve");
-    sample();
-    const r = solveFn.apply(this, args);
-    sample();
-    return r;
-  };
-  const sumFn = lib.Solution.prototype.getWeightedSum!;
-  lib.Solution.prototype.getWeightedSum = function (this: unknown, ...args: unknown[]) {
-    if (args[0] !== state.lastTerms && state.guess !== "explain") {
-      state.lastTerms = args[0];
-      state.criteria++;
-      enter(`minimise #${state.criteria}`);
-    }
-    return sumFn.apply(this, args);
-  };
-  const stop = () => {
-    stopped = true;
-  };
-  return { samples, instances, state, transitions, sample, stop };
 }
 
 function median(values: readonly number[]): number {
@@ -180,104 +77,56 @@ async function child(job: Job): Promise<RunResult> {
   const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
   const { files } = generateUniverse(job.params);
   gc();
-  const probe = instrument();
-  const timings: { phase: string; ms: number }[] = [];
   const t0 = performance.now();
   const loaded = loadConstraintTexts(files);
-  timings.push({ phase: "load", ms: performance.now() - t0 });
-  probe.sample();
-  const loadEnd = performance.now();
+  const timings: { phase: string; ms: number }[] = [{ phase: "load", ms: performance.now() - t0 }];
+  const phaseHeap: Record<string, number> = { load: v8.getHeapStatistics().used_heap_size };
+  const phaseRss: Record<string, number> = { load: process.memoryUsage.rss() };
+  const phaseConflicts: Record<string, number> = {};
   if (loaded.diagnostics.length > 0) throw new Error("the generated universe has diagnostics");
   const universe = loaded.universe;
   const request = requestFromSpecs(job.specs);
   const cone = reachableCone(universe, request).packages.length;
   gc();
   const heapAfterLoad = v8.getHeapStatistics().used_heap_size;
-  probe.sample();
 
+  let sat: SatStats | undefined;
+  let watched: Readonly<SatStats> | undefined;
+  let conflicts = 0;
   const s0 = performance.now();
   let result: ReturnType<typeof solve> | undefined;
   let error: string | undefined;
   try {
-    result = solve(universe, request);
+    result = solve(universe, request, {
+      phase(timing, stats) {
+        timings.push(timing);
+        phaseHeap[timing.phase] = v8.getHeapStatistics().used_heap_size;
+        phaseRss[timing.phase] = process.memoryUsage.rss();
+        if (watched !== stats) conflicts = 0; // the explanation's own solver
+        watched = stats;
+        phaseConflicts[timing.phase] = stats.conflicts - conflicts;
+        conflicts = stats.conflicts;
+        sat = { ...stats };
+      },
+    });
   } catch (e) {
     error = String(e).split("\n")[0]!.slice(0, 200);
   }
   const solveMs = performance.now() - s0;
-  probe.sample();
-  // Read everything before anything else calls logic-solver.
-  const instances = [...probe.instances];
-  const samples = [...probe.samples];
-  const transitions = [...probe.transitions];
-  const lastGuess = probe.state.guess;
-  const measured = {
-    minisat: instances.map(minisatHighWater),
-    clauses: instances.map((s) => s.clauses.length),
-    variables: instances.map((s) => s._num2name.length - 1),
-    solverCalls: probe.state.calls,
-    peakHeap: Math.max(...samples.map((s) => s.heap)),
-    maxRss: process.resourceUsage().maxRSS * 1024,
-  };
-  probe.stop();
-
-  const phases: { phase: string; ms: number; approx?: boolean }[] = [...timings];
-  for (const p of result?.timings ?? []) phases.push({ phase: p.phase, ms: p.ms });
-  let failedIn: string | undefined;
-  if (error) {
-    // Phases up to the failure, from the logic-solver calls seen (approximate); the k-th
-    // minimise step is the k-th non-empty cost function of the same encoding.
-    const costs = encode(universe, request).costs.filter((c) => c.terms.length > 0);
-    const name = (guess: string) => {
-      const m = /^minimise #(\d+)$/.exec(guess);
-      const c = m ? costs[Number(m[1]) - 1] : undefined;
-      return c ? `minimise ${c.criterion}` : guess;
-    };
-    const marks = [{ phase: "validate", t: s0 }, ...transitions, { phase: "", t: s0 + solveMs }];
-    for (let k = 0; k + 1 < marks.length; k++) {
-      phases.push({
-        phase: name(marks[k]!.phase),
-        ms: marks[k + 1]!.t - marks[k]!.t,
-        approx: true,
-      });
-    }
-    failedIn = name(lastGuess);
-    const c = costs.find((x) => `minimise ${x.criterion}` === failedIn);
-    if (c) failedIn += ` (${c.terms.length} terms)`;
-  }
-
-  // Attribute memory samples to phases (solve()'s phases follow each other from s0).
-  const bounds: { phase: string; from: number; to: number }[] = [];
-  let at = s0;
-  for (const p of phases) {
-    if (p.phase === "load") {
-      bounds.push({ phase: "load", from: t0, to: loadEnd });
-      continue;
-    }
-    bounds.push({ phase: p.phase, from: at, to: at + p.ms });
-    at += p.ms;
-  }
-  const phaseHeap: Record<string, number> = {};
-  const phaseRss: Record<string, number> = {};
-  for (const s of samples) {
-    const b =
-      bounds.find((x) => s.t >= x.from && s.t <= x.to + 0.5) ??
-      [...bounds].reverse().find((x) => s.t >= x.from);
-    const phase = b?.phase ?? "load";
-    phaseHeap[phase] = Math.max(phaseHeap[phase] ?? 0, s.heap);
-    phaseRss[phase] = Math.max(phaseRss[phase] ?? 0, s.rss);
-  }
   return {
     ok: error === undefined,
     ...(error !== undefined && { error }),
-    ...(failedIn !== undefined && { failedIn }),
     ...(result && { satisfiable: result.satisfiable }),
-    timings: phases,
+    timings,
     solveMs,
     cone,
     phaseHeap,
     phaseRss,
     heapAfterLoad,
-    ...measured,
+    peakHeap: Math.max(...Object.values(phaseHeap)),
+    maxRss: process.resourceUsage().maxRSS * 1024,
+    ...(sat && { sat }),
+    phaseConflicts,
     ...(result?.satisfiable && {
       cost: Object.fromEntries(result.solution.cost.map((c) => [c.criterion, c.value])),
       present: result.solution.packages.length,
@@ -302,8 +151,6 @@ interface Args {
   lag?: number;
   unsat: boolean;
   json?: string;
-  probeMemory: boolean;
-  optionsList: number[];
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -313,8 +160,6 @@ function parseArgs(argv: readonly string[]): Args {
     runs: 3,
     timeout: 300,
     unsat: true,
-    probeMemory: false,
-    optionsList: [0, 1, 2, 3, 4, 6],
   };
   const list = (s: string | undefined) =>
     (s ?? "")
@@ -337,8 +182,6 @@ function parseArgs(argv: readonly string[]): Args {
     else if (a === "--lag") args.lag = Number(next());
     else if (a === "--no-unsat") args.unsat = false;
     else if (a === "--json") args.json = next();
-    else if (a === "--probe-memory") args.probeMemory = true;
-    else if (a === "--options-list") args.optionsList = list(next());
     else throw new Error(`unknown argument ${a}`);
   }
   if (args.sizes.some((s) => !(s > 0)) || !Number.isInteger(args.seed) || !(args.runs >= 1))
@@ -346,15 +189,13 @@ function parseArgs(argv: readonly string[]): Args {
   return args;
 }
 
-function paramsFor(args: Args, optionsPerPackage?: number): GenerateParams {
+function paramsFor(args: Args): GenerateParams {
   const biggest = Math.max(...args.sizes, 5000);
   return {
     ...DEFAULT_PARAMS,
     seed: args.seed,
     packages: args.packages ?? Math.ceil(biggest * 1.4),
-    ...(optionsPerPackage !== undefined
-      ? { optionsPerPackage }
-      : args.options !== undefined && { optionsPerPackage: args.options }),
+    ...(args.options !== undefined && { optionsPerPackage: args.options }),
     ...(args.lag !== undefined && { lagRate: args.lag }),
   };
 }
@@ -494,10 +335,7 @@ function failure(c: Cell, timeout: number): string | undefined {
   if (c.timedOut) return `timeout (> ${timeout} s)`;
   const bad = c.runs.find((r) => !r.ok);
   if (!bad) return undefined;
-  const what = /Cannot enlarge memory|abort\(\)/.test(bad.error ?? "")
-    ? "MiniSat abort: Cannot enlarge memory arrays (64 MiB)"
-    : bad.error;
-  return `${what} in ${bad.failedIn} after ${(bad.solveMs / 1000).toFixed(1)} s; MiniSat heap ${fmtMiB(Math.max(...bad.minisat))} MiB, ${fmtK(Math.max(...bad.clauses))} clauses, ${fmtK(Math.max(...bad.variables))} vars`;
+  return `${bad.error} after ${(bad.solveMs / 1000).toFixed(1)} s`;
 }
 
 /** One Markdown table: rows are phases and measures, columns are sizes. */
@@ -523,11 +361,8 @@ function table(title: string, cells: readonly Cell[], timeout: number): string {
     row(`${phase} (ms)`, (c) => {
       const v = med(c, (r) => r.timings.find((p) => p.phase === phase)?.ms);
       if (v === undefined) return ok(c) ? "–" : "";
-      const failed = c.runs.find((r) => !r.ok);
-      const timing = failed?.timings.find((p) => p.phase === phase);
-      if (!failed || !timing?.approx) return fmtMs(v);
-      const aborted = failed.timings.filter((p) => p.approx).at(-1)?.phase === phase;
-      return `≈${fmtMs(v)}${aborted ? " ✗" : ""}`;
+      const conflicts = med(c, (r) => r.phaseConflicts[phase]);
+      return conflicts ? `${fmtMs(v)} (${fmtK(conflicts)} c.)` : fmtMs(v);
     });
   }
   row("**solve() total (ms)**", (c) =>
@@ -553,15 +388,14 @@ function table(title: string, cells: readonly Cell[], timeout: number): string {
     const v = med(c, (r) => r.maxRss);
     return v === undefined ? "" : fmtMiB(v);
   });
-  row("MiniSat heap high-water (MiB of 64)", (c) => {
-    const v = med(c, (r) => Math.max(...r.minisat));
-    return v === undefined ? "" : fmtMiB(v);
-  });
   row("clauses / variables", (c) => {
-    const r = c.runs[0];
-    return r ? `${fmtK(Math.max(...r.clauses))} / ${fmtK(Math.max(...r.variables))}` : "";
+    const r = c.runs[0]?.sat;
+    return r ? `${fmtK(r.clauses)} / ${fmtK(r.variables)}` : "";
   });
-  row("solver calls", (c) => (c.runs[0] ? String(c.runs[0].solverCalls) : ""));
+  row("SAT calls / conflicts", (c) => {
+    const r = c.runs[0]?.sat;
+    return r ? `${r.solves} / ${fmtK(r.conflicts)}` : "";
+  });
   row("cost (non-zero)", (c) => {
     const cost = c.runs[0]?.cost;
     return cost
@@ -599,7 +433,7 @@ function table(title: string, cells: readonly Cell[], timeout: number): string {
     ...rows,
     ...(failures.length > 0 ? ["", "Failures:", "", ...failures] : []),
     "",
-    `Peak sampled JS heap / RSS per phase (MiB), ${title.toLowerCase()}:`,
+    `JS heap / RSS as each phase ended (MiB), ${title.toLowerCase()}:`,
     "",
     ...header,
     ...heapRows,
@@ -613,8 +447,7 @@ function phaseMs(c: Cell, f: (phase: string) => boolean): number | undefined {
   const values: number[] = [];
   for (const r of c.runs) {
     const matching = r.timings.filter((p) => f(p.phase));
-    const last = r.timings.filter((p) => p.approx).at(-1);
-    if (matching.length === 0 || (!r.ok && last && matching.includes(last))) return undefined;
+    if (matching.length === 0 || !r.ok) return undefined;
     values.push(matching.reduce((n, p) => n + p.ms, 0));
   }
   return median(values);
@@ -679,7 +512,7 @@ async function measure(
 function solverHash(): string {
   const dir = fileURLToPath(new URL("../../solver/", import.meta.url));
   const hash = createHash("sha256");
-  for (const f of readdirSync(dir)
+  for (const f of readdirSync(dir, { recursive: true, encoding: "utf8" })
     .filter((n) => n.endsWith(".js"))
     .sort())
     hash.update(f).update(readFileSync(dir + f));
@@ -688,7 +521,6 @@ function solverHash(): string {
 
 async function parent(args: Args): Promise<void> {
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? "?"}, Node ${process.version}, solver build ${solverHash()}`;
-  if (args.probeMemory) return probeMemory(args, machine);
   const params = paramsFor(args);
   const generated = generateUniverse(params);
   const loaded = loadConstraintTexts(generated.files);
@@ -720,7 +552,7 @@ async function parent(args: Args): Promise<void> {
     `Universe: ${generated.stats.packages} packages, ${generated.stats.versions} versions, ${generated.stats.options} options (${generated.stats.conditionalOptions} conditional), ${generated.stats.depends} [[depends]], ${generated.stats.conflicts} [[conflicts]], ${generated.stats.virtuals} virtuals (${generated.stats.providers} providers), ${generated.stats.deprecated} deprecated versions, ${generated.stats.lagging} lagging packages; ${(bytes / MiB).toFixed(1)} MiB of TOML. Median of up to ${args.runs} runs, each a fresh process; \`load\` reads the whole universe.`,
     "",
     table("Satisfiable requests", sat, args.timeout),
-    "Growth between sizes, satisfiable (phases that completed; ✗ marks the phase a run failed in, ≈ times read from the solver calls of a failed run):",
+    "Growth between sizes, satisfiable:",
     "",
     growth(sat, "minimise"),
     ...(args.unsat
@@ -738,36 +570,6 @@ async function parent(args: Args): Promise<void> {
       args.json,
       JSON.stringify({ params, stats: generated.stats, sat, unsat }, null, 1),
     );
-}
-
-/**
- * Where MiniSat's 64 MiB heap gives out: satisfiable requests over a range of cone sizes (default
- * options), then over a range of options per package (at the smallest size), one run each.
- */
-async function probeMemory(args: Args, machine: string): Promise<void> {
-  const lines = [
-    `## MiniSat 64 MiB probe (seed ${args.seed}, ${machine})`,
-    "",
-    "| options/pkg | cone | result | phase | time (s) | MiniSat high-water (MiB) | clauses | variables | solver calls |",
-    "|---:|---:|---|---|---:|---:|---:|---:|---:|",
-  ];
-  const runOne = async (options: number | undefined, size: number) => {
-    const params = paramsFor(args, options);
-    const universe = loadConstraintTexts(generateUniverse(params).files).universe;
-    const [{ candidates }] = rootsBySize(universe, [size]) as [ReturnType<typeof rootsBySize>[0]];
-    const cell = await measure(universe, args, params, size, [candidates[0]![0]], "sat", 1);
-    const r = cell.runs[0];
-    const result = cell.timedOut ? "timeout" : r?.ok ? "ok" : "abort";
-    const phase = r?.ok ? "–" : (r?.failedIn ?? "?");
-    lines.push(
-      `| ${params.optionsPerPackage} | ${r?.cone ?? "?"} | ${result} | ${phase} | ${r ? (r.solveMs / 1000).toFixed(1) : ""} | ${r ? fmtMiB(Math.max(...r.minisat)) : ""} | ${r ? Math.max(...r.clauses) : ""} | ${r ? Math.max(...r.variables) : ""} | ${r?.solverCalls ?? ""} |`,
-    );
-    process.stderr.write(`${lines.at(-1)}\n`);
-  };
-  for (const size of args.sizes) await runOne(args.options, size);
-  const small = Math.min(...args.sizes);
-  for (const k of args.optionsList) await runOne(k, small);
-  process.stdout.write(`${lines.join("\n")}\n`);
 }
 
 const argv = process.argv.slice(2);

@@ -1,0 +1,605 @@
+/**
+ * A conflict-driven clause-learning SAT solver (MiniSat's design: two watched literals, first-UIP
+ * learning with clause minimisation, VSIDS, phase saving, Luby restarts, activity-based clause
+ * deletion), incremental, with **assumptions and failed-assumption cores**.
+ *
+ * pthbs used logic-solver's MiniSat first; it runs in a fixed 64 MiB emscripten heap, accepts one
+ * assumption per call and reports no core, so core-guided optimisation and fast explanations were
+ * out of reach and large cones aborted with "Cannot enlarge memory arrays". This engine has no
+ * fixed heap, takes any number of assumptions and says which of them failed.
+ *
+ * Literals are integers: variable `v` (0-based) is `2v` positive and `2v + 1` negative, so `l ^ 1`
+ * negates.
+ */
+
+/** A literal: `2 * variable` (positive) or `2 * variable + 1` (negative). */
+export type Lit = number;
+
+/** The literal of variable `v` with the given sign. */
+export function lit(v: number, positive = true): Lit {
+  return positive ? 2 * v : 2 * v + 1;
+}
+
+/** The negation of a literal. */
+export function neg(l: Lit): Lit {
+  return l ^ 1;
+}
+
+/** Counters, for benchmarks and `--timings`. */
+export interface SatStats {
+  solves: number;
+  conflicts: number;
+  decisions: number;
+  propagations: number;
+  restarts: number;
+  learnts: number;
+  clauses: number;
+  variables: number;
+}
+
+interface Clause {
+  lits: Int32Array;
+  readonly learnt: boolean;
+  activity: number;
+  removed: boolean;
+}
+
+const UNDEF = 0;
+const TRUE = 1;
+const FALSE = -1;
+
+/** The answer of one `solve` call. */
+export type SatResult = "sat" | "unsat" | "unknown";
+
+/**
+ * An incremental SAT solver. Add clauses, then `solve(assumptions)`; after "sat" read `value` or
+ * `model`, after "unsat" read `core` (the failed assumptions: a subset that is unsatisfiable with
+ * the clauses; empty when the clauses alone are).
+ */
+export class SatSolver {
+  private nVars = 0;
+  /** Truth value per literal (1 true, -1 false, 0 unassigned); both polarities kept in step. */
+  private vals = new Int8Array(0);
+  private levels = new Int32Array(0);
+  private reasons: (Clause | null)[] = [];
+  private activity = new Float64Array(0);
+  private phase = new Uint8Array(0);
+  private seen = new Uint8Array(0);
+  private watches: Clause[][] = [];
+  private readonly trail: Lit[] = [];
+  private readonly trailLim: number[] = [];
+  private qhead = 0;
+  private readonly clauses: Clause[] = [];
+  private learnts: Clause[] = [];
+  private readonly heap = new VarHeap(() => this.activity);
+  private varInc = 1;
+  private clauseInc = 1;
+  private maxLearnts = 0;
+  private ok = true;
+  private lastModel = new Int8Array(0);
+  private lastCore: Lit[] = [];
+  private readonly skipped = new Set<Lit>();
+  private skipFixed = false;
+  /** Counters since creation. */
+  readonly stats: SatStats = {
+    solves: 0,
+    conflicts: 0,
+    decisions: 0,
+    propagations: 0,
+    restarts: 0,
+    learnts: 0,
+    clauses: 0,
+    variables: 0,
+  };
+
+  /** A fresh variable's index. */
+  newVar(): number {
+    const v = this.nVars++;
+    this.ensureCapacity(this.nVars);
+    this.watches.push([], []);
+    this.reasons.push(null);
+    this.heap.insert(v);
+    this.stats.variables = this.nVars;
+    return v;
+  }
+
+  /** Number of variables. */
+  get variables(): number {
+    return this.nVars;
+  }
+
+  /**
+   * Adds a clause (a disjunction of literals). Returns false once the clauses are known to be
+   * unsatisfiable whatever the assumptions.
+   */
+  addClause(input: readonly Lit[]): boolean {
+    if (!this.ok) return false;
+    this.cancelUntil(0);
+    const lits: Lit[] = [];
+    for (const l of [...input].sort((a, b) => a - b)) {
+      const value = this.vals[l]!;
+      if (value === TRUE || lits.at(-1) === neg(l)) return true; // satisfied or tautology
+      if (value === FALSE || lits.at(-1) === l) continue;
+      lits.push(l);
+    }
+    if (lits.length === 0) {
+      this.ok = false;
+      return false;
+    }
+    if (lits.length === 1) {
+      this.assign(lits[0]!, null);
+      this.ok = this.propagate() === null;
+      return this.ok;
+    }
+    const c: Clause = { lits: Int32Array.from(lits), learnt: false, activity: 0, removed: false };
+    this.clauses.push(c);
+    this.stats.clauses++;
+    this.attach(c);
+    return true;
+  }
+
+  /** Sets the preferred polarity of a variable's next decisions (solution-guided search). */
+  setPhase(l: Lit): void {
+    this.phase[l >> 1] = l & 1;
+  }
+
+  /**
+   * Searches for an assignment satisfying the clauses and the assumptions. With a conflict
+   * budget, gives up with "unknown" after that many conflicts. With `skipFixed`, an assumption
+   * that the clauses alone refute is dropped instead of ending the call (it is listed in
+   * `skippedAssumptions`): one call then finds every such one-literal core.
+   */
+  solve(
+    assumptions: readonly Lit[] = [],
+    budget = Number.POSITIVE_INFINITY,
+    skipFixed = false,
+  ): SatResult {
+    this.stats.solves++;
+    this.lastCore = [];
+    this.skipped.clear();
+    this.skipFixed = skipFixed;
+    if (!this.ok) return "unsat";
+    this.cancelUntil(0);
+    if (this.propagate() !== null) {
+      this.ok = false;
+      return "unsat";
+    }
+    this.maxLearnts = Math.max(this.maxLearnts, this.clauses.length / 3, 1000);
+    const start = this.stats.conflicts;
+    let result: SatResult = "unknown";
+    for (let restart = 0; result === "unknown"; restart++) {
+      const remaining = budget - (this.stats.conflicts - start);
+      if (remaining <= 0) break;
+      result = this.search(Math.min(luby(restart) * 100, remaining), assumptions);
+      this.stats.restarts++;
+    }
+    this.cancelUntil(0);
+    return result;
+  }
+
+  /** The value of a literal in the last model (after "sat"). */
+  value(l: Lit): boolean {
+    const v = this.lastModel[l >> 1]!;
+    return (l & 1) === 0 ? v === TRUE : v === FALSE;
+  }
+
+  /** A copy of the last model, one entry per variable (true/false). */
+  model(): Model {
+    return new Model(this.lastModel.slice());
+  }
+
+  /** The assumptions the last call dropped because the clauses refute them (see `solve`). */
+  get skippedAssumptions(): readonly Lit[] {
+    return [...this.skipped];
+  }
+
+  /** The failed assumptions of the last "unsat" answer. */
+  get core(): readonly Lit[] {
+    return this.lastCore;
+  }
+
+  // --- search -------------------------------------------------------------------------------
+
+  private search(conflictLimit: number, assumptions: readonly Lit[]): SatResult {
+    let conflicts = 0;
+    for (;;) {
+      const conflict = this.propagate();
+      if (conflict !== null) {
+        this.stats.conflicts++;
+        conflicts++;
+        if (this.trailLim.length === 0) {
+          this.ok = false;
+          return "unsat";
+        }
+        const { learnt, backjump } = this.analyze(conflict);
+        this.cancelUntil(backjump);
+        if (learnt.length === 1) {
+          this.assign(learnt[0]!, null);
+        } else {
+          const c: Clause = {
+            lits: Int32Array.from(learnt),
+            learnt: true,
+            activity: 0,
+            removed: false,
+          };
+          this.learnts.push(c);
+          this.stats.learnts++;
+          this.attach(c);
+          this.bumpClause(c);
+          this.assign(learnt[0]!, c);
+        }
+        this.varInc /= 0.95;
+        this.clauseInc /= 0.999;
+        continue;
+      }
+      if (conflicts >= conflictLimit) {
+        this.cancelUntil(0);
+        return "unknown";
+      }
+      if (this.learnts.length - this.trail.length >= this.maxLearnts) {
+        this.reduceLearnts();
+        this.maxLearnts *= 1.1;
+      }
+      let next = -1;
+      while (this.trailLim.length < assumptions.length) {
+        const a = assumptions[this.trailLim.length]!;
+        const value = this.vals[a]!;
+        if (value === TRUE) {
+          this.trailLim.push(this.trail.length); // already true: an empty level keeps indices aligned
+        } else if (value === FALSE && this.skipFixed && this.levels[a >> 1] === 0) {
+          this.skipped.add(a);
+          this.trailLim.push(this.trail.length);
+        } else if (value === FALSE) {
+          this.lastCore = this.analyzeFinal(a);
+          return "unsat";
+        } else {
+          next = a;
+          break;
+        }
+      }
+      if (next === -1) {
+        next = this.pickBranch();
+        if (next === -1) {
+          this.lastModel = new Int8Array(this.nVars);
+          for (let v = 0; v < this.nVars; v++) this.lastModel[v] = this.vals[2 * v]!;
+          return "sat";
+        }
+        this.stats.decisions++;
+      }
+      this.trailLim.push(this.trail.length);
+      this.assign(next, null);
+    }
+  }
+
+  private pickBranch(): Lit {
+    for (;;) {
+      const v = this.heap.removeMax();
+      if (v === -1) return -1;
+      if (this.vals[2 * v] === UNDEF) return 2 * v + this.phase[v]!;
+    }
+  }
+
+  /** Unit propagation over the watch lists; the conflicting clause, or null. */
+  private propagate(): Clause | null {
+    const vals = this.vals;
+    while (this.qhead < this.trail.length) {
+      const p = this.trail[this.qhead++]!;
+      const falseLit = p ^ 1;
+      const ws = this.watches[p]!;
+      this.stats.propagations++;
+      let i = 0;
+      let j = 0;
+      const n = ws.length;
+      while (i < n) {
+        const c = ws[i++]!;
+        if (c.removed) continue;
+        const lits = c.lits;
+        if (lits[0] === falseLit) {
+          lits[0] = lits[1]!;
+          lits[1] = falseLit;
+        }
+        const first = lits[0]!;
+        if (vals[first] === TRUE) {
+          ws[j++] = c;
+          continue;
+        }
+        let moved = false;
+        for (let k = 2; k < lits.length; k++) {
+          const l = lits[k]!;
+          if (vals[l] !== FALSE) {
+            lits[1] = l;
+            lits[k] = falseLit;
+            this.watches[l ^ 1]!.push(c);
+            moved = true;
+            break;
+          }
+        }
+        if (moved) continue;
+        ws[j++] = c;
+        if (vals[first] === FALSE) {
+          while (i < n) ws[j++] = ws[i++]!;
+          ws.length = j;
+          this.qhead = this.trail.length;
+          return c;
+        }
+        this.assign(first, c);
+      }
+      ws.length = j;
+    }
+    return null;
+  }
+
+  /** First-UIP conflict analysis; the learnt clause has the asserting literal first. */
+  private analyze(conflict: Clause): { learnt: Lit[]; backjump: number } {
+    const seen = this.seen;
+    const level = this.trailLim.length;
+    const learnt: Lit[] = [0];
+    let pathCount = 0;
+    let p = -1;
+    let index = this.trail.length - 1;
+    let c: Clause | null = conflict;
+    do {
+      if (c!.learnt) this.bumpClause(c!);
+      const lits = c!.lits;
+      for (let k = p === -1 ? 0 : 1; k < lits.length; k++) {
+        const q = lits[k]!;
+        const v = q >> 1;
+        if (seen[v] || this.levels[v] === 0) continue;
+        this.bumpVar(v);
+        seen[v] = 1;
+        if (this.levels[v]! >= level) pathCount++;
+        else learnt.push(q);
+      }
+      while (!seen[this.trail[index]! >> 1]) index--;
+      p = this.trail[index]!;
+      index--;
+      c = this.reasons[p >> 1]!;
+      seen[p >> 1] = 0;
+      pathCount--;
+    } while (pathCount > 0);
+    learnt[0] = p ^ 1;
+
+    // Drop literals implied by the others (local minimisation), then clear the marks.
+    const kept = [learnt[0]!];
+    for (let k = 1; k < learnt.length; k++) {
+      const q = learnt[k]!;
+      const r = this.reasons[q >> 1] ?? null;
+      if (r === null || !r.lits.slice(1).every((x) => seen[x >> 1] || this.levels[x >> 1] === 0))
+        kept.push(q);
+    }
+    for (const q of learnt) seen[q >> 1] = 0;
+
+    let backjump = 0;
+    if (kept.length > 1) {
+      let best = 1;
+      for (let k = 2; k < kept.length; k++)
+        if (this.levels[kept[k]! >> 1]! > this.levels[kept[best]! >> 1]!) best = k;
+      [kept[1], kept[best]] = [kept[best]!, kept[1]!];
+      backjump = this.levels[kept[1]! >> 1]!;
+    }
+    return { learnt: kept, backjump };
+  }
+
+  /** The assumptions responsible for assumption `p` being false. */
+  private analyzeFinal(p: Lit): Lit[] {
+    const core = [p];
+    if (this.trailLim.length === 0) return core;
+    const seen = this.seen;
+    seen[p >> 1] = 1;
+    for (let i = this.trail.length - 1; i >= this.trailLim[0]!; i--) {
+      const x = this.trail[i]!;
+      const v = x >> 1;
+      if (!seen[v]) continue;
+      const r = this.reasons[v] ?? null;
+      if (r === null) {
+        core.push(x);
+      } else {
+        for (let k = 1; k < r.lits.length; k++) {
+          const u = r.lits[k]! >> 1;
+          if (this.levels[u]! > 0) seen[u] = 1;
+        }
+      }
+      seen[v] = 0;
+    }
+    seen[p >> 1] = 0;
+    return core;
+  }
+
+  // --- bookkeeping --------------------------------------------------------------------------
+
+  private assign(l: Lit, reason: Clause | null): void {
+    const v = l >> 1;
+    this.vals[l] = TRUE;
+    this.vals[l ^ 1] = FALSE;
+    this.levels[v] = this.trailLim.length;
+    this.reasons[v] = reason;
+    this.trail.push(l);
+  }
+
+  private cancelUntil(level: number): void {
+    if (this.trailLim.length <= level) return;
+    const stop = this.trailLim[level]!;
+    for (let i = this.trail.length - 1; i >= stop; i--) {
+      const l = this.trail[i]!;
+      const v = l >> 1;
+      this.vals[l] = UNDEF;
+      this.vals[l ^ 1] = UNDEF;
+      this.reasons[v] = null;
+      this.phase[v] = l & 1;
+      this.heap.insert(v);
+    }
+    this.trail.length = stop;
+    this.trailLim.length = level;
+    this.qhead = stop;
+  }
+
+  private attach(c: Clause): void {
+    this.watches[c.lits[0]! ^ 1]!.push(c);
+    this.watches[c.lits[1]! ^ 1]!.push(c);
+  }
+
+  private bumpVar(v: number): void {
+    this.activity[v]! += this.varInc;
+    if (this.activity[v]! > 1e100) {
+      for (let u = 0; u < this.nVars; u++) this.activity[u]! *= 1e-100;
+      this.varInc *= 1e-100;
+    }
+    this.heap.increased(v);
+  }
+
+  private bumpClause(c: Clause): void {
+    c.activity += this.clauseInc;
+    if (c.activity > 1e20) {
+      for (const d of this.learnts) d.activity *= 1e-20;
+      this.clauseInc *= 1e-20;
+    }
+  }
+
+  /** Forgets the less active half of the learnt clauses (never one that is a current reason). */
+  private reduceLearnts(): void {
+    const locked = (c: Clause) => {
+      const v = c.lits[0]! >> 1;
+      return this.reasons[v] === c && this.vals[c.lits[0]!] === TRUE;
+    };
+    const sorted = [...this.learnts].sort((a, b) => a.activity - b.activity);
+    const limit = this.clauseInc / sorted.length;
+    const keep: Clause[] = [];
+    sorted.forEach((c, i) => {
+      const drop = c.lits.length > 2 && !locked(c) && (i < sorted.length / 2 || c.activity < limit);
+      if (drop) c.removed = true;
+      else keep.push(c);
+    });
+    this.learnts = keep;
+    // Removed clauses leave the watch lists lazily (propagate skips them); sweep now and then.
+    for (const ws of this.watches) {
+      let j = 0;
+      for (const c of ws) if (!c.removed) ws[j++] = c;
+      ws.length = j;
+    }
+  }
+
+  private ensureCapacity(n: number): void {
+    if (n <= this.levels.length) return;
+    const size = Math.max(n, this.levels.length * 2, 64);
+    const grow = <T extends Int8Array | Int32Array | Float64Array | Uint8Array>(
+      old: T,
+      make: (k: number) => T,
+      k: number,
+    ): T => {
+      const next = make(k);
+      next.set(old as never);
+      return next;
+    };
+    this.vals = grow(this.vals, (k) => new Int8Array(k), 2 * size);
+    this.levels = grow(this.levels, (k) => new Int32Array(k), size);
+    this.activity = grow(this.activity, (k) => new Float64Array(k), size);
+    // Default polarity false (1 = negative literal): fewer packages, default options.
+    const phase = new Uint8Array(size).fill(1);
+    phase.set(this.phase);
+    this.phase = phase;
+    this.seen = grow(this.seen, (k) => new Uint8Array(k), size);
+  }
+}
+
+/** A satisfying assignment, one value per variable. */
+export class Model {
+  constructor(private readonly values: Int8Array) {}
+  /** Whether literal `l` is true in this model. */
+  value(l: Lit): boolean {
+    const v = this.values[l >> 1];
+    // A variable made after the model was found has no value in it: a caller's mistake.
+    if (v === undefined) throw new Error(`internal: variable ${l >> 1} is not in the model`);
+    return (l & 1) === 0 ? v === TRUE : v === FALSE;
+  }
+}
+
+/** The Luby sequence 1 1 2 1 1 2 4 …, MiniSat's restart schedule. */
+function luby(i: number): number {
+  let size = 1;
+  let seq = 0;
+  while (size < i + 1) {
+    seq++;
+    size = 2 * size + 1;
+  }
+  let x = i;
+  while (size - 1 !== x) {
+    size = (size - 1) >> 1;
+    seq--;
+    x %= size;
+  }
+  return 2 ** seq;
+}
+
+/** A binary max-heap of variables ordered by activity (VSIDS's decision order). */
+class VarHeap {
+  private readonly heap: number[] = [];
+  private index = new Int32Array(0);
+  constructor(private readonly activity: () => Float64Array) {}
+
+  insert(v: number): void {
+    if (v >= this.index.length) {
+      const next = new Int32Array(Math.max(v + 1, this.index.length * 2, 64)).fill(-1);
+      next.set(this.index);
+      this.index = next;
+    }
+    if (this.index[v]! >= 0) return;
+    this.index[v] = this.heap.length;
+    this.heap.push(v);
+    this.up(this.heap.length - 1);
+  }
+
+  increased(v: number): void {
+    const i = v < this.index.length ? this.index[v]! : -1;
+    if (i >= 0) this.up(i);
+  }
+
+  removeMax(): number {
+    if (this.heap.length === 0) return -1;
+    const top = this.heap[0]!;
+    const last = this.heap.pop()!;
+    this.index[top] = -1;
+    if (this.heap.length > 0) {
+      this.heap[0] = last;
+      this.index[last] = 0;
+      this.down(0);
+    }
+    return top;
+  }
+
+  private up(i: number): void {
+    const act = this.activity();
+    const v = this.heap[i]!;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const u = this.heap[parent]!;
+      // Ties go to the lower variable: declaration order, so the search is deterministic and
+      // starts from the first-declared (most preferred) choices.
+      if (act[u]! > act[v]! || (act[u] === act[v] && u < v)) break;
+      this.heap[i] = u;
+      this.index[u] = i;
+      i = parent;
+    }
+    this.heap[i] = v;
+    this.index[v] = i;
+  }
+
+  private down(i: number): void {
+    const act = this.activity();
+    const v = this.heap[i]!;
+    const n = this.heap.length;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= n) break;
+      const right = child + 1;
+      const better = (a: number, b: number) => act[a]! > act[b]! || (act[a] === act[b] && a < b);
+      if (right < n && better(this.heap[right]!, this.heap[child]!)) child = right;
+      const c = this.heap[child]!;
+      if (!better(c, v)) break;
+      this.heap[i] = c;
+      this.index[c] = i;
+      i = child;
+    }
+    this.heap[i] = v;
+    this.index[v] = i;
+  }
+}

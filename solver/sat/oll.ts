@@ -1,0 +1,138 @@
+/**
+ * Core-guided minimisation of a weighted sum of literals: OLL (Andres, Kaufmann, Matheis & Schaub
+ * 2012; Morgado, Dodaro & Marques-Silva 2014), as in RC2 and clingo's `usc` strategy.
+ *
+ * Every cost literal is assumed false. When the solver answers "unsat", the failed assumptions
+ * form a core: at least one of them must give way, so the lower bound rises by the core's
+ * smallest weight, and a totalizer over the core lets "at most one/two/… of them" be assumed
+ * next. The first "sat" answer is optimal, and the assumptions still carrying weight are exactly
+ * what every optimal set satisfies, so pinning the optimum is adding them as unit clauses.
+ *
+ * Why not a binary search over an adder (what logic-solver offers): near the optimum the
+ * "no cheaper set" proofs over an adder are hard for CDCL and the 64 MiB heap ran out; cores
+ * here are small (one package's version ladder, one dependency chain) and each step is cheap.
+ */
+import type { Model } from "./cdcl.js";
+import type { Circuit, Lit } from "./circuit.js";
+import { Totalizer } from "./totalizer.js";
+
+/** One term of a sum: `weight` is paid when `lit` holds. */
+export interface Term {
+  readonly lit: Lit;
+  readonly weight: number;
+}
+
+/** The optimum of one sum and a model reaching it. */
+export interface Minimum {
+  readonly value: number;
+  readonly model: Model;
+  /** Unsatisfiable cores met on the way (one per solver call that raised the bound). */
+  readonly cores: number;
+}
+
+interface Bound {
+  readonly totalizer: Totalizer;
+  readonly k: number;
+  readonly weight: number;
+}
+
+/**
+ * Minimises `Σ weight·[lit]` over the circuit's clauses and pins the optimum (afterwards every
+ * model has that value). The clauses must be satisfiable.
+ */
+export function minimise(circuit: Circuit, terms: readonly Term[]): Minimum {
+  const sat = circuit.sat;
+  const weights = new Map<Lit, number>();
+  let lower = 0;
+  for (const t of terms) {
+    if (t.weight === 0 || t.lit === circuit.FALSE) continue;
+    if (t.lit === circuit.TRUE) {
+      lower += t.weight;
+      continue;
+    }
+    const a = t.lit ^ 1; // assumption: the term does not hold
+    weights.set(a, (weights.get(a) ?? 0) + t.weight);
+  }
+  const bounds = new Map<Lit, Bound>();
+  let cores = 0;
+  /** Lowers the bound by a core's least weight and relaxes the core; true if it added assumptions. */
+  const relax = (core: readonly Lit[]): boolean => {
+    cores++;
+    let added = false;
+    const least = Math.min(...core.map((a) => weights.get(a)!));
+    lower += least;
+    for (const a of core) {
+      const left = weights.get(a)! - least;
+      if (left > 0) weights.set(a, left);
+      else weights.delete(a);
+      // A relaxed "at most k−1" gives way to "at most k", at the sum's own weight.
+      const bound = bounds.get(a);
+      if (bound && bound.k < bound.totalizer.size) {
+        const next = bound.totalizer.atLeast(bound.k + 1) ^ 1;
+        if (!weights.has(next)) {
+          weights.set(next, bound.weight);
+          bounds.set(next, { ...bound, k: bound.k + 1 });
+          added = true;
+        }
+      }
+    }
+    if (core.length > 1) {
+      // One of the core's terms holds; a second one costs `least` again.
+      const totalizer = new Totalizer(
+        circuit,
+        core.map((a) => a ^ 1),
+      );
+      const next = totalizer.atLeast(2) ^ 1;
+      weights.set(next, (weights.get(next) ?? 0) + least);
+      bounds.set(next, { totalizer, k: 2, weight: least });
+      added = true;
+    }
+    return added;
+  };
+  for (;;) {
+    const assumptions = [...weights.keys()].sort((x, y) => x - y);
+    // Assumptions the clauses refute are one-literal cores: one call finds them all.
+    const answer = sat.solve(assumptions, Number.POSITIVE_INFINITY, true);
+    let added = false;
+    for (const a of sat.skippedAssumptions) if (relax([a])) added = true;
+    if (answer === "sat" && !added) {
+      const model = sat.model();
+      const value = terms.reduce((s, t) => s + (model.value(t.lit) ? t.weight : 0), 0);
+      if (value !== lower)
+        throw new Error(`internal: minimum ${lower} but the model costs ${value}`);
+      for (const a of weights.keys()) circuit.clause([a]);
+      return { value, model, cores };
+    }
+    if (answer === "sat") continue; // a relaxed bound brought a new assumption: solve again
+    if (answer !== "unsat" || sat.core.length === 0)
+      throw new Error("internal: the constraints became unsatisfiable during optimisation");
+    relax(shrink(circuit, sat.core));
+  }
+}
+
+/**
+ * Makes a core smaller: re-solving under the core alone often returns a subset (trimming), then
+ * each member is tried for removal with a small conflict budget. Smaller cores mean fewer steps
+ * and smaller totalizers; an unknown answer keeps the member.
+ */
+function shrink(circuit: Circuit, found: readonly Lit[]): Lit[] {
+  const sat = circuit.sat;
+  let core = [...found].sort((x, y) => x - y);
+  for (let round = 0; round < 3 && core.length > 1; round++) {
+    if (sat.solve(core) !== "unsat") break;
+    const smaller = [...sat.core].sort((x, y) => x - y);
+    if (smaller.length >= core.length) break;
+    core = smaller;
+  }
+  if (core.length > 64) return core;
+  for (let i = 0; i < core.length && core.length > 1; ) {
+    const without = core.filter((_, j) => j !== i);
+    if (sat.solve(without, 200) === "unsat") {
+      const kept = new Set(sat.core);
+      core = without.filter((a) => kept.has(a));
+    } else {
+      i++;
+    }
+  }
+  return core;
+}

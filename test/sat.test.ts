@@ -1,0 +1,166 @@
+/**
+ * The SAT engine against brute force: random small CNFs with random assumptions (answer, model,
+ * core), the totalizer's counting, and core-guided minimisation's optimum and pinning.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { type Lit, lit, SatSolver } from "../solver/sat/cdcl.js";
+import { Circuit } from "../solver/sat/circuit.js";
+import { minimise } from "../solver/sat/oll.js";
+import { Totalizer } from "../solver/sat/totalizer.js";
+
+const SEED = Number(process.env.FC_SEED ?? 20261125);
+const runs = (n: number) => ({ seed: SEED, numRuns: Number(process.env.FC_RUNS ?? n) });
+
+const VARS = 8;
+const arbLit = fc.tuple(fc.nat(VARS - 1), fc.boolean()).map(([v, s]) => lit(v, s));
+const arbCnf = fc.array(fc.array(arbLit, { minLength: 1, maxLength: 4 }), { maxLength: 40 });
+
+function holds(assignment: number, l: Lit): boolean {
+  const value = ((assignment >> (l >> 1)) & 1) === 1;
+  return (l & 1) === 0 ? value : !value;
+}
+
+/** Every assignment of VARS variables satisfying the clauses and the units. */
+function models(cnf: readonly (readonly Lit[])[], units: readonly Lit[] = []): number[] {
+  const out: number[] = [];
+  for (let a = 0; a < 1 << VARS; a++)
+    if (cnf.every((c) => c.some((l) => holds(a, l))) && units.every((l) => holds(a, l)))
+      out.push(a);
+  return out;
+}
+
+function solverFor(cnf: readonly (readonly Lit[])[]): SatSolver {
+  const sat = new SatSolver();
+  for (let v = 0; v < VARS; v++) sat.newVar();
+  for (const c of cnf) sat.addClause(c);
+  return sat;
+}
+
+describe("SatSolver", () => {
+  it("answers like brute force, with a model or a failed-assumption core", () => {
+    fc.assert(
+      fc.property(arbCnf, fc.array(arbLit, { maxLength: 5 }), (cnf, assumptions) => {
+        const sat = solverFor(cnf);
+        const answer = sat.solve(assumptions);
+        const expected = models(cnf, assumptions).length > 0;
+        expect(answer).toBe(expected ? "sat" : "unsat");
+        if (answer === "sat") {
+          for (const c of cnf) expect(c.some((l) => sat.value(l))).toBe(true);
+          for (const a of assumptions) expect(sat.value(a)).toBe(true);
+        } else {
+          const core = sat.core;
+          for (const a of core) expect(assumptions).toContain(a);
+          expect(models(cnf, core)).toEqual([]);
+        }
+      }),
+      runs(400),
+    );
+  });
+
+  it("stays correct across incremental calls and added clauses", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(arbCnf, fc.array(arbLit, { maxLength: 4 })), {
+          minLength: 1,
+          maxLength: 5,
+        }),
+        (steps) => {
+          const sat = solverFor([]);
+          const all: Lit[][] = [];
+          for (const [cnf, assumptions] of steps) {
+            for (const c of cnf) {
+              sat.addClause(c);
+              all.push(c);
+            }
+            const expected = models(all, assumptions).length > 0;
+            expect(sat.solve(assumptions)).toBe(expected ? "sat" : "unsat");
+          }
+        },
+      ),
+      runs(200),
+    );
+  });
+
+  it("solves a pigeonhole instance that needs search (5 pigeons, 4 holes: unsat)", () => {
+    const sat = new SatSolver();
+    const p = (i: number, h: number) => lit(i * 4 + h);
+    for (let i = 0; i < 20; i++) sat.newVar();
+    for (let i = 0; i < 5; i++) sat.addClause([0, 1, 2, 3].map((h) => p(i, h)));
+    for (let h = 0; h < 4; h++)
+      for (let i = 0; i < 5; i++)
+        for (let j = i + 1; j < 5; j++) sat.addClause([p(i, h) ^ 1, p(j, h) ^ 1]);
+    expect(sat.solve()).toBe("unsat");
+    expect(sat.core).toEqual([]);
+  });
+
+  it("gives up with unknown when the conflict budget runs out", () => {
+    const sat = new SatSolver();
+    const n = 8;
+    const p = (i: number, h: number) => lit(i * (n - 1) + h);
+    for (let i = 0; i < n * (n - 1); i++) sat.newVar();
+    for (let i = 0; i < n; i++) sat.addClause([...Array(n - 1).keys()].map((h) => p(i, h)));
+    for (let h = 0; h < n - 1; h++)
+      for (let i = 0; i < n; i++)
+        for (let j = i + 1; j < n; j++) sat.addClause([p(i, h) ^ 1, p(j, h) ^ 1]);
+    expect(sat.solve([], 10)).toBe("unknown");
+  });
+});
+
+describe("Totalizer", () => {
+  it("forces atLeast(k) whenever k inputs hold, and allows it false below k", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 7 }), fc.nat(), (n, pattern) => {
+        const c = new Circuit();
+        const inputs = [...Array(n).keys()].map((i) => c.variable(`x${i}`));
+        const t = new Totalizer(c, inputs);
+        const count = inputs.filter((_, i) => (pattern >> i) & 1).length;
+        const fixed = inputs.map((x, i) => ((pattern >> i) & 1 ? x : x ^ 1));
+        for (let k = 1; k <= n; k++) {
+          const out = t.atLeast(k);
+          const forcedFalse = c.sat.solve([...fixed, out ^ 1]);
+          expect(forcedFalse).toBe(count >= k ? "unsat" : "sat");
+        }
+      }),
+      runs(200),
+    );
+  });
+});
+
+describe("minimise (OLL)", () => {
+  it("finds the minimum weighted sum and pins it", () => {
+    fc.assert(
+      fc.property(
+        arbCnf,
+        fc.array(fc.tuple(arbLit, fc.integer({ min: 1, max: 5 })), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.tuple(arbLit, fc.integer({ min: 1, max: 3 })), { maxLength: 5 }),
+        (cnf, first, second) => {
+          const all = models(cnf);
+          fc.pre(all.length > 0);
+          const c = new Circuit();
+          const vars = [...Array(VARS).keys()].map((i) => c.variable(`v${i}`));
+          // Circuit variable 0 is the constant; shift the brute-force literals by one variable.
+          const shift = (l: Lit) => vars[l >> 1]! + (l & 1);
+          for (const cl of cnf) c.clause(cl.map(shift));
+          const cost = (a: number, terms: readonly [Lit, number][]) =>
+            terms.reduce((s, [l, w]) => s + (holds(a, l) ? w : 0), 0);
+          const best1 = Math.min(...all.map((a) => cost(a, first)));
+          const r1 = minimise(
+            c,
+            first.map(([l, weight]) => ({ lit: shift(l), weight })),
+          );
+          expect(r1.value).toBe(best1);
+          // Pinned: the second criterion only chooses among the first's optima.
+          const optimal = all.filter((a) => cost(a, first) === best1);
+          const best2 = Math.min(...optimal.map((a) => cost(a, second)));
+          const r2 = minimise(
+            c,
+            second.map(([l, weight]) => ({ lit: shift(l), weight })),
+          );
+          expect(r2.value).toBe(second.length === 0 ? 0 : best2);
+        },
+      ),
+      runs(300),
+    );
+  });
+});
