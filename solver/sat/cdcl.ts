@@ -65,7 +65,10 @@ export class SatSolver {
   private activity = new Float64Array(0);
   private phase = new Uint8Array(0);
   private seen = new Uint8Array(0);
+  /** Per literal p: the clauses to visit when p becomes true (they hold ¬p among their first two). */
   private watches: Clause[][] = [];
+  /** In step with `watches`: another literal of the clause; when it is true the clause is skipped. */
+  private blockers: Lit[][] = [];
   private readonly trail: Lit[] = [];
   private readonly trailLim: number[] = [];
   private qhead = 0;
@@ -97,6 +100,7 @@ export class SatSolver {
     const v = this.nVars++;
     this.ensureCapacity(this.nVars);
     this.watches.push([], []);
+    this.blockers.push([], []);
     this.reasons.push(null);
     this.heap.insert(v);
     this.stats.variables = this.nVars;
@@ -135,6 +139,29 @@ export class SatSolver {
     this.clauses.push(c);
     this.stats.clauses++;
     this.attach(c);
+    return true;
+  }
+
+  /**
+   * Failed-literal probing: whether unit propagation alone refutes `l` (then `¬l` becomes a
+   * fact). Costs only `l`'s implications, not a search: the optimiser uses it to find the many
+   * one-literal cores ("this package cannot be at its newest version") without a solver call each.
+   */
+  refutes(l: Lit): boolean {
+    if (!this.ok) return true;
+    this.cancelUntil(0);
+    if (this.propagate() !== null) {
+      this.ok = false;
+      return true;
+    }
+    const value = this.vals[l]!;
+    if (value !== UNDEF) return value === FALSE;
+    this.trailLim.push(this.trail.length);
+    this.assign(l, null);
+    const conflict = this.propagate();
+    this.cancelUntil(0);
+    if (conflict === null) return false;
+    this.addClause([neg(l)]);
     return true;
   }
 
@@ -286,21 +313,41 @@ export class SatSolver {
       const p = this.trail[this.qhead++]!;
       const falseLit = p ^ 1;
       const ws = this.watches[p]!;
+      const bs = this.blockers[p]!;
       this.stats.propagations++;
       let i = 0;
       let j = 0;
       const n = ws.length;
       while (i < n) {
+        const blocker = bs[i]!;
+        if (vals[blocker] === TRUE) {
+          ws[j] = ws[i]!;
+          bs[j++] = blocker;
+          i++;
+          continue;
+        }
         const c = ws[i++]!;
-        if (c.removed) continue;
         const lits = c.lits;
+        if (lits.length === 2) {
+          // A binary clause's blocker is its other literal: no need to read the clause.
+          ws[j] = c;
+          bs[j++] = blocker;
+          if (vals[blocker] === FALSE) return this.conflictAt(c, ws, bs, i, j, n);
+          if (lits[0] !== blocker) {
+            lits[1] = lits[0]!;
+            lits[0] = blocker;
+          }
+          this.assign(blocker, c);
+          continue;
+        }
         if (lits[0] === falseLit) {
           lits[0] = lits[1]!;
           lits[1] = falseLit;
         }
         const first = lits[0]!;
-        if (vals[first] === TRUE) {
-          ws[j++] = c;
+        if (first !== blocker && vals[first] === TRUE) {
+          ws[j] = c;
+          bs[j++] = first;
           continue;
         }
         let moved = false;
@@ -310,23 +357,42 @@ export class SatSolver {
             lits[1] = l;
             lits[k] = falseLit;
             this.watches[l ^ 1]!.push(c);
+            this.blockers[l ^ 1]!.push(first);
             moved = true;
             break;
           }
         }
         if (moved) continue;
-        ws[j++] = c;
-        if (vals[first] === FALSE) {
-          while (i < n) ws[j++] = ws[i++]!;
-          ws.length = j;
-          this.qhead = this.trail.length;
-          return c;
-        }
+        ws[j] = c;
+        bs[j++] = first;
+        if (vals[first] === FALSE) return this.conflictAt(c, ws, bs, i, j, n);
         this.assign(first, c);
       }
       ws.length = j;
+      bs.length = j;
     }
     return null;
+  }
+
+  /** Ends propagation at a conflict: keeps the rest of the watch list and empties the queue. */
+  private conflictAt(
+    c: Clause,
+    ws: Clause[],
+    bs: Lit[],
+    from: number,
+    to: number,
+    n: number,
+  ): Clause {
+    let i = from;
+    let j = to;
+    while (i < n) {
+      ws[j] = ws[i]!;
+      bs[j++] = bs[i++]!;
+    }
+    ws.length = j;
+    bs.length = j;
+    this.qhead = this.trail.length;
+    return c;
   }
 
   /** First-UIP conflict analysis; the learnt clause has the asserting literal first. */
@@ -434,8 +500,11 @@ export class SatSolver {
   }
 
   private attach(c: Clause): void {
-    this.watches[c.lits[0]! ^ 1]!.push(c);
-    this.watches[c.lits[1]! ^ 1]!.push(c);
+    const [a, b] = [c.lits[0]!, c.lits[1]!];
+    this.watches[a ^ 1]!.push(c);
+    this.blockers[a ^ 1]!.push(b);
+    this.watches[b ^ 1]!.push(c);
+    this.blockers[b ^ 1]!.push(a);
   }
 
   private bumpVar(v: number): void {
@@ -470,12 +539,17 @@ export class SatSolver {
       else keep.push(c);
     });
     this.learnts = keep;
-    // Removed clauses leave the watch lists lazily (propagate skips them); sweep now and then.
-    for (const ws of this.watches) {
+    this.watches.forEach((ws, p) => {
+      const bs = this.blockers[p]!;
       let j = 0;
-      for (const c of ws) if (!c.removed) ws[j++] = c;
+      for (let i = 0; i < ws.length; i++) {
+        if (ws[i]!.removed) continue;
+        ws[j] = ws[i]!;
+        bs[j++] = bs[i]!;
+      }
       ws.length = j;
-    }
+      bs.length = j;
+    });
   }
 
   private ensureCapacity(n: number): void {

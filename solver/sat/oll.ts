@@ -89,11 +89,21 @@ export function minimise(circuit: Circuit, terms: readonly Term[]): Minimum {
     }
     return added;
   };
+  const probed = new Set<Lit>();
   for (;;) {
-    const assumptions = [...weights.keys()].sort((x, y) => x - y);
-    // Assumptions the clauses refute are one-literal cores: one call finds them all.
-    const answer = sat.solve(assumptions, Number.POSITIVE_INFINITY, true);
+    // One-literal cores, cheaply: assumptions that propagation alone refutes (probing each new
+    // one once), then those the call finds refuted by the clauses it learns (`skipFixed`).
     let added = false;
+    for (let fresh = true; fresh; ) {
+      fresh = false;
+      for (const a of [...weights.keys()].sort((x, y) => x - y)) {
+        if (probed.has(a)) continue;
+        probed.add(a);
+        if (sat.refutes(a) && relax([a])) fresh = true;
+      }
+    }
+    const assumptions = [...weights.keys()].sort((x, y) => x - y);
+    const answer = sat.solve(assumptions, Number.POSITIVE_INFINITY, true);
     for (const a of sat.skippedAssumptions) if (relax([a])) added = true;
     if (answer === "sat" && !added) {
       const model = sat.model();
