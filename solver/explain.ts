@@ -53,7 +53,15 @@ export function explain(
   const checker = new Checker(encoding);
   const ordered = orderFacts(encoding, request);
   if (!checker.unsat(ordered)) throw new Error("explain() was called on a satisfiable request");
-  const core = quickXplain(checker, [], false, ordered);
+  // The solver's core of failed selectors is unsatisfiable but rarely minimal: QuickXplain then
+  // minimises within it (much smaller than all the facts), keeping the preference order.
+  const failed = new Set(encoding.circuit.sat.core);
+  const core = quickXplain(
+    checker,
+    [],
+    false,
+    ordered.filter((f) => failed.has(f.selector!)),
+  );
   const facts = derivation(universe, core);
   const suggestions = suggest(universe, encoding, checker, core);
   return { text: render(universe, facts, core, suggestions), facts, suggestions };
