@@ -12,7 +12,7 @@
  *   #@pthbs source git https://github.com/skarnet/s6.git commit 763cabcda00c…
  *   #@pthbs resource url https://…/gcc-9.4.0.tar.xz sha256 c95d…838e file gcc-9.4.0.tar.xz
  *   #@pthbs depends skalibs build,link /opt/pthbs/store/skalibs.a14a…
- *   #@pthbs depends gnu-make build /usr external 4.3
+ *   #@pthbs depends gnu-make build /usr external 4.3 option load true
  *   #@pthbs depends musl-cross-make build,link /opt/pthbs/store/musl-cross-make.3f2c… for cc,libc
  *
  * Each line is `#@pthbs`, a field and tokens separated by one space. A token is written bare when
@@ -48,8 +48,15 @@ export type ScriptSource =
 export interface ScriptDependency extends LockedDependency {
   /** The dependency's store path, or an external's prefix on the host. */
   readonly path: string;
-  /** Present when the dependency is on the host, not in the store: its declared version. */
-  readonly external?: { readonly version: string };
+  /**
+   * Present when the dependency is on the host, not in the store: its declared version and option
+   * values (which no store id carries, so the script must).
+   */
+  readonly external?: {
+    readonly version: string;
+    /** Sorted by name. */
+    readonly options: ReadonlyMap<string, OptionValue>;
+  };
 }
 
 /** What names one configuration of a package: name, version, recipe and option values. */
@@ -99,8 +106,11 @@ function sourceTokens(s: ScriptSource): string[] {
  */
 export function formatScriptHeader(h: ScriptHeader): string {
   const names = [h.name, h.recipe, ...h.depends.flatMap((d) => [d.name, ...d.virtuals])];
-  const bad =
-    names.find((n) => !NAME_RE.test(n)) ?? [...h.options.keys()].find((o) => !OPTION_RE.test(o));
+  const optionNames = [
+    h.options,
+    ...h.depends.map((d) => d.external?.options ?? new Map()),
+  ].flatMap((o) => [...o.keys()]);
+  const bad = names.find((n) => !NAME_RE.test(n)) ?? optionNames.find((o) => !OPTION_RE.test(o));
   if (bad !== undefined)
     throw new GeneratorError(
       `"${bad}" is not a valid name for a package, recipe, virtual or option`,
@@ -112,21 +122,30 @@ export function formatScriptHeader(h: ScriptHeader): string {
     ["version", headerToken(h.version)],
     ["recipe", headerToken(h.recipe)],
   ];
-  for (const [name, value] of [...h.options].sort(([a], [b]) => compareText(a, b)))
-    lines.push([
-      "option",
-      headerToken(name),
-      typeof value === "boolean" ? String(value) : jsonString(value),
-    ]);
+  for (const [name, value] of sortedOptions(h.options))
+    lines.push(["option", ...optionTokens(name, value)]);
   lines.push(["source", ...sourceTokens(h.source)]);
   for (const r of h.resources) lines.push(["resource", ...sourceTokens(r)]);
   for (const d of [...h.depends].sort((a, b) => compareText(a.name, b.name))) {
     const line = ["depends", headerToken(d.name), d.types.join(","), headerToken(d.path)];
-    if (d.external) line.push("external", headerToken(d.external.version));
     if (d.virtuals.length > 0) line.push("for", d.virtuals.join(","));
+    if (d.external) {
+      line.push("external", headerToken(d.external.version));
+      for (const [o, v] of sortedOptions(d.external.options))
+        line.push("option", ...optionTokens(o, v));
+    }
     lines.push(line);
   }
   return lines.map((l) => `${HEADER_PREFIX}${l.join(" ")}\n`).join("");
+}
+
+function sortedOptions(options: ReadonlyMap<string, OptionValue>): [string, OptionValue][] {
+  return [...options].sort(([a], [b]) => compareText(a, b));
+}
+
+/** An option as two tokens: its name, and `true`/`false` or a JSON string. */
+function optionTokens(name: string, value: OptionValue): [string, string] {
+  return [headerToken(name), typeof value === "boolean" ? String(value) : jsonString(value)];
 }
 
 /** Compares strings by UTF-16 code units: the one order every sorted list of the generator uses. */
@@ -213,9 +232,7 @@ export function parseScriptHeader(script: string): ScriptHeader {
         const [name, value] = args;
         if (args.length !== 2 || !name || !value) return fail("takes a name and a value");
         if (options.has(name.text)) fail(`option ${name.text} appears twice`);
-        if (!value.quoted && value.text !== "true" && value.text !== "false")
-          fail("a value is true, false or a string in double quotes");
-        options.set(name.text, value.quoted ? value.text : value.text === "true");
+        options.set(name.text, optionValue(value, fail));
         break;
       }
       case "source":
@@ -254,20 +271,33 @@ function readSource(args: readonly Token[], fail: (reason: string) => never): Sc
   return fail("expected url URL sha256 HEX file NAME, or git URL commit HEX");
 }
 
+function optionValue(token: Token, fail: (reason: string) => never): OptionValue {
+  if (!token.quoted && token.text !== "true" && token.text !== "false")
+    fail("an option value is true, false or a string in double quotes");
+  return token.quoted ? token.text : token.text === "true";
+}
+
 function readDependency(args: readonly Token[], fail: (reason: string) => never): ScriptDependency {
   const [name, types, path, ...rest] = args;
   if (!name || !types || !path) return fail("expected NAME TYPES PATH");
   const typeList = types.text.split(",");
   if (!typeList.every((t) => (DEPENDENCY_TYPES as readonly string[]).includes(t)))
     fail(`"${types.text}" is not a list of build, link and run`);
-  let external: { version: string } | undefined;
+  let external: { version: string; options: Map<string, OptionValue> } | undefined;
   let virtuals: string[] = [];
-  for (let i = 0; i < rest.length; i += 2) {
-    const [key, value] = [rest[i]?.text, rest[i + 1]];
-    if (value === undefined) fail(`"${key}" without a value`);
-    else if (key === "external" && !external) external = { version: value.text };
-    else if (key === "for" && virtuals.length === 0) virtuals = value.text.split(",");
-    else fail(`unexpected "${key}"`);
+  for (let i = 0; i < rest.length; ) {
+    const key = rest[i]!.text;
+    const value = rest[i + 1];
+    if (value === undefined) return fail(`"${key}" without a value`);
+    if (key === "for" && virtuals.length === 0 && !external) virtuals = value.text.split(",");
+    else if (key === "external" && !external)
+      external = { version: value.text, options: new Map() };
+    else if (key === "option" && external && rest[i + 2] !== undefined) {
+      if (external.options.has(value.text)) fail(`option ${value.text} appears twice`);
+      external.options.set(value.text, optionValue(rest[i + 2]!, fail));
+      i++;
+    } else fail(`unexpected "${key}"`);
+    i += 2;
   }
   return {
     name: name.text,

@@ -133,7 +133,7 @@ export async function readLockfile(path: string): Promise<ParsedLockfile> {
 
 /** Parses and checks the text of a lockfile; `file` is the path shown in messages. */
 export function parseLockfile(text: string, file: string): ParsedLockfile {
-  const positions = jsonPositions(text);
+  let positions = new Map<string, { line: number; column: number }>();
   const at = (path: JsonPath): SourceLocation => {
     for (let n = path.length; n >= 0; n--) {
       const pos = positions.get(JSON.stringify(path.slice(0, n)));
@@ -151,12 +151,11 @@ export function parseLockfile(text: string, file: string): ParsedLockfile {
     problem(path, message, hint);
     throw new RequestError(problems);
   };
-  let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    positions = jsonPositions(text);
   } catch (e) {
-    const offset = Number(/position (\d+)/.exec((e as Error).message)?.[1] ?? 0);
-    const before = text.slice(0, offset).split("\n");
+    if (!(e instanceof JsonSyntaxError)) throw e;
+    const before = text.slice(0, e.offset).split("\n");
     throw new RequestError([
       {
         severity: "error",
@@ -164,11 +163,12 @@ export function parseLockfile(text: string, file: string): ParsedLockfile {
         file,
         line: before.length,
         column: before.at(-1)!.length + 1,
-        message: `not JSON: ${(e as Error).message}`,
+        message: `not JSON: ${e.message}`,
         hint: `give the ${LOCKFILE_NAME} that pthbs generate wrote`,
       },
     ]);
   }
+  const doc: unknown = JSON.parse(text);
   const reader = new Reader(problem);
   const top = reader.object(doc, []);
   if (!top) return fail([], "a lockfile is a JSON object");
@@ -393,17 +393,34 @@ class Reader {
   }
 }
 
+/** Text that is not JSON, and where the first problem is. */
+export class JsonSyntaxError extends Error {
+  constructor(
+    message: string,
+    /** 0-based offset in the text. */
+    readonly offset: number,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * The 1-based line and column of every value of a JSON text, keyed by `JSON.stringify(path)`.
- * The text must be valid JSON.
+ * Throws `JsonSyntaxError` at the first character that is not JSON.
  */
 export function jsonPositions(text: string): Map<string, { line: number; column: number }> {
   const positions = new Map<string, { line: number; column: number }>();
   let i = 0;
   let line = 1;
   let lineStart = 0;
+  const fail = (what: string): never => {
+    throw new JsonSyntaxError(
+      i < text.length ? `unexpected ${JSON.stringify(text[i])} ${what}` : `unexpected end ${what}`,
+      i,
+    );
+  };
   const skip = () => {
-    while (i < text.length && /\s/.test(text[i]!)) {
+    while (i < text.length && " \t\r\n".includes(text[i]!)) {
       if (text[i] === "\n") {
         line++;
         lineStart = i + 1;
@@ -411,12 +428,29 @@ export function jsonPositions(text: string): Map<string, { line: number; column:
       i++;
     }
   };
+  const expect = (c: string, what: string) => {
+    skip();
+    if (text[i] !== c) fail(what);
+    i++;
+  };
+  const token = (re: RegExp, what: string): string => {
+    re.lastIndex = i;
+    const m = re.exec(text);
+    if (!m) return fail(what);
+    i += m[0].length;
+    return m[0];
+  };
   const string = (): string => {
     const start = i;
+    for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
+    if (i >= text.length) fail("in a string");
     i++;
-    while (text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
-    i++;
-    return JSON.parse(text.slice(start, i)) as string;
+    try {
+      return JSON.parse(text.slice(start, i)) as string;
+    } catch {
+      i = start;
+      return fail("starting a malformed string");
+    }
   };
   const value = (path: (string | number)[]): void => {
     skip();
@@ -425,29 +459,41 @@ export function jsonPositions(text: string): Map<string, { line: number; column:
     if (c === "{") {
       i++;
       skip();
-      while (text[i] !== "}") {
-        const key = string();
+      if (text[i] === "}") {
+        i++;
+        return;
+      }
+      do {
         skip();
-        i++; // ':'
+        if (text[i] !== '"') fail("where a key was expected");
+        const key = string();
+        expect(":", "where : was expected");
         value([...path, key]);
         skip();
-        if (text[i] === ",") i++;
-        skip();
-      }
-      i++;
+      } while (text[i] === "," && ++i);
+      expect("}", "where , or } was expected");
     } else if (c === "[") {
       i++;
       skip();
-      for (let n = 0; text[i] !== "]"; n++) {
-        value([...path, n]);
-        skip();
-        if (text[i] === ",") i++;
-        skip();
+      if (text[i] === "]") {
+        i++;
+        return;
       }
-      i++;
+      let n = 0;
+      do {
+        value([...path, n++]);
+        skip();
+      } while (text[i] === "," && ++i);
+      expect("]", "where , or ] was expected");
     } else if (c === '"') string();
-    else while (i < text.length && !/[\s,\]}]/.test(text[i]!)) i++;
+    else
+      token(
+        /true|false|null|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y,
+        "where a value was expected",
+      );
   };
   value([]);
+  skip();
+  if (i < text.length) fail("after the end of the document");
   return positions;
 }

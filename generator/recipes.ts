@@ -24,6 +24,7 @@ import {
   LOOKUP_FUNCTION,
   PARSE_OPTIONS,
   QUOTE_FUNCTION,
+  TEMPLATE_FUNCTION,
 } from "./template-compiler.js";
 
 /** A recipe named `x` is the file `x.sh.njk` of the recipes directory. */
@@ -52,6 +53,7 @@ export class RecipeSet {
     });
     this.env.addGlobal(QUOTE_FUNCTION, this.quote.bind(this));
     this.env.addGlobal(LOOKUP_FUNCTION, this.lookup.bind(this));
+    this.env.addGlobal(TEMPLATE_FUNCTION, this.template.bind(this));
     this.env.addGlobal("ref", this.ref.bind(this));
     this.env.addFilter("makevalue", this.makevalue.bind(this));
   }
@@ -94,16 +96,26 @@ export class RecipeSet {
     throw error;
   }
 
+  /** The file of a template name, refused when it would be outside the recipes directory. */
+  private resolve(name: string, at: TemplatePosition): string {
+    const relative = posix.normalize(name);
+    if (relative.startsWith("../") || relative === ".." || posix.isAbsolute(relative))
+      this.fail(`template "${name}" is outside the recipes directory`, at);
+    return join(this.dir, relative);
+  }
+
+  /** `{% include/import/extends NAME %}`: the name, once its file is known to exist. */
+  private template(name: unknown, template: string, line: number, column: number): string {
+    const at = { template, line, column };
+    if (typeof name !== "string") this.fail("a template name is a string", at);
+    if (!statSync(this.resolve(name, at), { throwIfNoEntry: false })?.isFile())
+      this.fail(`template not found: ${name}`, at, `templates are files of ${this.dir}`);
+    return name;
+  }
+
   /** nunjucks' loader hook: a template of the directory, compiled with quoting by construction. */
   private load(name: string): nunjucks.LoaderSource {
-    const relative = posix.normalize(name);
-    const file = join(this.dir, relative);
-    if (relative.startsWith("../") || relative === ".." || posix.isAbsolute(relative))
-      this.fail(`template "${name}" is outside the recipes directory`, {
-        template: file,
-        line: 0,
-        column: 0,
-      });
+    const file = this.resolve(name, { template: join(this.dir, name), line: 0, column: 0 });
     let text: string;
     try {
       text = readFileSync(file, "utf8");

@@ -7,6 +7,7 @@
  * into `$out` (DESIGN.md "Executor and store").
  */
 import { NAME_RE, OPTION_RE } from "../solver/spec.js";
+import { DEPENDENCY_TYPES } from "../solver/universe.js";
 import { GeneratorError } from "./errors.js";
 import {
   compareText,
@@ -57,17 +58,16 @@ export function renderScripts(
 ): RenderedSet {
   checkStoreRoot(store);
   for (const p of packages) checkPackage(p);
-  const byName = new Map(packages.map((p) => [p.name, p]));
-  const paths = new Map<string, string>();
+  const located = new Map<string, LocatedPackage>();
   const ids = new Map<string, StoreId>();
   const scripts: Script[] = [];
   for (const p of dependencyOrder(packages)) {
     if (p.external) {
-      paths.set(p.name, p.external.prefix);
+      located.set(p.name, { package: p, path: p.external.prefix });
       continue;
     }
-    const script = renderScript(p, byName, paths, store, recipes);
-    paths.set(p.name, script.path);
+    const script = renderScript(p, located, store, recipes);
+    located.set(p.name, { package: p, path: script.path });
     ids.set(p.name, script.id);
     scripts.push(script);
   }
@@ -80,43 +80,68 @@ export function renderScripts(
   };
 }
 
-function renderScript(
+/** A package whose place is known: its store path, or an external's prefix. */
+export interface LocatedPackage {
+  readonly package: LockedPackage;
+  readonly path: string;
+}
+
+/**
+ * Renders the script of one built package whose dependencies are already placed (`dependencies`
+ * holds at least every package it depends on). `renderScripts` calls it in dependency order.
+ */
+export function renderScript(
   p: LockedPackage,
-  byName: ReadonlyMap<string, LockedPackage>,
-  paths: ReadonlyMap<string, string>,
+  dependencies: ReadonlyMap<string, LocatedPackage>,
   store: string,
   recipes: RecipeSet,
 ): Script {
+  checkStoreRoot(store);
+  checkPackage(p);
+  // Whatever order the caller holds them in, a script lists options and dependencies by name.
+  const options = new Map([...p.options].sort(([a], [b]) => compareText(a, b)));
   const variables = new Map<string, string>();
-  const depends = p.depends.map((d): DependencyContext => {
-    const target = byName.get(d.name)!;
-    const variable = dependencyVariable(d.name);
-    const clash = variables.get(variable);
-    if (clash !== undefined)
-      throw new GeneratorError(
-        `${p.name} depends on ${clash} and ${d.name}, which would both be $${variable} in its script`,
-        "rename one of the packages",
-        p.name,
-      );
-    variables.set(variable, d.name);
-    return dependencyContext({
-      name: d.name,
-      version: target.version,
-      recipe: target.recipe,
-      var: variable,
-      path: paths.get(d.name)!,
-      external: target.external !== undefined,
-      types: d.types,
-      virtuals: d.virtuals,
-      options: strictRecord(`options of ${d.name}`, target.options),
+  const depends = [...p.depends]
+    .sort((a, b) => compareText(a.name, b.name))
+    .map((d): DependencyContext => {
+      const located = dependencies.get(d.name);
+      if (!located || !isPlainPath(located.path))
+        throw new GeneratorError(
+          `${p.name}: its dependency ${d.name} has ${located ? `no plain path ("${located.path}")` : "no place"}`,
+          undefined,
+          p.name,
+        );
+      const target = located.package;
+      const variable = dependencyVariable(d.name);
+      const clash = variables.get(variable);
+      if (clash !== undefined)
+        throw new GeneratorError(
+          `${p.name} depends on ${clash} and ${d.name}, which would both be $${variable} in its script`,
+          "rename one of the packages",
+          p.name,
+        );
+      variables.set(variable, d.name);
+      return dependencyContext({
+        name: d.name,
+        version: target.version,
+        recipe: target.recipe,
+        var: variable,
+        path: located.path,
+        external: target.external !== undefined,
+        types: DEPENDENCY_TYPES.filter((t) => d.types.includes(t)),
+        virtuals: [...d.virtuals].sort(compareText),
+        options: strictRecord(
+          `options of ${d.name}`,
+          [...target.options].sort(([a], [b]) => compareText(a, b)),
+        ),
+      });
     });
-  });
   const source = p.source!;
   const context: RecipeContext = {
     name: p.name,
     version: p.version,
     recipe: p.recipe,
-    options: strictRecord(`options of ${p.name}`, p.options),
+    options: strictRecord(`options of ${p.name}`, options),
     source,
     resources: p.resources,
     depends,
@@ -136,14 +161,16 @@ function renderScript(
     name: p.name,
     version: p.version,
     recipe: p.recipe,
-    options: p.options,
+    options,
     source,
     resources: p.resources,
     depends: depends.map((d) => ({
       name: d.name,
       types: d.types,
       path: d.path,
-      ...(d.external && { external: { version: d.version } }),
+      ...(d.external && {
+        external: { version: d.version, options: new Map(Object.entries(d.options)) },
+      }),
       virtuals: d.virtuals,
     })),
   };
@@ -176,7 +203,12 @@ export function checkPackage(p: LockedPackage): void {
     fail(`"${badName}" is not a valid name`, "names are letters, digits and _ . -");
   const badOption = [...p.options.keys()].find((o) => !OPTION_RE.test(o));
   if (badOption !== undefined) fail(`"${badOption}" is not a valid option name`);
-  for (const d of p.depends) if (d.types.length === 0) fail(`its dependency ${d.name} has no type`);
+  const seen = new Set<string>();
+  for (const d of p.depends) {
+    if (d.types.length === 0) fail(`its dependency ${d.name} has no type`);
+    if (seen.has(d.name)) fail(`it depends on ${d.name} twice`);
+    seen.add(d.name);
+  }
   if (p.external) {
     if (!isPlainPath(p.external.prefix))
       fail(
@@ -187,6 +219,13 @@ export function checkPackage(p: LockedPackage): void {
   }
   if (!p.source) fail("a built package needs a source");
   for (const s of [p.source!, ...p.resources]) checkSource(s, fail);
+  const values = [
+    p.version,
+    ...[...p.options.values()].filter((v) => typeof v === "string"),
+    ...[p.source!, ...p.resources].map((s) => s.url),
+  ];
+  if (values.some((v) => v.includes("\0")))
+    fail("a value holds a NUL character, which no script or argument can carry");
 }
 
 function checkSource(s: ScriptSource, fail: (what: string, hint?: string) => never): void {

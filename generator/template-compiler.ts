@@ -34,6 +34,7 @@ export const PARSE_OPTIONS: NjParseOptions = { trimBlocks: true, lstripBlocks: t
 /** The global functions the rewritten templates call (bound by recipes.ts). */
 export const QUOTE_FUNCTION = "__sh";
 export const LOOKUP_FUNCTION = "__get";
+export const TEMPLATE_FUNCTION = "__template";
 
 /** Helpers (filters and functions) that are told where they are called from, for their errors. */
 export const POSITIONED_HELPERS: ReadonlySet<string> = new Set(["makevalue", "ref"]);
@@ -156,7 +157,7 @@ class Rewriter {
             `a ${node.typename === "Block" ? "block" : "template"} cannot be inserted ${why}`,
           );
         if (isNode(node, "Block")) node.body = this.fresh(node.body as NjNode, true);
-        else node.template = this.expression(node.template as NjNode);
+        else node.template = this.templateName(node.template as NjNode);
         return node;
       }
       case "Root":
@@ -176,6 +177,16 @@ class Rewriter {
     if (mustEndBetweenWords && why)
       this.fail(body, `this text ends ${why}; close it where it opens`);
     return out;
+  }
+
+  /** The name of a template to include, import or extend: checked to exist where it is named. */
+  private templateName(node: NjNode): NjNode {
+    return make(
+      nodes.FunCall,
+      node,
+      make(nodes.Symbol, node, TEMPLATE_FUNCTION),
+      make(nodes.NodeList, node, [this.expression(node), ...this.position(node)]),
+    );
   }
 
   private macro(node: NjNode): NjNode {
@@ -273,6 +284,13 @@ class Rewriter {
       case "Macro":
       case "Caller":
         return this.macro(node);
+      case "Extends":
+      case "Import":
+      case "FromImport":
+        node.template = this.templateName(node.template as NjNode);
+        if (node.target) node.target = this.expression(node.target as NjNode);
+        if (node.names) node.names = this.expression(node.names as NjNode);
+        return node;
       case "Capture":
         node.body = this.fresh(node.body as NjNode, false);
         return node;
@@ -285,8 +303,11 @@ class Rewriter {
     }
     if (node.children) node.children = node.children.map((c) => this.expression(c));
     for (const field of node.fields) {
+      if (field === "children") continue;
       const value = node[field];
       if (value instanceof nodes.Node) node[field] = this.expression(value as NjNode);
+      // Some fields hold plain arrays of nodes ({% set a, b = … %}, {% for k, v in … %}).
+      else if (Array.isArray(value)) node[field] = value.map((v: NjNode) => this.expression(v));
     }
     return node;
   }
