@@ -73,6 +73,13 @@ export class RecipeSet {
     const nowhere = { template: file, line: 0, column: 0 };
     if (!NAME_RE.test(recipe))
       throw new RecipeError(`"${recipe}" is not a recipe name`, nowhere, pkg);
+    if (!statSync(this.dir, { throwIfNoEntry: false })?.isDirectory())
+      throw new RecipeError(
+        `no recipes directory ${this.dir}`,
+        nowhere,
+        pkg,
+        "run pthbs where recipes/ is, or pass --recipes DIR (or set PTHBS_RECIPES)",
+      );
     if (!statSync(file, { throwIfNoEntry: false })?.isFile())
       throw new RecipeError(
         "no such recipe",
