@@ -117,14 +117,15 @@ export function lockSolution(
   store: string,
 ): Lockfile {
   const packages = solution.packages.map((p): LockedPackage => {
+    // An external may name a package without a constraint file (docs/solver.md).
     const pkg = universe.packages.get(p.name);
-    if (!pkg)
+    if (!pkg && !p.external)
       throw new GeneratorError(`the solution names ${p.name}, which the constraints do not have`);
     const base = {
       name: p.name,
       version: p.version.text,
       options: new Map([...p.options].sort(([a], [b]) => compareText(a, b))),
-      recipe: pkg.recipe,
+      recipe: pkg?.recipe ?? p.name,
       provides: [...p.provides].sort(compareText),
       depends: [...p.depends]
         .sort((a, b) => compareText(a.name, b.name))
@@ -134,7 +135,8 @@ export function lockSolution(
           virtuals: [...d.virtuals].sort(compareText),
         })),
     };
-    if (p.external) return { ...base, external: { prefix: p.external.prefix }, resources: [] };
+    if (p.external || !pkg)
+      return { ...base, external: { prefix: p.external!.prefix }, resources: [] };
     const declared = findVersion(pkg, p.version.text);
     if (!declared)
       throw new GeneratorError(`${pkg.location.file} does not declare ${p.name} ${p.version.text}`);

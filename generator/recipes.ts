@@ -181,6 +181,8 @@ export class RecipeSet {
     if (target === undefined || target === null)
       this.fail(`cannot read "${name}" of an undefined value`, at);
     const object = Object(target) as Record<string, unknown>;
+    if (["constructor", "prototype", "__proto__"].includes(name))
+      this.fail(`"${name}" cannot be read in a recipe`, at);
     if (!(name in object)) {
       const record = describeRecord(target);
       const keys = record === undefined ? [] : Object.keys(object);

@@ -133,6 +133,23 @@ describe("generate on environments/minimal.toml", () => {
   });
 });
 
+describe("externals", () => {
+  it("may name a package without a constraint file: dependents use its prefix as their toolchain", () => {
+    const request = parseEnvironmentFile(
+      'specs = ["skalibs"]\n[externals.gcc]\nversion = "12.2"\nprefix = "/usr"\nprovides = ["cc", "libc"]\n',
+      "host.toml",
+    );
+    const g = generated(request);
+    expect(g.scripts.map((s) => s.name)).toEqual(["gnu-make", "skalibs"]);
+    const text = g.scripts[1]!.text;
+    expect(text).toContain("#@pthbs depends gcc build,link /usr for cc,libc external 12.2\n");
+    expect(text).toContain("\ngcc=/usr\n");
+    expect(text).toContain('\nCC="$gcc"/bin/cc\n');
+    const again = regenerate(parseLockfile(formatLockfile(g.lockfile), "l.json"), recipes);
+    expect(again.scripts.map((s) => s.id)).toEqual(g.scripts.map((s) => s.id));
+  });
+});
+
 describe("lockfile", () => {
   it("round-trips, regenerates the same scripts, and stays readable by solve --reuse", () => {
     const g = generated(minimal);

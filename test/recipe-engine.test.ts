@@ -175,6 +175,12 @@ describe("recipe rendering", () => {
     expect(failure(recipes({ "t.sh.njk": "{{ options }}\n" })).reason).toMatch(/is a record/);
   });
 
+  it("refuses to reach JavaScript internals through a value", () => {
+    expect(
+      failure(recipes({ "t.sh.njk": '{{ name.constructor.constructor("return 1")() }}\n' })).reason,
+    ).toMatch(/"constructor" cannot be read in a recipe/);
+  });
+
   it("reserves names starting with __", () => {
     expect(failure(recipes({ "t.sh.njk": "{% set __sh = 1 %}\n" })).reason).toMatch(/reserved/);
   });
