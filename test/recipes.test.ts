@@ -57,8 +57,11 @@ describe("shipped recipes", () => {
         });
     // 191 versions of 15 packages; the count grows with the constraint files.
     expect(scripts.length).toBeGreaterThan(1000);
-    expect(syntaxErrors(scripts)).toEqual([]);
-  });
+    // The header is comment lines only (one printable-ASCII line each, test/header.test.ts), so a
+    // script parses exactly when its text without them does: check each distinct text once.
+    const distinct = new Map(scripts.map((s) => [body(s.text), s.name]));
+    expect(syntaxErrors([...distinct].map(([text, name]) => ({ name, text })))).toEqual([]);
+  }, 60_000);
 
   it("honour every option: each value of each option changes the build steps, not only the header", () => {
     for (const pkg of universe.packages.values())
@@ -78,7 +81,7 @@ describe("shipped recipes", () => {
             ).not.toBe(reference);
         }
       }
-  });
+  }, 30_000);
 
   /** One package per recipe family, at a version whose sources are release tarballs. */
   const FAMILIES: [family: string, name: string, version: string][] = [
