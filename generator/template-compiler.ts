@@ -135,6 +135,7 @@ class Rewriter {
       case "AsyncEach":
       case "AsyncAll": {
         node.arr = this.expression(node.arr as NjNode);
+        node.name = this.expression(node.name as NjNode);
         const start = sh.key();
         const other = sh.clone();
         node.body = this.statement(node.body as NjNode, sh);

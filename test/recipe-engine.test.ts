@@ -182,7 +182,12 @@ describe("recipe rendering", () => {
   });
 
   it("reserves names starting with __", () => {
-    expect(failure(recipes({ "t.sh.njk": "{% set __sh = 1 %}\n" })).reason).toMatch(/reserved/);
+    for (const t of [
+      "{% set __sh = 1 %}\n",
+      "{% for __sh in [1] %}{% endfor %}\n",
+      "{% macro m(__get) %}{% endmacro %}\n",
+    ])
+      expect(failure(recipes({ "t.sh.njk": t })).reason, t).toMatch(/reserved/);
   });
 
   it("reports a syntax error with the template's line, also in an included template", () => {
