@@ -2,6 +2,51 @@
  * pthbs as a library: every stage's functions and types. The `pthbs` command line is a client of
  * exactly this API.
  */
+
+export { GeneratorError, RecipeError, ScriptHeaderError } from "./generator/errors.js";
+export { type Generation, generate, regenerate } from "./generator/generate.js";
+export { edgeStyle, type GraphPackage, graphDot } from "./generator/graph.js";
+export {
+  formatScriptHeader,
+  type PackageConfiguration,
+  parseScriptHeader,
+  SCRIPT_FORMAT,
+  type ScriptDependency,
+  type ScriptHeader,
+  type ScriptSource,
+} from "./generator/header.js";
+export {
+  type LockedDependency,
+  type LockedPackage,
+  type LockedRequest,
+  type Lockfile,
+  lockSolution,
+} from "./generator/lockfile.js";
+export {
+  formatLockfile,
+  LOCKFILE_NAME,
+  LOCKFILE_VERSION,
+  type ParsedLockfile,
+  parseLockfile,
+  readLockfile,
+} from "./generator/lockfile-json.js";
+export type { DependencyContext, RecipeContext } from "./generator/recipe-context.js";
+export { DEFAULT_RECIPES, RecipeSet } from "./generator/recipes.js";
+export {
+  type LocatedPackage,
+  renderScript,
+  renderScripts,
+  type Script,
+} from "./generator/script.js";
+export { shellWord } from "./generator/shell.js";
+export {
+  DEFAULT_STORE,
+  parseStoreId,
+  type StoreId,
+  storeId,
+  storePath,
+} from "./generator/store.js";
+export { writeGeneration } from "./generator/write.js";
 export {
   describe,
   type PackageReport,

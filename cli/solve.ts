@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import type { Explanation } from "../solver/explain.js";
 import type { PhaseTiming } from "../solver/optimize.js";
+import type { Request } from "../solver/request.js";
 import {
   CRITERION_DESCRIPTIONS,
   type Solution,
@@ -9,6 +10,7 @@ import {
   solutionJson,
 } from "../solver/solution.js";
 import { solve } from "../solver/solve.js";
+import type { Universe } from "../solver/universe.js";
 import { bold, dim, EXIT, type Io, printJson } from "./io.js";
 import { type RequestOptions, readRequest, withRequestOptions } from "./request-args.js";
 
@@ -50,6 +52,24 @@ export function registerSolve(program: Command, io: Io, done: (code: number) => 
       else io.stdout(formatSolution(io, result.solution));
       done(EXIT.ok);
     });
+}
+
+/**
+ * Reads the request of a command and solves it. When no package set satisfies it, prints why,
+ * sets exit status 1 and returns `undefined`.
+ */
+export async function solveRequest(
+  specs: readonly string[],
+  opts: RequestOptions,
+  io: Io,
+  done: (code: number) => void,
+): Promise<{ universe: Universe; request: Request; solution: Solution } | undefined> {
+  const { universe, request } = await readRequest(specs, opts);
+  const result = solve(universe, request);
+  if (result.satisfiable) return { universe, request, solution: result.solution };
+  printExplanation(io, opts.json, result.explanation);
+  done(EXIT.failure);
+  return undefined;
 }
 
 /** Prints an explanation as text (stderr) or JSON (stdout). */

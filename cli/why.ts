@@ -2,12 +2,11 @@
 import type { Command } from "commander";
 import { formatLocation } from "../solver/errors.js";
 import { CRITERION_DESCRIPTIONS, solutionJson } from "../solver/solution.js";
-import { solve } from "../solver/solve.js";
 import { parseSpec } from "../solver/spec.js";
 import { dependencyPaths, whyNot } from "../solver/why.js";
 import { dim, EXIT, type Io, printJson } from "./io.js";
-import { type RequestOptions, readRequest, withRequestOptions } from "./request-args.js";
-import { describeSolved, printExplanation } from "./solve.js";
+import { type RequestOptions, withRequestOptions } from "./request-args.js";
+import { describeSolved, solveRequest } from "./solve.js";
 
 export function registerWhy(program: Command, io: Io, done: (code: number) => void): void {
   withRequestOptions(
@@ -18,15 +17,10 @@ export function registerWhy(program: Command, io: Io, done: (code: number) => vo
       .description("show every dependency path from a requested package to NAME in the solution"),
   ).action(async (name: string, specs: string[], _opts, cmd: Command) => {
     const opts = cmd.optsWithGlobals<RequestOptions>();
-    const { universe, request } = await readRequest(specs, opts);
-    const result = solve(universe, request);
-    if (!result.satisfiable) {
-      printExplanation(io, opts.json, result.explanation);
-      done(EXIT.failure);
-      return;
-    }
-    const target = result.solution.packages.find((p) => p.name === name);
-    const paths = target ? dependencyPaths(result.solution, name) : [];
+    const solved = await solveRequest(specs, opts, io, done);
+    if (!solved) return;
+    const target = solved.solution.packages.find((p) => p.name === name);
+    const paths = target ? dependencyPaths(solved.solution, name) : [];
     if (opts.json) {
       printJson(io, {
         name,
@@ -67,13 +61,9 @@ export function registerWhyNot(program: Command, io: Io, done: (code: number) =>
   ).action(async (specText: string, specs: string[], _opts, cmd: Command) => {
     const opts = cmd.optsWithGlobals<RequestOptions>();
     const spec = parseSpec(specText, "named");
-    const { universe, request } = await readRequest(specs, opts);
-    const base = solve(universe, request);
-    if (!base.satisfiable) {
-      printExplanation(io, opts.json, base.explanation);
-      done(EXIT.failure);
-      return;
-    }
+    const base = await solveRequest(specs, opts, io, done);
+    if (!base) return;
+    const { universe, request } = base;
     const answer = whyNot(universe, request, base.solution, spec, specText);
     if (opts.json) {
       printJson(io, {
