@@ -415,7 +415,7 @@ class Encoder {
         }
       }
       add("packages", p.present, 1);
-      if (p.externalVar !== undefined) add("builds", p.built, 1);
+      add("builds", p.built, 1);
     }
     // Every present provider counts, whether or not the virtual is needed (docs/solver.md).
     for (const [virtual, list] of this.request.providerPreferences) {

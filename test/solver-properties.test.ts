@@ -56,6 +56,9 @@ describe("solver = brute-force oracle on random universes", () => {
             expect(checkSet(universe, request, set)).toEqual([]);
             expect(computeCost(universe, request, set)).toEqual(mine.solution.cost);
             expect(mine.solution.cost).toEqual(oracle.cost);
+            // The documented tie-break: as few built packages as any optimal set.
+            const built = (xs: readonly { external: boolean }[]) => xs.filter((x) => !x.external);
+            expect(built([...set.values()]).length).toBe(built([...oracle.set.values()]).length);
           }
         }),
         runs(120),

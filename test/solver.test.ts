@@ -30,6 +30,17 @@ const versionOf = (s: ReturnType<typeof solved>, name: string) =>
 const major = (v: string | undefined) => v?.split(".").slice(0, 2).join(".");
 
 describe("solve on the shipped constraints", () => {
+  it("breaks a tie on the cost vector by building less: a host external over a built provider", () => {
+    // gcc (external) and musl-cross-make (built) both provide cc and libc at equal cost.
+    const request = parseEnvironmentFile(
+      'specs = ["skalibs"]\n[externals.gcc]\nversion = "12.2"\nprefix = "/usr"\nprovides = ["cc", "libc"]\n',
+      "host.toml",
+    );
+    const s = solved(request);
+    expect(s.packages.map((p) => p.name)).toEqual(["gcc", "gnu-make", "skalibs"]);
+    expect(s.packages.find((p) => p.name === "gcc")!.external).toBeDefined();
+  });
+
   it("chooses a consistent, newest skarnet release batch", () => {
     const s = solved(["s6-rc", "execline"]);
     expect(s.roots).toEqual(["execline", "s6-rc"]);
