@@ -100,7 +100,7 @@ export interface Encoding {
 /** How to encode. */
 export interface EncodeOptions {
   /** Guard every fact with a selector variable instead of requiring it (for explanations). */
-  readonly selectors?: boolean;
+  readonly selectors?: boolean | "request-items";
   /** Encode these names too, beyond the request's cone (for check and why-not). */
   readonly extraNames?: readonly string[];
 }
@@ -270,7 +270,8 @@ class Encoder {
 
   /** Adds a fact's clauses, each guarded by the fact's selector in explanation mode. */
   private addFact(fact: Fact, location: SourceLocation, clauses: (guard?: Lit) => void): void {
-    if (this.options.selectors) {
+    const selectors = this.options.selectors;
+    if (selectors === true || (selectors === "request-items" && fact.kind === "request")) {
       const selector = this.c.variable(`fact ${this.facts.length} ${factLabel(fact)}`);
       clauses(selector);
       this.facts.push({ fact, selector, location });

@@ -11,7 +11,7 @@
 import { type EncodedFact, type Encoding, encode, factId } from "./encode.js";
 import { VersionRange } from "./range.js";
 import type { Request, RequestItem } from "./request.js";
-import type { SatStats } from "./sat/cdcl.js";
+import type { SatResult, SatStats } from "./sat/cdcl.js";
 import type { Lit } from "./sat/circuit.js";
 import { printSpec, type Spec } from "./spec.js";
 import type { Package, Universe } from "./universe.js";
@@ -63,7 +63,7 @@ export function explain(
     ordered.filter((f) => failed.has(f.selector!)),
   );
   const facts = derivation(universe, core);
-  const suggestions = suggest(universe, encoding, checker, core);
+  const suggestions = suggest(universe, request, core);
   return { text: render(universe, facts, core, suggestions), facts, suggestions };
 }
 
@@ -72,8 +72,12 @@ export class Checker {
   constructor(readonly encoding: Encoding) {}
   /** Whether these facts (plus the hard constraints and `extra`) admit no valid set. */
   unsat(facts: readonly EncodedFact[], extra?: Lit): boolean {
+    return this.answer(facts, extra) === "unsat";
+  }
+  /** The solver's answer for these facts, giving up ("unknown") after `budget` conflicts. */
+  answer(facts: readonly EncodedFact[], extra?: Lit, budget?: number): SatResult {
     const assumptions = [...facts.map((f) => f.selector!), ...(extra !== undefined ? [extra] : [])];
-    return this.encoding.circuit.sat.solve(assumptions) === "unsat";
+    return this.encoding.circuit.sat.solve(assumptions, budget);
   }
 }
 
@@ -190,24 +194,32 @@ function noVersionNote(universe: Universe, spec: Spec): string {
   return `, but no version of ${pkg.name} is in @${range.toString()} (it has ${shown.join(", ")}${pkg.versions.length > 6 ? ", …" : ""})`;
 }
 
+/** Conflicts allowed for checking one suggested variant of a request item. */
+export const SUGGESTION_BUDGET = 200;
+
 /** For each request item of the core, the nearest variants of it that would be satisfiable. */
-function suggest(
-  universe: Universe,
-  encoding: Encoding,
-  checker: Checker,
-  core: readonly EncodedFact[],
-): string[] {
+function suggest(universe: Universe, request: Request, core: readonly EncodedFact[]): string[] {
   const out: string[] = [];
   const requests = core.filter(
     (f): f is EncodedFact & { fact: { kind: "request"; item: RequestItem } } =>
       f.fact.kind === "request",
   );
-  const everythingElse = (item: EncodedFact) => encoding.facts.filter((f) => f !== item);
+  if (requests.length === 0) return out;
+  // Every rule holds here, only request items can be switched off: a variant of one item is then
+  // an ordinary search, not one under thousands of selector assumptions.
+  const encoding = encode(universe, request, { selectors: "request-items" });
+  const checker = new Checker(encoding);
+  const selected = encoding.facts.filter((f) => f.selector !== undefined);
   for (const r of requests) {
     const spec = r.fact.item.spec;
     const pkg = universe.packages.get(spec.name!);
-    const others = everythingElse(r);
-    const ok = (s: Spec) => !checker.unsat(others, encoding.matches(s));
+    const others = selected.filter(
+      (f) => f.fact.kind === "request" && f.fact.index !== r.fact.index,
+    );
+    // A variant whose answer takes more than SUGGESTION_BUDGET conflicts is not offered: a
+    // suggestion is a hint and is always checked; the explanation must not wait on it.
+    const ok = (s: Spec) =>
+      checker.answer(others, encoding.matches(s), SUGGESTION_BUDGET) === "sat";
     if (!pkg) {
       out.push(`leave ${r.fact.item.text} out`);
       continue;
