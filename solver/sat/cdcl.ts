@@ -83,6 +83,7 @@ export class SatSolver {
   private lastCore: Lit[] = [];
   private readonly skipped = new Set<Lit>();
   private skipFixed = false;
+  private previousAssumptions: readonly Lit[] = [];
   /** Counters since creation. */
   readonly stats: SatStats = {
     solves: 0,
@@ -118,6 +119,7 @@ export class SatSolver {
    */
   addClause(input: readonly Lit[]): boolean {
     if (!this.ok) return false;
+    if (this.trailLim.length > 0 && this.attachAbove(input)) return true;
     this.cancelUntil(0);
     const lits: Lit[] = [];
     for (const l of [...input].sort((a, b) => a - b)) {
@@ -165,6 +167,40 @@ export class SatSolver {
     return true;
   }
 
+  /**
+   * Adds a clause while keeping the current assignment, when two of its literals are not false:
+   * watching those two holds after any backjump, so the next call can keep its assumptions (the
+   * optimiser adds totalizer clauses and pins between calls). False when it cannot.
+   */
+  private attachAbove(input: readonly Lit[]): boolean {
+    const lits = [...new Set(input)];
+    if (lits.some((l) => lits.includes(l ^ 1))) return true; // a tautology adds nothing
+    let open = lits.filter((l) => this.vals[l] !== FALSE);
+    if (open.length < 2) {
+      // Backjump just far enough to free the latest false literals (not to level 0).
+      const latest = Math.max(
+        0,
+        ...lits.filter((l) => this.vals[l] === FALSE).map((l) => this.levels[l >> 1]!),
+      );
+      if (latest === 0) return false;
+      this.cancelUntil(latest - 1);
+      open = lits.filter((l) => this.vals[l] !== FALSE);
+      if (open.length < 2) return false;
+    }
+    const [a, b] = open as [Lit, Lit];
+    const ordered = [a, b, ...lits.filter((l) => l !== a && l !== b)];
+    const c: Clause = {
+      lits: Int32Array.from(ordered),
+      learnt: false,
+      activity: 0,
+      removed: false,
+    };
+    this.clauses.push(c);
+    this.stats.clauses++;
+    this.attach(c);
+    return true;
+  }
+
   /** Sets the preferred polarity of a variable's next decisions (solution-guided search). */
   setPhase(l: Lit): void {
     this.phase[l >> 1] = l & 1;
@@ -186,10 +222,25 @@ export class SatSolver {
     this.skipped.clear();
     this.skipFixed = skipFixed;
     if (!this.ok) return "unsat";
-    this.cancelUntil(0);
+    // Keep the levels of the assumptions this call shares with the last one (still true): an
+    // optimisation step then costs what changed, not a pass over the whole problem.
+    const previous = this.previousAssumptions;
+    let keep = 0;
+    const most = Math.min(previous.length, assumptions.length, this.trailLim.length);
+    while (
+      keep < most &&
+      previous[keep] === assumptions[keep] &&
+      this.vals[assumptions[keep]!] === TRUE
+    )
+      keep++;
+    this.previousAssumptions = [...assumptions];
+    this.cancelUntil(keep);
     if (this.propagate() !== null) {
-      this.ok = false;
-      return "unsat";
+      this.cancelUntil(0);
+      if (this.propagate() !== null) {
+        this.ok = false;
+        return "unsat";
+      }
     }
     this.maxLearnts = Math.max(this.maxLearnts, this.clauses.length / 3, 1000);
     const start = this.stats.conflicts;
@@ -200,7 +251,8 @@ export class SatSolver {
       result = this.search(Math.min(luby(restart) * 100, remaining), assumptions);
       this.stats.restarts++;
     }
-    this.cancelUntil(0);
+    // Keep the assumptions' levels for the next call; free decisions are dropped.
+    this.cancelUntil(result === "unknown" ? 0 : Math.min(assumptions.length, this.trailLim.length));
     return result;
   }
 

@@ -89,19 +89,19 @@ export function minimise(circuit: Circuit, terms: readonly Term[]): Minimum {
     }
     return added;
   };
+  // One-literal cores, cheaply: the terms that propagation alone forces (probed once, before the
+  // search), then those each call finds refuted by what it learns (`skipFixed`).
   const probed = new Set<Lit>();
-  for (;;) {
-    // One-literal cores, cheaply: assumptions that propagation alone refutes (probing each new
-    // one once), then those the call finds refuted by the clauses it learns (`skipFixed`).
-    let added = false;
-    for (let fresh = true; fresh; ) {
-      fresh = false;
-      for (const a of [...weights.keys()].sort((x, y) => x - y)) {
-        if (probed.has(a)) continue;
-        probed.add(a);
-        if (sat.refutes(a) && relax([a])) fresh = true;
-      }
+  for (let fresh = true; fresh; ) {
+    fresh = false;
+    for (const a of [...weights.keys()].sort((x, y) => x - y)) {
+      if (probed.has(a)) continue;
+      probed.add(a);
+      if (sat.refutes(a) && relax([a])) fresh = true;
     }
+  }
+  for (;;) {
+    let added = false;
     const assumptions = [...weights.keys()].sort((x, y) => x - y);
     const answer = sat.solve(assumptions, Number.POSITIVE_INFINITY, true);
     for (const a of sat.skippedAssumptions) if (relax([a])) added = true;
@@ -116,22 +116,8 @@ export function minimise(circuit: Circuit, terms: readonly Term[]): Minimum {
     if (answer === "sat") continue; // a relaxed bound brought a new assumption: solve again
     if (answer !== "unsat" || sat.core.length === 0)
       throw new Error("internal: the constraints became unsatisfiable during optimisation");
-    relax(shrink(circuit, sat.core));
+    // The core as the solver found it: trimming it by re-solving cost more calls than smaller
+    // totalizers saved (bench/README.md), and would lose the kept assumption levels.
+    relax([...sat.core]);
   }
-}
-
-/**
- * Makes a core smaller by trimming: re-solving under the core alone often returns a subset. (Trying
- * each member for removal cost more solver calls than the smaller cores saved on the benchmark.)
- */
-function shrink(circuit: Circuit, found: readonly Lit[]): Lit[] {
-  const sat = circuit.sat;
-  let core = [...found].sort((x, y) => x - y);
-  for (let round = 0; round < 3 && core.length > 1; round++) {
-    if (sat.solve(core) !== "unsat") break;
-    const smaller = [...sat.core].sort((x, y) => x - y);
-    if (smaller.length >= core.length) break;
-    core = smaller;
-  }
-  return core;
 }
