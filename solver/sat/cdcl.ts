@@ -137,10 +137,7 @@ export class SatSolver {
       this.ok = this.propagate() === null;
       return this.ok;
     }
-    const c: Clause = { lits: Int32Array.from(lits), learnt: false, activity: 0, removed: false };
-    this.clauses.push(c);
-    this.stats.clauses++;
-    this.attach(c);
+    this.store(lits, false);
     return true;
   }
 
@@ -188,17 +185,22 @@ export class SatSolver {
       if (open.length < 2) return false;
     }
     const [a, b] = open as [Lit, Lit];
-    const ordered = [a, b, ...lits.filter((l) => l !== a && l !== b)];
-    const c: Clause = {
-      lits: Int32Array.from(ordered),
-      learnt: false,
-      activity: 0,
-      removed: false,
-    };
-    this.clauses.push(c);
-    this.stats.clauses++;
-    this.attach(c);
+    this.store([a, b, ...lits.filter((l) => l !== a && l !== b)], false);
     return true;
+  }
+
+  /** Stores and watches a clause (its first two literals are watched). */
+  private store(lits: readonly Lit[], learnt: boolean): Clause {
+    const c: Clause = { lits: Int32Array.from(lits), learnt, activity: 0, removed: false };
+    if (learnt) {
+      this.learnts.push(c);
+      this.stats.learnts++;
+    } else {
+      this.clauses.push(c);
+      this.stats.clauses++;
+    }
+    this.attach(c);
+    return c;
   }
 
   /** Sets the preferred polarity of a variable's next decisions (solution-guided search). */
@@ -295,15 +297,7 @@ export class SatSolver {
         if (learnt.length === 1) {
           this.assign(learnt[0]!, null);
         } else {
-          const c: Clause = {
-            lits: Int32Array.from(learnt),
-            learnt: true,
-            activity: 0,
-            removed: false,
-          };
-          this.learnts.push(c);
-          this.stats.learnts++;
-          this.attach(c);
+          const c = this.store(learnt, true);
           this.bumpClause(c);
           this.assign(learnt[0]!, c);
         }
