@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { ConstraintError, PthbsError, RequestError, SpecSyntaxError } from "../solver/errors.js";
 import { registerCheck } from "./check.js";
+import { registerCudf } from "./cudf.js";
 import { EXIT, formatDiagnostic, type Io, printJson, UsageError } from "./io.js";
 import { registerLint } from "./lint.js";
 import { registerShow } from "./show.js";
@@ -63,6 +64,7 @@ export async function run(
   registerWhy(program, io, done);
   registerWhyNot(program, io, done);
   registerCheck(program, io, done);
+  registerCudf(program, io, done);
 
   // commander reads option defaults from the environment through process.env only.
   const saved = process.env.PTHBS_CONSTRAINTS;
