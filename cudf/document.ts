@@ -617,13 +617,7 @@ class Reader implements ValueParser {
 
   /** Fails with the property's line when the syntax check found a problem. */
   private check(p: Property, problem: string | null): void {
-    if (problem === null) return;
-    // The full parser words the problem best; it throws with the line.
-    if (p.key === "depends" || !p.value.includes("|")) {
-      if (p.key === "depends") this.formula(p.value, p.line);
-      else this.vpkglist(p.value, p.line, p.key === "provides");
-    }
-    this.fail(p.line, `${p.key}: ${problem}`);
+    if (problem !== null) this.fail(p.line, `${p.key}: ${problem}`);
   }
 
   private requestStanza(props: Property[]): void {
