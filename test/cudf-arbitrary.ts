@@ -57,6 +57,7 @@ export const arbCudfDocument: fc.Arbitrary<string> = fc
     }),
   )
   .map(([ids, bodies, request]) => {
+    // cudf-check wants the last line ended.
     const stanzas = ids.map(([name, version], i) => {
       const b = bodies[i]!;
       return [
@@ -71,7 +72,7 @@ export const arbCudfDocument: fc.Arbitrary<string> = fc
           : []),
       ].join("\n");
     });
-    return [
+    return `${[
       "preamble: \nproperty: recommends: vpkgformula = [true!]",
       ...stanzas,
       [
@@ -80,7 +81,7 @@ export const arbCudfDocument: fc.Arbitrary<string> = fc
         ...(request.remove.length ? [`remove: ${request.remove.join(", ")}`] : []),
         ...(request.upgrade.length ? [`upgrade: ${request.upgrade.join(", ")}`] : []),
       ].join("\n"),
-    ].join("\n\n");
+    ].join("\n\n")}\n`;
   });
 
 const KINDS: readonly CriterionKind[] = [
