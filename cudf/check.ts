@@ -39,29 +39,43 @@ export function checkCudf(doc: CudfDocument, explain = true): CudfCheckReport {
   const witnessed = new Uint8Array(universe.size);
   const brokenIds: number[] = [];
   let solves = 0;
-  const harvest = () => {
+  /** Marks the packages of the last model as installable; how many were new. */
+  const harvest = (): number => {
     const model = sat.model();
+    let found = 0;
     for (let id = 0; id < universe.size; id++)
-      if (!witnessed[id] && model.value(encoding.variable(id))) witnessed[id] = 1;
+      if (!witnessed[id] && model.value(encoding.variable(id))) {
+        witnessed[id] = 1;
+        found++;
+      }
+    return found;
   };
   const steer = () => {
     for (let id = 0; id < universe.size; id++)
       sat.setPhase(witnessed[id] ? encoding.variable(id) ^ 1 : encoding.variable(id));
   };
-  steer();
-  solves++;
-  if (sat.solve() === "sat") harvest();
+  // Models steered to the unwitnessed packages, while they find new ones: the first holds most
+  // of a distribution, the next ones the alternatives it had to leave out.
+  for (let found = true; found; ) {
+    steer();
+    solves++;
+    if (sat.solve() !== "sat") break;
+    found = harvest() > 0;
+  }
   for (let id = 0; id < universe.size; id++) {
     if (witnessed[id]) continue;
     const v = encoding.variable(id);
-    solves++;
     if (sat.refutes(v)) {
       brokenIds.push(id);
       continue;
     }
-    steer();
+    // Only the package's dependency closure needs deciding (everything else can stay out),
+    // nearest first, each towards "installed": a package decided out would push its dependants
+    // out too, across the whole distribution.
+    const scope = universe.closure([id]).map((q) => encoding.variable(q) >> 1);
+    for (const x of scope) sat.setPhase(2 * x);
     solves++;
-    if (sat.solve([v]) === "sat") harvest();
+    if (sat.solve([v], Number.POSITIVE_INFINITY, false, scope) === "sat") harvest();
     else brokenIds.push(id);
   }
   const broken = brokenIds.map((id) => {

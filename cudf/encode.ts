@@ -39,11 +39,11 @@ export type CudfFact =
   | { readonly kind: "conflicts"; readonly package: PackageId; readonly index: number }
   | { readonly kind: "keep"; readonly package: PackageId };
 
-/** A fact, its line in the document, and in explanation mode its selector. */
+/** A fact of an explanation encoding: its line in the document and its selector. */
 export interface EncodedCudfFact {
   readonly fact: CudfFact;
   readonly line: number;
-  readonly selector?: Lit;
+  readonly selector: Lit;
 }
 
 /** How to encode. */
@@ -66,6 +66,7 @@ export interface CudfEncoding {
   readonly universe: CudfUniverse;
   /** The encoded packages, in id order. */
   readonly packages: readonly PackageId[];
+  /** The facts, with `selectors` (without, they are required and not listed). */
   readonly facts: readonly EncodedCudfFact[];
   /** The package's variable; FALSE for a package left out. */
   variable(id: PackageId): Lit;
@@ -123,39 +124,28 @@ class Encoder implements CudfEncoding {
     return out;
   }
 
-  /** The names reachable from the seeds; every version of each. */
+  /** The packages reachable from the installation, the request and the seeds. */
   private reachable(): PackageId[] {
     const u = this.universe;
-    const names = new Set<string>();
-    const queue: PackageId[] = [];
-    const reach = (id: PackageId) => {
-      const name = u.get(id).name;
-      if (names.has(name)) return;
-      names.add(name);
-      queue.push(...u.versions(name));
-    };
-    const reachVpkg = (v: Vpkg) => {
-      for (const id of u.satisfying(v)) reach(id);
-    };
     const recommends = [
       ...new Set((this.options.criteria ?? []).flatMap((c) => (c.property ? [c.property] : []))),
     ];
-    if (this.options.seeds) for (const id of this.options.seeds) reach(id);
+    const seeds: PackageId[] = [...(this.options.seeds ?? [])];
     if (!this.options.noRequest) {
-      for (let id = 0; id < u.size; id++) if (u.get(id).installed) reach(id);
+      for (let id = 0; id < u.size; id++) if (u.get(id).installed) seeds.push(id);
       const r = this.doc.request;
-      for (const v of [...r.install, ...r.upgrade]) reachVpkg(v);
+      for (const v of [...r.install, ...r.upgrade]) seeds.push(...u.satisfying(v));
     }
-    for (let i = 0; i < queue.length; i++) {
-      const p = u.get(queue[i]!);
-      for (const conjunct of p.depends) for (const v of conjunct) reachVpkg(v);
+    const reached = u.closure(seeds, (id) => {
+      const p = u.get(id);
+      const more: Vpkg[] = [];
       for (const property of recommends)
-        for (const conjunct of this.formulaProperty(queue[i]!, property))
-          for (const v of conjunct) reachVpkg(v);
-      if (p.installed && p.keep === "feature" && !this.options.noRequest)
-        for (const f of p.provides) reachVpkg(f);
-    }
-    return queue.sort((a, b) => a - b);
+        for (const conjunct of this.formulaProperty(id, property)) more.push(...conjunct);
+      // An installed package kept for its features needs their providers.
+      if (p.installed && p.keep === "feature" && !this.options.noRequest) more.push(...p.provides);
+      return more;
+    });
+    return reached.sort((a, b) => a - b);
   }
 
   private formulaProperty(id: PackageId, property: string): Formula {
@@ -165,15 +155,21 @@ class Encoder implements CudfEncoding {
   }
 
   /** Adds a fact: required, or guarded by a fresh selector. */
-  private fact(fact: CudfFact, line: number, clauses: (guard: Lit | undefined) => void): void {
+  private fact(fact: CudfFact, clauses: (guard: Lit | undefined) => void): void {
     if (this.options.selectors) {
       const selector = this.circuit.fresh(`fact ${this.facts.length}`);
-      this.facts.push({ fact, line, selector });
+      this.facts.push({ fact, line: this.lineOf(fact), selector });
       clauses(selector);
     } else {
-      this.facts.push({ fact, line });
       clauses(undefined);
     }
+  }
+
+  /** A fact's line (found by rescanning its stanza: only explanations need it). */
+  private lineOf(fact: CudfFact): number {
+    if ("package" in fact) return this.doc.line(this.universe.get(fact.package), fact.kind);
+    const r = this.doc.request;
+    return r.lines.get(fact.kind) ?? r.line;
   }
 
   private packageRules(id: PackageId): void {
@@ -182,28 +178,25 @@ class Encoder implements CudfEncoding {
     const x = this.vars.get(id)!;
     const depends = p.depends;
     if (depends.length > 0) {
-      const line = this.doc.line(p, "depends");
       depends.forEach((conjunct, index) => {
         const options = [...new Set(conjunct.flatMap((v) => this.targets(v)))];
-        this.fact({ kind: "depends", package: id, index }, line, (g) =>
+        this.fact({ kind: "depends", package: id, index }, (g) =>
           c.clause([neg(x), ...options], g),
         );
       });
     }
     const conflicts = p.conflicts;
     if (conflicts.length > 0) {
-      const line = this.doc.line(p, "conflicts");
       conflicts.forEach((vpkg, index) => {
         const others = this.targets(vpkg, id);
         if (others.length === 0) return;
-        this.fact({ kind: "conflicts", package: id, index }, line, (g) => {
+        this.fact({ kind: "conflicts", package: id, index }, (g) => {
           for (const y of others) c.clause([neg(x), neg(y)], g);
         });
       });
     }
     if (p.installed && p.keep !== "none" && !this.options.noRequest) {
-      const line = this.doc.line(p, "keep");
-      this.fact({ kind: "keep", package: id }, line, (g) => {
+      this.fact({ kind: "keep", package: id }, (g) => {
         if (p.keep === "version") c.clause([x], g);
         else if (p.keep === "package")
           c.clause(
@@ -219,19 +212,16 @@ class Encoder implements CudfEncoding {
     const c = this.circuit;
     const u = this.universe;
     const r = this.doc.request;
-    const line = (key: string) => r.lines.get(key) ?? r.line;
     r.install.forEach((vpkg, index) => {
-      this.fact({ kind: "install", index, vpkg }, line("install"), (g) =>
-        c.clause(this.targets(vpkg), g),
-      );
+      this.fact({ kind: "install", index, vpkg }, (g) => c.clause(this.targets(vpkg), g));
     });
     r.remove.forEach((vpkg, index) => {
-      this.fact({ kind: "remove", index, vpkg }, line("remove"), (g) => {
+      this.fact({ kind: "remove", index, vpkg }, (g) => {
         for (const y of this.targets(vpkg)) c.clause([neg(y)], g);
       });
     });
     r.upgrade.forEach((vpkg, index) => {
-      this.fact({ kind: "upgrade", index, vpkg }, line("upgrade"), (g) => {
+      this.fact({ kind: "upgrade", index, vpkg }, (g) => {
         const versions = u.versions(vpkg.name);
         const newestInstalled = Math.max(
           0,

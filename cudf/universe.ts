@@ -48,7 +48,8 @@ export class CudfUniverse {
   /** Package ids by name, ascending version. */
   private readonly byName = new Map<string, PackageId[]>();
   private features?: Map<string, Feature[]>;
-  private readonly memo = new Map<string, readonly PackageId[]>();
+  /** By constraint object: the reader shares one object per distinct constraint text. */
+  private readonly memo = new Map<Vpkg, readonly PackageId[]>();
 
   constructor(readonly doc: CudfDocument) {
     const packages = doc.packages;
@@ -90,17 +91,40 @@ export class CudfUniverse {
 
   /** The packages satisfying `vpkg` (by name or by a provided feature), in id order. */
   satisfying(vpkg: Vpkg): readonly PackageId[] {
-    const key = printVpkg(vpkg);
-    const known = this.memo.get(key);
+    const known = this.memo.get(vpkg);
     if (known) return known;
     const out = new Set<PackageId>();
     for (const id of this.versions(vpkg.name))
       if (versionMatches(this.get(id).version, vpkg)) out.add(id);
     for (const f of this.featureIndex().get(vpkg.name) ?? [])
       if (f.version === undefined || versionMatches(f.version, vpkg)) out.add(f.id);
-    const list = [...out].sort((a, b) => a - b);
-    this.memo.set(key, list);
+    const list = out.size > 1 ? [...out].sort((a, b) => a - b) : [...out];
+    this.memo.set(vpkg, list);
     return list;
+  }
+
+  /**
+   * The packages reachable from `seeds` through `depends` (and the constraints `more` adds for a
+   * package), every version of each name met, in breadth-first order from the seeds: all a
+   * solution holding the seeds can need.
+   */
+  closure(seeds: Iterable<PackageId>, more?: (id: PackageId) => Iterable<Vpkg>): PackageId[] {
+    const names = new Set<string>();
+    const queue: PackageId[] = [];
+    const reach = (id: PackageId) => {
+      const name = this.get(id).name;
+      if (names.has(name)) return;
+      names.add(name);
+      queue.push(...this.versions(name));
+    };
+    for (const id of seeds) reach(id);
+    for (let i = 0; i < queue.length; i++) {
+      const id = queue[i]!;
+      for (const conjunct of this.get(id).depends)
+        for (const v of conjunct) for (const q of this.satisfying(v)) reach(q);
+      if (more) for (const v of more(id)) for (const q of this.satisfying(v)) reach(q);
+    }
+    return queue;
   }
 
   /** The packages that provide feature `name` (at some version), in id order. */

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { checkCudf } from "../cudf/check.js";
 import { parseCriteria } from "../cudf/criteria.js";
 import { parseCudf } from "../cudf/document.js";
+import { score } from "../cudf/score.js";
 import { solveCudf } from "../cudf/solve.js";
 import { CudfSyntaxError } from "../solver/errors.js";
 import { arbCriteria, arbCudfDocument } from "./cudf-arbitrary.js";
@@ -166,6 +167,7 @@ describe("CUDF solving against a brute-force oracle", () => {
         const vector = criteria.map((c) => (c.sign === "-" ? 1 : -1) * criterionValue(doc, set, c));
         expect(vector).toEqual(best);
         expect(outcome.values.map((v) => v.value)).toEqual(vector.map(Math.abs));
+        expect(score(doc, outcome.installed, criteria)).toEqual(vector.map(Math.abs));
       }),
       runs(300),
     );
