@@ -35,7 +35,8 @@ export function registerCudf(program: Command, io: Io, done: (code: number) => v
       "\nThe solution lists the installed packages, as aspcud writes it. With no solution, OUT gets\n" +
         "FAIL and stderr the rules of the document (with their lines) that cannot hold together.\n" +
         "--json prints the criteria values (or the explanation) on stdout.\n\n" +
-        "Exit status: 0 solved, 1 no solution or a malformed document, 2 usage.",
+        "Exit status: 0 an answer was written (a solution or FAIL, as aspcud does: apt-cudf and\n" +
+        "opam read FAIL from OUT), 1 a malformed document, criteria or file, 2 usage.",
     )
     .action(async (input: string, output: string, criteriaText: string, _o, cmd: Command) => {
       const opts = cmd.optsWithGlobals<CudfOptions>();
@@ -50,7 +51,9 @@ export function registerCudf(program: Command, io: Io, done: (code: number) => v
         write(FAIL);
         if (opts.json) printJson(io, { ok: false, explanation: outcome.explanation });
         io.stderr(`${outcome.explanation.text}\n`);
-        done(EXIT.failure);
+        // "No solution" is an answer, given in OUT: apt-cudf reports a failing exit status as a
+        // broken solver rather than as an unsatisfiable request (aspcud exits 0 too).
+        done(EXIT.ok);
         return;
       }
       write(writeSolution(outcome.universe, outcome.installed));

@@ -85,6 +85,10 @@ export class CudfPackage {
       readonly depends: string;
       readonly conflicts: string;
       readonly provides: string;
+      /** Where a one-line `provides` value is in `document` (-1 otherwise). */
+      readonly providesFrom: number;
+      readonly providesTo: number;
+      readonly document: string;
       readonly parser: ValueParser;
     },
   ) {}
@@ -105,15 +109,37 @@ export class CudfPackage {
 
   /**
    * Calls `f` for each provided feature, from the text, without building constraint objects
-   * (the feature index of a whole distribution is built this way).
+   * (the feature index of a whole distribution is built this way). A package providing its own
+   * name at its own version is skipped: it satisfies those constraints by name already (apt-cudf
+   * and dose-ceve write one such feature per package).
    */
   eachFeature(f: (name: string, version: number | undefined) => void): void {
-    const text = this.texts.provides;
-    if (!text) return;
-    for (const piece of text.split(",")) {
-      const eq = piece.indexOf("=");
-      if (eq === -1) f(piece.trim(), undefined);
-      else f(piece.slice(0, eq).trim(), Number(piece.slice(eq + 1)));
+    const t = this.texts;
+    if (!t.provides) return;
+    // Scanned in the document itself when the value is one line there (see `checkRelations`).
+    const text = t.providesFrom >= 0 ? t.document : t.provides;
+    const end = t.providesFrom >= 0 ? t.providesTo : t.provides.length;
+    let i = Math.max(t.providesFrom, 0);
+    while (i < end) {
+      while (i < end && text.charCodeAt(i) === 32) i++;
+      const nameStart = i;
+      while (i < end && isNameChar(text.charCodeAt(i))) i++;
+      const nameEnd = i;
+      while (i < end && text.charCodeAt(i) === 32) i++;
+      let version: number | undefined;
+      if (text.charCodeAt(i) === 61 /* = */) {
+        i++;
+        while (i < end && text.charCodeAt(i) === 32) i++;
+        version = 0;
+        for (let d = text.charCodeAt(i); i < end && d >= 48 && d <= 57; d = text.charCodeAt(++i))
+          version = version * 10 + d - 48;
+        while (i < end && text.charCodeAt(i) === 32) i++;
+      }
+      i++; // the comma
+      const sameName =
+        nameEnd - nameStart === this.name.length && text.startsWith(this.name, nameStart);
+      if (!sameName || version !== this.version)
+        f(sameName ? this.name : text.slice(nameStart, nameEnd), version);
     }
   }
 
@@ -199,8 +225,11 @@ const KEY = /^[a-z][a-z0-9-]*$/;
 
 interface Property {
   readonly key: string;
-  value: string;
+  readonly value: string;
   readonly line: number;
+  /** Where a one-line value is in the document's text (-1 for a continued value). */
+  readonly from: number;
+  readonly to: number;
 }
 
 /** Parses a CUDF document; `file` is used in error messages. */
@@ -218,7 +247,14 @@ function scanLines(
   from: number,
   to: number,
   firstLine: number,
-  property: (key: string, value: string, line: number, offset: number) => boolean,
+  property: (
+    key: string,
+    value: string,
+    line: number,
+    offset: number,
+    valueFrom: number,
+    valueTo: number,
+  ) => boolean,
   blank: (offset: number) => void = () => {},
   bad: (line: number, reason: string) => never = (line, reason) => {
     throw new CudfSyntaxError("", line, reason);
@@ -230,11 +266,13 @@ function scanLines(
   let value = "";
   let keyLine = 0;
   let keyOffset = 0;
+  let valueFrom = -1;
+  let valueTo = -1;
   const flush = (): boolean => {
     if (key === undefined) return true;
     const k = key;
     key = undefined;
-    return property(k, value, keyLine, keyOffset);
+    return property(k, value, keyLine, keyOffset, valueFrom, valueTo);
   };
   while (pos < to) {
     let end = text.indexOf("\n", pos);
@@ -254,19 +292,44 @@ function scanLines(
     if (first === 32 /* space */ || first === 9 /* tab */) {
       if (key === undefined) bad(line, "a continuation line outside a property");
       value += ` ${text.slice(lineStart, last).trim()}`;
+      valueFrom = -1;
       continue;
     }
     if (!flush()) return;
-    const colon = text.indexOf(":", lineStart);
-    if (colon === -1 || colon >= last)
-      bad(line, `expected "key: value", found "${text.slice(lineStart, last)}"`);
-    key = text.slice(lineStart, colon);
-    if (!KEY.test(key)) bad(line, `bad property name "${key}" (lowercase letters, digits and -)`);
-    value = text.slice(colon + 1, last).trim();
+    key = knownKey(text, lineStart);
+    let colon: number;
+    if (key !== undefined) {
+      colon = lineStart + key.length;
+    } else {
+      colon = text.indexOf(":", lineStart);
+      if (colon === -1 || colon >= last)
+        bad(line, `expected "key: value", found "${text.slice(lineStart, last)}"`);
+      key = text.slice(lineStart, colon);
+      if (!KEY.test(key)) bad(line, `bad property name "${key}" (lowercase letters, digits and -)`);
+    }
+    let vStart = colon + 1;
+    while (vStart < last && (text.charCodeAt(vStart) === 32 || text.charCodeAt(vStart) === 9))
+      vStart++;
+    let vEnd = last;
+    while (vEnd > vStart && (text.charCodeAt(vEnd - 1) === 32 || text.charCodeAt(vEnd - 1) === 9))
+      vEnd--;
+    value = text.slice(vStart, vEnd);
+    valueFrom = vStart;
+    valueTo = vEnd;
     keyLine = line;
     keyOffset = lineStart;
   }
   if (flush()) blank(to);
+}
+
+/** The properties of nearly every stanza, matched in place: no string is made for their keys. */
+const KNOWN_KEYS = ["package", "version", "depends", "conflicts", "provides", "installed", "keep"];
+
+/** The known key the line at `at` starts with (followed by its colon), if any. */
+function knownKey(text: string, at: number): string | undefined {
+  for (const k of KNOWN_KEYS)
+    if (text.charCodeAt(at + k.length) === 58 /* : */ && text.startsWith(k, at)) return k;
+  return undefined;
 }
 
 function isBlank(text: string, from: number, to: number): boolean {
@@ -285,7 +348,8 @@ class Reader implements ValueParser {
   private readonly interned = new Map<string, Vpkg>();
   private readonly packages: CudfPackage[] = [];
   private request: CudfRequest | undefined;
-  private readonly seen = new Set<string>();
+  /** Versions met so far, by package name (a name and version may be declared once). */
+  private readonly seen = new Map<string, number[]>();
 
   constructor(
     private readonly text: string,
@@ -300,9 +364,9 @@ class Reader implements ValueParser {
       0,
       this.text.length,
       1,
-      (key, value, line, offset) => {
+      (key, value, line, offset, from, to) => {
         if (stanza.length === 0) start = offset;
-        stanza.push({ key, value, line });
+        stanza.push({ key, value, line, from, to });
         return true;
       },
       (offset) => {
@@ -333,11 +397,10 @@ class Reader implements ValueParser {
 
   private stanza(props: Property[], start: number, end: number): void {
     const head = props[0]!;
-    const keys = new Set<string>();
-    for (const p of props) {
-      if (keys.has(p.key)) this.fail(p.line, `property "${p.key}" given twice in one stanza`);
-      keys.add(p.key);
-    }
+    for (let i = 1; i < props.length; i++)
+      for (let j = 0; j < i; j++)
+        if (props[i]!.key === props[j]!.key)
+          this.fail(props[i]!.line, `property "${props[i]!.key}" given twice in one stanza`);
     if (this.request)
       this.fail(head.line, "nothing may follow the request stanza", "put the request last");
     switch (head.key) {
@@ -448,7 +511,12 @@ class Reader implements ValueParser {
   }
 
   private integer(text: string, line: number, what: string, min: number): number {
-    if (!/^[+-]?[0-9]+$/.test(text)) this.fail(line, `${what} must be an integer, not "${text}"`);
+    let i = text.charCodeAt(0) === 43 || text.charCodeAt(0) === 45 ? 1 : 0; // + -
+    if (i === text.length) this.fail(line, `${what} must be an integer, not "${text}"`);
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 48 || c > 57) this.fail(line, `${what} must be an integer, not "${text}"`);
+    }
     const n = Number(text);
     if (n < min || !Number.isSafeInteger(n))
       this.fail(line, `${what} must be ${min === 1 ? "positive" : "≥ 0"}, not ${text}`);
@@ -540,6 +608,8 @@ class Reader implements ValueParser {
     let depends = "";
     let conflicts = "";
     let provides = "";
+    let providesFrom = -1;
+    let providesTo = -1;
     let installed = false;
     let wasInstalled = false;
     let keep: Keep = "none";
@@ -551,16 +621,18 @@ class Reader implements ValueParser {
           version = this.integer(p.value, p.line, "version", 1);
           break;
         case "depends":
-          this.check(p, checkRelations(p.value, "formula"));
+          this.check(p, checkRelations(this.text, p, "formula"));
           depends = p.value;
           break;
         case "conflicts":
-          this.check(p, checkRelations(p.value, "list"));
+          this.check(p, checkRelations(this.text, p, "list"));
           conflicts = p.value;
           break;
         case "provides":
-          this.check(p, checkRelations(p.value, "features"));
+          this.check(p, checkRelations(this.text, p, "features"));
           provides = p.value;
+          providesFrom = p.from;
+          providesTo = p.to;
           break;
         case "installed":
           installed = this.value({ kind: "bool" }, p.value, p.line, "installed") as boolean;
@@ -587,7 +659,8 @@ class Reader implements ValueParser {
             this.check(
               p,
               checkRelations(
-                p.value,
+                this.text,
+                p,
                 kind === "vpkgformula" ? "formula" : kind === "vpkglist" ? "list" : "features",
               ),
             );
@@ -601,15 +674,19 @@ class Reader implements ValueParser {
       for (const name of this.required)
         if (!props.some((p) => p.key === name))
           this.fail(head.line, `package ${head.value} lacks the required property "${name}"`);
-    const key = `${head.value} ${version}`;
-    if (this.seen.has(key))
+    const versions = this.seen.get(head.value);
+    if (versions === undefined) this.seen.set(head.value, [version]);
+    else if (versions.includes(version))
       this.fail(head.line, `package ${head.value} version ${version} is declared twice`);
-    this.seen.add(key);
+    else versions.push(version);
     this.packages.push(
       new CudfPackage(head.value, version, installed, wasInstalled, keep, head.line, start, end, {
         depends,
         conflicts,
         provides,
+        providesFrom,
+        providesTo,
+        document: this.text,
         parser: this,
       }),
     );
@@ -635,21 +712,16 @@ class Reader implements ValueParser {
   }
 }
 
+/** Characters of package names: A-Z a-z 0-9 - + . / @ ( ) % _ (a table: this is the hot loop). */
+const NAME_CHARS = (() => {
+  const table = new Uint8Array(128);
+  for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-+./@()%_")
+    table[c.charCodeAt(0)] = 1;
+  return table;
+})();
+
 function isNameChar(c: number): boolean {
-  return (
-    (c >= 97 && c <= 122) || // a-z
-    (c >= 65 && c <= 90) || // A-Z
-    (c >= 48 && c <= 57) || // 0-9
-    c === 45 || // -
-    c === 43 || // +
-    c === 46 || // .
-    c === 47 || // /
-    c === 64 || // @
-    c === 40 || // (
-    c === 41 || // )
-    c === 37 || // %
-    c === 95 // _
-  );
+  return c < 128 && NAME_CHARS[c] === 1;
 }
 
 /**
@@ -691,10 +763,17 @@ function splitDeclaration(text: string): { typeText: string; defaultText?: strin
  * problem in words, or null. Grammar: atoms `name [op version]` separated by `,` (and `|` in a
  * formula); a formula may also be `true!` or `false!`.
  */
-function checkRelations(text: string, kind: "formula" | "list" | "features"): string | null {
-  const n = text.length;
+function checkRelations(
+  doc: string,
+  p: Property,
+  kind: "formula" | "list" | "features",
+): string | null {
+  // In the document itself when the value is one line there: V8 reads the characters of the
+  // whole text several times faster than those of a slice of it.
+  const text = p.from >= 0 ? doc : p.value;
+  const n = p.from >= 0 ? p.to : p.value.length;
   const formula = kind === "formula";
-  let i = 0;
+  let i = Math.max(p.from, 0);
   for (;;) {
     while (i < n && text.charCodeAt(i) === 32) i++;
     if (i === n) return null;
@@ -704,23 +783,25 @@ function checkRelations(text: string, kind: "formula" | "list" | "features"): st
     else {
       const nameStart = i;
       while (i < n && isNameChar(text.charCodeAt(i))) i++;
-      if (i === nameStart) return `expected a package name at "${text.slice(i, i + 20)}"`;
+      if (i === nameStart)
+        return `expected a package name at "${text.slice(i, Math.min(n, i + 20))}"`;
       while (i < n && text.charCodeAt(i) === 32) i++;
       const c = text.charCodeAt(i);
       if (c === 61 || c === 33 || c === 60 || c === 62) {
         // = != < <= > >=
         const next = text.charCodeAt(i + 1);
         const long = next === 61 && c !== 61;
-        if (c === 33 && !long) return `bad operator at "${text.slice(i, i + 20)}"`;
+        if (c === 33 && !long) return `bad operator at "${text.slice(i, Math.min(n, i + 20))}"`;
         if (kind === "features" && c !== 61)
-          return `a feature takes only "= version", not "${text.slice(i, i + 2)}"`;
+          return `a feature takes only "= version", not "${text.slice(i, Math.min(n, i + 2))}"`;
         i += long ? 2 : 1;
         while (i < n && text.charCodeAt(i) === 32) i++;
         const vStart = i;
         let zero = true;
         for (let d = text.charCodeAt(i); i < n && d >= 48 && d <= 57; d = text.charCodeAt(++i))
           if (d !== 48) zero = false;
-        if (i === vStart) return `expected a version at "${text.slice(vStart, vStart + 20)}"`;
+        if (i === vStart)
+          return `expected a version at "${text.slice(vStart, Math.min(n, vStart + 20))}"`;
         if (zero) return "versions start at 1";
       }
     }
@@ -728,7 +809,7 @@ function checkRelations(text: string, kind: "formula" | "list" | "features"): st
     if (i === n) return null;
     const sep = text.charCodeAt(i);
     if (sep === 44 || (sep === 124 && formula)) i++;
-    else return `unexpected "${text[i]}" at "${text.slice(i, i + 20)}"`;
+    else return `unexpected "${text[i]}" at "${text.slice(i, Math.min(n, i + 20))}"`;
   }
 }
 

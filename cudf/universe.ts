@@ -37,17 +37,12 @@ export function printVpkg(v: Vpkg): string {
   return v.op === undefined ? v.name : `${v.name} ${v.op} ${v.version}`;
 }
 
-interface Feature {
-  readonly id: PackageId;
-  /** Undefined: provided at every version. */
-  readonly version?: number;
-}
-
 /** A CUDF document's packages with the indexes the solver needs. */
 export class CudfUniverse {
   /** Package ids by name, ascending version. */
   private readonly byName = new Map<string, PackageId[]>();
-  private features?: Map<string, Feature[]>;
+  /** Per feature name, pairs (package id, version), version -1 for "every version". */
+  private features?: Map<string, number[]>;
   /** By constraint object: the reader shares one object per distinct constraint text. */
   private readonly memo = new Map<Vpkg, readonly PackageId[]>();
 
@@ -96,8 +91,11 @@ export class CudfUniverse {
     const out = new Set<PackageId>();
     for (const id of this.versions(vpkg.name))
       if (versionMatches(this.get(id).version, vpkg)) out.add(id);
-    for (const f of this.featureIndex().get(vpkg.name) ?? [])
-      if (f.version === undefined || versionMatches(f.version, vpkg)) out.add(f.id);
+    const pairs = this.featureIndex().get(vpkg.name) ?? [];
+    for (let i = 0; i < pairs.length; i += 2) {
+      const version = pairs[i + 1]!;
+      if (version === -1 || versionMatches(version, vpkg)) out.add(pairs[i]!);
+    }
     const list = out.size > 1 ? [...out].sort((a, b) => a - b) : [...out];
     this.memo.set(vpkg, list);
     return list;
@@ -129,20 +127,20 @@ export class CudfUniverse {
 
   /** The packages that provide feature `name` (at some version), in id order. */
   providers(name: string): readonly PackageId[] {
-    return [...new Set((this.featureIndex().get(name) ?? []).map((f) => f.id))];
+    const pairs = this.featureIndex().get(name) ?? [];
+    return [...new Set(pairs.filter((_, i) => i % 2 === 0))];
   }
 
   /** Built on first use: it parses every package's `provides`. */
-  private featureIndex(): Map<string, Feature[]> {
+  private featureIndex(): Map<string, number[]> {
     if (this.features) return this.features;
-    const index = new Map<string, Feature[]>();
+    const index = new Map<string, number[]>();
     const packages = this.doc.packages;
     for (let id = 0; id < packages.length; id++) {
       packages[id]!.eachFeature((name, version) => {
-        const entry: Feature = version === undefined ? { id } : { id, version };
         const list = index.get(name);
-        if (list) list.push(entry);
-        else index.set(name, [entry]);
+        if (list) list.push(id, version ?? -1);
+        else index.set(name, [id, version ?? -1]);
       });
     }
     this.features = index;

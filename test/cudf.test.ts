@@ -3,8 +3,12 @@
  * strings, and the solver and installability check against a brute-force oracle on random small
  * universes.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { EXIT } from "../cli/io.js";
 import { checkCudf } from "../cudf/check.js";
 import { parseCriteria } from "../cudf/criteria.js";
 import { parseCudf } from "../cudf/document.js";
@@ -13,6 +17,7 @@ import { solveCudf } from "../cudf/solve.js";
 import { CudfSyntaxError } from "../solver/errors.js";
 import { arbCriteria, arbCudfDocument } from "./cudf-arbitrary.js";
 import { consistent, criterionValue, isSolution, optimum, subsets } from "./cudf-oracle.js";
+import { pthbs } from "./helpers.js";
 
 const SEED = Number(process.env.FC_SEED ?? 20261125);
 const runs = (n: number) => ({ seed: SEED, numRuns: Number(process.env.FC_RUNS ?? n) });
@@ -211,5 +216,61 @@ describe("CUDF installability against a brute-force oracle", () => {
       }),
       runs(200),
     );
+  });
+});
+
+describe("pthbs cudf and check --cudf (command line)", () => {
+  const fixture = (name: string) => new URL(`./fixtures/cudf/${name}`, import.meta.url).pathname;
+  const out = join(mkdtempSync(join(tmpdir(), "pthbs-cudf-cli-")), "out.cudf");
+
+  it("writes the solution as aspcud does, criteria given as aspcud takes them", async () => {
+    const r = await pthbs("cudf", fixture("install-choices.cudf"), out, "-removed,-new", "--json");
+    expect(r.code).toBe(EXIT.ok);
+    const text = readFileSync(out, "utf8");
+    expect(text).toMatch(/^package: mailer\nversion: 3\ninstalled: true\n\n/m);
+    expect(text.endsWith("installed: true\n\n")).toBe(true);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      ok: true,
+      criteria: [{ criterion: "-removed" }, { criterion: "-new" }],
+    });
+  });
+
+  it("writes FAIL and explains on stderr, citing lines, when there is no solution", async () => {
+    const r = await pthbs("cudf", fixture("unsatisfiable.cudf"), out);
+    expect(r.code).toBe(EXIT.ok);
+    expect(readFileSync(out, "utf8")).toBe("FAIL\n");
+    expect(r.stderr).toMatch(/^error: no solution satisfies the request/);
+    expect(r.stderr).toMatch(
+      /toolkit 3 conflicts with legacy-render +\(.*unsatisfiable\.cudf:12\)/,
+    );
+  });
+
+  it("rejects a malformed document with its line, and unknown criteria (exit 1)", async () => {
+    const bad = join(tmpdir(), "pthbs-bad.cudf");
+    writeFileSync(bad, "package: a\nversion: 1\ndepends: b >=\n");
+    const r = await pthbs("cudf", bad, out, "-removed");
+    expect(r.code).toBe(EXIT.failure);
+    expect(r.stderr).toContain(`${bad}:3: depends:`);
+    const c = await pthbs("cudf", fixture("unsatisfiable.cudf"), out, "-removed,-fresh");
+    expect(c.code).toBe(EXIT.failure);
+    expect(c.stderr).toMatch(/unknown criterion "-fresh"/);
+  });
+
+  it("check --cudf --json lists the broken packages with explanations (exit 1)", async () => {
+    const r = await pthbs("check", "--cudf", fixture("broken-universe.cudf"), "--json");
+    expect(r.code).toBe(EXIT.failure);
+    const report = JSON.parse(r.stdout) as {
+      total: number;
+      installable: number;
+      broken: { package: string; version: number; explanation: { text: string } }[];
+    };
+    expect([report.total, report.installable]).toEqual([9, 5]);
+    expect(report.broken.map((b) => `${b.package} ${b.version}`)).toEqual([
+      "needs-missing 1",
+      "client 2",
+      "chain 1",
+      "self-defeating 1",
+    ]);
+    expect(report.broken[3]!.explanation.text).toMatch(/self-defeating 1 conflicts with helper/);
   });
 });

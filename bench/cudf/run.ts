@@ -12,7 +12,7 @@
  * is the maximum resident set size, all from GNU time (`/usr/bin/time -f "%e %U %S %M"`).
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseCriteria } from "../../cudf/criteria.js";
@@ -21,7 +21,7 @@ import { score, solutionPackages } from "../../cudf/score.js";
 
 const INSTANCES = ["gnome", "kde", "texlive", "gnome-texlive", "xfce-office", "mta-clash"];
 const CRITERIA = ["-removed,-new", "-removed,-changed"];
-const PTHBS = fileURLToPath(new URL("../../../dist/cli/main.js", import.meta.url));
+const PTHBS = fileURLToPath(new URL("../../../../dist/cli/main.js", import.meta.url));
 
 interface Measure {
   readonly wall: number;
@@ -75,8 +75,15 @@ function main(): void {
         ["mccs", "mccs", ["-i", problem, "-o", join(dir, `${name}.mccs`), `-lex[${criteriaText}]`]],
       ];
       for (const [solver, command, argv] of runs) {
-        const m = timed(command, argv);
         const out = join(dir, `${name}.${solver}`);
+        rmSync(out, { force: true });
+        const m = timed(command, argv);
+        if (!existsSync(out)) {
+          console.log(
+            `| ${name} | ${criteriaText} | ${solver} | — | — | — | no output (exit ${m.status}) | — |`,
+          );
+          continue;
+        }
         const answer = cudfCheck(problem, out);
         const text = readFileSync(out, "utf8");
         const ids = solutionPackages(doc, /^FAIL$/m.test(text) ? "FAIL" : parseCudf(text, out));
