@@ -47,9 +47,15 @@ export function explainCudf(universe: CudfUniverse, target?: PackageId): CudfExp
     false,
     ordered.filter((f) => failed.has(f.selector!)),
   );
+  // Packages the other rules are about come first when a conflict lists a feature's providers.
+  const involved = new Set<PackageId>(target === undefined ? [] : [target]);
+  for (const f of core) {
+    if ("package" in f.fact) involved.add(f.fact.package);
+    else for (const q of universe.satisfying(f.fact.vpkg)) involved.add(q);
+  }
   const facts = core.map((f) => ({
     kind: f.fact.kind,
-    text: describe(universe, f.fact),
+    text: describe(universe, f.fact, involved),
     file: universe.doc.file,
     line: f.line,
   }));
@@ -110,7 +116,11 @@ function disjunction(universe: CudfUniverse, conjunct: Formula[number]): string 
   return none ? `${text} (no package provides it)` : text;
 }
 
-function describe(universe: CudfUniverse, fact: CudfFact): string {
+function describe(
+  universe: CudfUniverse,
+  fact: CudfFact,
+  involved: ReadonlySet<PackageId>,
+): string {
   switch (fact.kind) {
     case "install":
       return `the request installs ${disjunction(universe, [fact.vpkg])}`;
@@ -124,7 +134,17 @@ function describe(universe: CudfUniverse, fact: CudfFact): string {
     }
     case "conflicts": {
       const vpkg = universe.get(fact.package).conflicts[fact.index]!;
-      return `${universe.label(fact.package)} conflicts with ${printVpkg(vpkg)}`;
+      // A conflict on a feature reads better with who provides it (Debian's "one MTA" idiom).
+      const providers = universe
+        .satisfying(vpkg)
+        .filter((q) => q !== fact.package && universe.get(q).name !== vpkg.name)
+        .sort((a, b) => Number(involved.has(b)) - Number(involved.has(a)));
+      const shown = providers.slice(0, 3).map((q) => universe.label(q));
+      const by =
+        providers.length === 0
+          ? ""
+          : ` (provided by ${shown.join(", ")}${providers.length > 3 ? `, and ${providers.length - 3} more` : ""})`;
+      return `${universe.label(fact.package)} conflicts with ${printVpkg(vpkg)}${by}`;
     }
     case "keep": {
       const p = universe.get(fact.package);

@@ -197,6 +197,31 @@ describe("CUDF solving against a brute-force oracle", () => {
   });
 });
 
+describe("CUDF explanations", () => {
+  it("name the providers of a conflicting feature, the ones involved first", () => {
+    const doc = parseCudf(
+      [
+        "package: ssmtp\nversion: 1\nprovides: mta\nconflicts: mta",
+        "package: postfix\nversion: 1\nprovides: mta\nconflicts: mta",
+        "package: exim\nversion: 1\nprovides: mta\nconflicts: mta",
+        "request: both\ninstall: postfix, exim\n",
+      ].join("\n\n"),
+      "mta.cudf",
+    );
+    const outcome = solveCudf(doc, []);
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.explanation.facts.map((f) => [f.kind, f.line])).toEqual([
+      ["install", 17],
+      ["install", 17],
+      ["conflicts", 9],
+    ]);
+    expect(outcome.explanation.facts[2]!.text).toBe(
+      "postfix 1 conflicts with mta (provided by exim 1, ssmtp 1)",
+    );
+  });
+});
+
 describe("CUDF installability against a brute-force oracle", () => {
   it("reports broken exactly the packages no consistent set holds", () => {
     fc.assert(
