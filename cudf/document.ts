@@ -574,7 +574,9 @@ class Reader implements ValueParser {
   }
 
   private intern(text: string, line: number, eq: boolean): Vpkg {
-    const key = eq ? `=${text}` : text;
+    // Trimmed: "libc6 >= 2" is written with and without spaces around it in a list.
+    const trimmed = text.trim();
+    const key = eq ? `=${trimmed}` : trimmed;
     let v = this.interned.get(key);
     if (v === undefined) {
       v = this.vpkg(text, line, eq);
