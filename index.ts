@@ -3,6 +3,32 @@
  * exactly this API.
  */
 
+export { type BrokenPackage, type CudfCheckReport, checkCudf } from "./cudf/check.js";
+export {
+  type Criterion,
+  type CriterionKind,
+  parseCriteria,
+  printCriterion,
+} from "./cudf/criteria.js";
+export {
+  CudfDocument,
+  CudfPackage,
+  type CudfRequest,
+  type Formula,
+  type Keep,
+  type PropertyDecl,
+  type PropertyType,
+  parseCudf,
+  type RelOp,
+  readCudfFile,
+  type Value,
+  type Vpkg,
+} from "./cudf/document.js";
+export { type CudfExplanation, type CudfExplanationFact, explainCudf } from "./cudf/explain.js";
+export { score, solutionPackages } from "./cudf/score.js";
+export { FAIL, writeSolution } from "./cudf/solution.js";
+export { type CriterionValue, type CudfOutcome, type CudfTiming, solveCudf } from "./cudf/solve.js";
+export { CudfUniverse, type PackageId, printVpkg, versionMatches } from "./cudf/universe.js";
 export { GeneratorError, RecipeError, ScriptHeaderError } from "./generator/errors.js";
 export { type Generation, generate, regenerate } from "./generator/generate.js";
 export { edgeStyle, type GraphPackage, graphDot } from "./generator/graph.js";
@@ -55,6 +81,7 @@ export {
 } from "./solver/describe.js";
 export {
   ConstraintError,
+  CudfSyntaxError,
   type Diagnostic,
   type DiagnosticCode,
   formatLocation,

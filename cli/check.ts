@@ -1,5 +1,7 @@
 /** `pthbs check`: can every declared version be part of some valid set? */
 import type { Command } from "commander";
+import { checkCudf } from "../cudf/check.js";
+import { readCudfFile } from "../cudf/document.js";
 import { checkUniverse } from "../solver/check.js";
 import { loadUniverse } from "../solver/load.js";
 import { EXIT, type GlobalOptions, type Io, printJson } from "./io.js";
@@ -10,14 +12,20 @@ export function registerCheck(program: Command, io: Io, done: (code: number) => 
     .description(
       "check that every declared version can be installed, and explain each one that cannot",
     )
+    .option(
+      "--cudf <file>",
+      "check every package of a CUDF universe instead of the constraint files (like dose-distcheck)",
+    )
     .addHelpText(
       "after",
       "\nExit status: 0 every version is installable, 1 some are not (each is explained).",
     )
     .action(async (_opts, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      const universe = await loadUniverse(g.constraints);
-      const report = checkUniverse(universe);
+      const g = cmd.optsWithGlobals<GlobalOptions & { cudf?: string }>();
+      const cudf = g.cudf !== undefined;
+      const report = cudf
+        ? checkCudf(readCudfFile(g.cudf!))
+        : checkUniverse(await loadUniverse(g.constraints));
       if (g.json) {
         printJson(io, {
           total: report.total,
@@ -31,11 +39,13 @@ export function registerCheck(program: Command, io: Io, done: (code: number) => 
       } else {
         for (const b of report.broken) {
           io.stdout(
-            `${b.package}@${b.version} cannot be installed:\n${b.explanation.text.replace(/^error: no package set satisfies the request\n/, "")}\n\n`,
+            cudf
+              ? `${b.explanation.text}\n\n`
+              : `${b.package}@${b.version} cannot be installed:\n${b.explanation.text.replace(/^error: no package set satisfies the request\n/, "")}\n\n`,
           );
         }
         io.stdout(
-          `${report.installable} of ${report.total} versions are installable; ${report.broken.length} broken\n`,
+          `${report.installable} of ${report.total} ${cudf ? "packages" : "versions"} are installable; ${report.broken.length} broken\n`,
         );
       }
       done(report.broken.length === 0 ? EXIT.ok : EXIT.failure);

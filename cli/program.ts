@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { ConstraintError, PthbsError, RequestError, SpecSyntaxError } from "../solver/errors.js";
 import { registerCheck } from "./check.js";
+import { registerCudf } from "./cudf.js";
 import { registerGenerate } from "./generate.js";
 import { registerGraph } from "./graph.js";
 import { EXIT, formatDiagnostic, type Io, printJson, UsageError } from "./io.js";
@@ -67,6 +68,7 @@ export async function run(
   registerCheck(program, io, done);
   registerGenerate(program, io, done, env);
   registerGraph(program, io, done);
+  registerCudf(program, io, done);
 
   // commander reads option defaults from the environment through process.env only.
   const saved = process.env.PTHBS_CONSTRAINTS;

@@ -121,3 +121,20 @@ export class RequestError extends PthbsError {
     );
   }
 }
+
+/** A CUDF document (or a criteria string) that does not follow the CUDF 2.0 / MISC syntax. */
+export class CudfSyntaxError extends PthbsError {
+  override readonly name = "CudfSyntaxError";
+  /**
+   * @param file the document's path (or `criteria` for a criteria string)
+   * @param line 1-based line of the offending property (0 when it has none)
+   */
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly reason: string,
+    readonly hint?: string,
+  ) {
+    super(`${line > 0 ? `${file}:${line}` : file}: ${reason}`);
+  }
+}

@@ -9,6 +9,7 @@
  * dependencies nearest to them come first.
  */
 import { type EncodedFact, type Encoding, encode, factId } from "./encode.js";
+import { quickXplain } from "./quickxplain.js";
 import { VersionRange } from "./range.js";
 import type { Request, RequestItem } from "./request.js";
 import type { SatResult, SatStats } from "./sat/cdcl.js";
@@ -57,7 +58,7 @@ export function explain(
   // minimises within it (much smaller than all the facts), keeping the preference order.
   const failed = new Set(encoding.circuit.sat.core);
   const core = quickXplain(
-    checker,
+    (facts) => checker.unsat(facts),
     [],
     false,
     ordered.filter((f) => failed.has(f.selector!)),
@@ -79,22 +80,6 @@ export class Checker {
     const assumptions = [...facts.map((f) => f.selector!), ...(extra !== undefined ? [extra] : [])];
     return this.encoding.circuit.sat.solve(assumptions, budget);
   }
-}
-
-function quickXplain(
-  checker: Checker,
-  background: readonly EncodedFact[],
-  changed: boolean,
-  candidates: readonly EncodedFact[],
-): EncodedFact[] {
-  if (changed && checker.unsat(background)) return [];
-  if (candidates.length === 1) return [...candidates];
-  const half = Math.floor(candidates.length / 2);
-  const c1 = candidates.slice(0, half);
-  const c2 = candidates.slice(half);
-  const d2 = quickXplain(checker, [...background, ...c1], c1.length > 0, c2);
-  const d1 = quickXplain(checker, [...background, ...d2], d2.length > 0, c1);
-  return [...d1, ...d2];
 }
 
 /**

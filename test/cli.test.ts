@@ -5,16 +5,9 @@ import { describe, expect, it } from "vitest";
 import { EXIT, type Io } from "../cli/io.js";
 import { report, run } from "../cli/program.js";
 import { PthbsError } from "../solver/errors.js";
+import { pthbs } from "./helpers.js";
 
 const CONSTRAINTS = new URL("../constraints", import.meta.url).pathname;
-
-async function pthbs(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const io: Io = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), color: false };
-  const code = await run(argv, io);
-  return { code, stdout, stderr };
-}
 
 function scratchCopy(): string {
   const dir = mkdtempSync(join(tmpdir(), "pthbs-cli-"));

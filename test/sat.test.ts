@@ -107,6 +107,41 @@ describe("SatSolver", () => {
   });
 });
 
+describe("SatSolver with a decision scope", () => {
+  // Package-shaped clauses: "p needs one of qs" ([¬p, q…]) and "p conflicts with q" ([¬p, ¬q]);
+  // false is safe for every variable outside the dependency closure of the assumption.
+  const arbPackages = fc.record({
+    needs: fc.array(
+      fc.tuple(fc.nat(VARS - 1), fc.array(fc.nat(VARS - 1), { minLength: 1, maxLength: 3 })),
+      { maxLength: 12 },
+    ),
+    conflicts: fc.array(fc.tuple(fc.nat(VARS - 1), fc.nat(VARS - 1)), { maxLength: 6 }),
+  });
+  it("decides only the closure and answers like brute force", () => {
+    fc.assert(
+      fc.property(arbPackages, fc.nat(VARS - 1), ({ needs, conflicts }, root) => {
+        const cnf = [
+          ...needs.map(([p, qs]) => [lit(p, false), ...qs.map((q) => lit(q))]),
+          ...conflicts.filter(([p, q]) => p !== q).map(([p, q]) => [lit(p, false), lit(q, false)]),
+        ];
+        const closure = [root];
+        for (let i = 0; i < closure.length; i++)
+          for (const [p, qs] of needs)
+            if (p === closure[i]) for (const q of qs) if (!closure.includes(q)) closure.push(q);
+        const sat = solverFor(cnf);
+        const answer = sat.solve([lit(root)], Number.POSITIVE_INFINITY, false, closure);
+        expect(answer).toBe(models(cnf, [lit(root)]).length > 0 ? "sat" : "unsat");
+        if (answer !== "sat") return;
+        const model = sat.model();
+        for (let v = 0; v < VARS; v++)
+          if (!closure.includes(v)) expect(model.value(lit(v))).toBe(false);
+        for (const c of cnf) expect(c.some((l) => model.value(l))).toBe(true);
+      }),
+      runs(300),
+    );
+  });
+});
+
 describe("Totalizer", () => {
   it("forces atLeast(k) whenever k inputs hold, and allows it false below k", () => {
     fc.assert(

@@ -84,6 +84,8 @@ export class SatSolver {
   private readonly skipped = new Set<Lit>();
   private skipFixed = false;
   private previousAssumptions: readonly Lit[] = [];
+  private scope: readonly number[] | undefined;
+  private scopeNext = 0;
   /** Counters since creation. */
   readonly stats: SatStats = {
     solves: 0,
@@ -213,16 +215,25 @@ export class SatSolver {
    * budget, gives up with "unknown" after that many conflicts. With `skipFixed`, an assumption
    * that the clauses alone refute is dropped instead of ending the call (it is listed in
    * `skippedAssumptions`): one call then finds every such one-literal core.
+   *
+   * With a `scope` (variable indices), only those variables are decided, in the order given, and
+   * "sat" is answered once they all have a value: the variables left unassigned read as false in
+   * the model. The caller guarantees that false is safe for them (every clause with a variable
+   * outside the scope is satisfied by setting such variables false — a package outside the
+   * dependency closure of what is assumed); a distribution-wide installability check then costs
+   * each package its closure, not the 60,000 variables of the whole distribution.
    */
   solve(
     assumptions: readonly Lit[] = [],
     budget = Number.POSITIVE_INFINITY,
     skipFixed = false,
+    scope?: readonly number[],
   ): SatResult {
     this.stats.solves++;
     this.lastCore = [];
     this.skipped.clear();
     this.skipFixed = skipFixed;
+    this.scope = scope;
     if (!this.ok) return "unsat";
     // Keep the levels of the assumptions this call shares with the last one (still true): an
     // optimisation step then costs what changed, not a pass over the whole problem.
@@ -331,10 +342,10 @@ export class SatSolver {
         }
       }
       if (next === -1) {
-        next = this.pickBranch();
+        next = this.scope ? this.pickInScope(this.scope) : this.pickBranch();
         if (next === -1) {
           this.lastModel = new Int8Array(this.nVars);
-          for (let v = 0; v < this.nVars; v++) this.lastModel[v] = this.vals[2 * v]!;
+          for (let v = 0; v < this.nVars; v++) this.lastModel[v] = this.vals[2 * v] || FALSE;
           return "sat";
         }
         this.stats.decisions++;
@@ -342,6 +353,16 @@ export class SatSolver {
       this.trailLim.push(this.trail.length);
       this.assign(next, null);
     }
+  }
+
+  /** The first unassigned variable of the scope, with its saved phase; -1 when none is left. */
+  private pickInScope(scope: readonly number[]): Lit {
+    // Every scope variable before `scopeNext` has a value until the next backjump resets it.
+    for (; this.scopeNext < scope.length; this.scopeNext++) {
+      const v = scope[this.scopeNext]!;
+      if (this.vals[2 * v] === UNDEF) return 2 * v + this.phase[v]!;
+    }
+    return -1;
   }
 
   private pickBranch(): Lit {
@@ -529,6 +550,7 @@ export class SatSolver {
   }
 
   private cancelUntil(level: number): void {
+    this.scopeNext = 0;
     if (this.trailLim.length <= level) return;
     const stop = this.trailLim[level]!;
     for (let i = this.trail.length - 1; i >= stop; i--) {
