@@ -198,6 +198,10 @@ class Encoder {
         variable: c.variable(optionVariable(name, decl.name, value)),
       })),
     }));
+    // Search from the preferred configuration: the first model is then close to the optimum.
+    for (const v of versions) if (v.rank === 0) c.sat.setPhase(v.variable);
+    for (const o of options)
+      for (const v of o.values) if (v.value === o.decl.default) c.sat.setPhase(v.variable);
     this.packages.set(name, {
       name,
       ...(pkg && { pkg }),
