@@ -1,5 +1,5 @@
 /**
- * The solver against the brute-force oracle (test/oracle.ts, written from docs/solver.md alone),
+ * The solver against the brute-force oracle (testing/oracle.ts, written from docs/solver.md alone),
  * on random small universes: soundness, completeness, optimality, determinism, explanation
  * minimality, and check. Seeds are fixed for CI; set FC_SEED / FC_RUNS to explore.
  */
@@ -18,8 +18,8 @@ import {
   type OracleRuleSet,
   type OracleSet,
   oracleSolve,
-} from "./oracle.js";
-import { arbProblem } from "./universe-arbitrary.js";
+} from "../testing/oracle.js";
+import { arbProblem } from "../testing/universe.js";
 
 const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : 20261125;
 const runs = (n: number) => ({

@@ -22,6 +22,7 @@ import {
 import { type OptionValue, parseSpec } from "../solver/spec.js";
 import type { Package, PackageOption, Universe } from "../solver/universe.js";
 import { Version } from "../solver/version.js";
+import { optionsTable, tomlString as quote } from "./constraint-file.js";
 import { builtConfigurations } from "./oracle.js";
 
 /** One hash for every source: only its shape matters here. */
@@ -142,8 +143,6 @@ function specText(g: Gen, pkg: PackageModel): string {
   return text;
 }
 
-const quote = (s: string): string => JSON.stringify(s);
-
 /**
  * Random small universes as constraint-file texts (`constraints/pN.toml`): packages p0…p5 with
  * versions from 1.0/1.1/2.0/2.1 (some deprecated), up to 2 options each (boolean, or 2–3 values;
@@ -210,20 +209,7 @@ export function arbUniverseFiles(opts: UniverseArbOptions = {}): fc.Arbitrary<Co
       const lines: string[] = [`name = ${quote(pkg.name)}`];
       const provided = provides.get(pkg.name)!;
       if (provided.length > 0) lines.push(`provides = [${provided.join(", ")}]`);
-      if (pkg.options.length > 0) {
-        lines.push("", "[options]");
-        for (const o of pkg.options) {
-          const fields =
-            o.kind === "bool"
-              ? [`default = ${o.default}`]
-              : [
-                  `values = [${o.values.map((v) => quote(String(v))).join(", ")}]`,
-                  `default = ${quote(String(o.default))}`,
-                ];
-          if (o.when !== undefined) fields.push(`when = ${quote(o.when)}`);
-          lines.push(`${o.name} = { ${fields.join(", ")} }`);
-        }
-      }
+      lines.push(...optionsTable(pkg.options));
       // Declared in a random order: the loader sorts them.
       for (const v of subset(g, pkg.versions, pkg.versions.length, pkg.versions.length)) {
         lines.push(
