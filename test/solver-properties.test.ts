@@ -10,13 +10,13 @@ import { encode, factId } from "../solver/encode.js";
 import { Checker } from "../solver/explain.js";
 import { loadConstraintTexts } from "../solver/load.js";
 import { requestFromSpecs } from "../solver/request.js";
-import { type Solution, solutionJson } from "../solver/solution.js";
+import { solutionJson } from "../solver/solution.js";
 import { solve } from "../solver/solve.js";
+import { solutionSet } from "../testing/invariants.js";
 import {
   checkSet,
   computeCost,
   type OracleRuleSet,
-  type OracleSet,
   oracleSolve,
 } from "../testing/oracle.js";
 import { arbProblem } from "../testing/universe.js";
@@ -29,15 +29,6 @@ const runs = (n: number) => ({
   interruptAfterTimeLimit: 60_000,
   markInterruptAsFailure: true,
 });
-
-function asOracleSet(solution: Solution): OracleSet {
-  return new Map(
-    solution.packages.map((p) => [
-      p.name,
-      { version: p.version.text, options: new Map(p.options), external: p.external !== undefined },
-    ]),
-  );
-}
 
 // Each property runs many solver and oracle calls: give them time (the limit is per property).
 const TIMEOUT = 120_000;
@@ -52,7 +43,7 @@ describe("solver = brute-force oracle on random universes", () => {
           const oracle = oracleSolve(universe, request);
           expect(mine.satisfiable).toBe(oracle.satisfiable);
           if (mine.satisfiable && oracle.satisfiable) {
-            const set = asOracleSet(mine.solution);
+            const set = solutionSet(mine.solution);
             expect(checkSet(universe, request, set)).toEqual([]);
             expect(computeCost(universe, request, set)).toEqual(mine.solution.cost);
             expect(mine.solution.cost).toEqual(oracle.cost);

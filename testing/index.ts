@@ -7,6 +7,8 @@
 
 export * from "./arbitraries.js";
 export * from "./constraint-file.js";
+export * from "./fuzz.js";
+export * from "./invariants.js";
 export * from "./oracle.js";
 export * from "./sh.js";
 export * from "./universe.js";

@@ -9,6 +9,8 @@ import { join } from "node:path";
 
 /** The syntax errors `sh -n` finds in each text (empty when all parse), checked in one run. */
 export function syntaxErrors(scripts: readonly { name: string; text: string }[]): string[] {
+  // With no file, the loop would check its own unexpanded pattern.
+  if (scripts.length === 0) return [];
   const dir = mkdtempSync(join(tmpdir(), "pthbs-sh-n-"));
   for (const [i, s] of scripts.entries()) writeFileSync(join(dir, `${i}.sh`), s.text);
   const loop = `for f in "$1"/*.sh; do sh -n "$f" 2>"$f.err" || echo "$f"; done`;

@@ -262,6 +262,23 @@ const packageModel = (pkg: Package): PackageModel => ({
   })),
 });
 
+/** What a request may hold beyond its items (all of it by default). */
+export interface RequestArbOptions {
+  /** Externals (packages of the universe, or x0/x1 with no constraint file); default true. */
+  readonly externals?: boolean;
+  /** Provider and version preferences; default true. */
+  readonly preferences?: boolean;
+  /** A lockfile to stay close to; default true. */
+  readonly reuse?: boolean;
+}
+
+/** Above this many candidate configurations, a reused one is drawn instead of listed. */
+const MAX_ENUMERATED = 4096;
+
+/** How many configurations `builtConfigurations` would consider: versions × (values + none)… */
+const configurationCount = (pkg: Package): number =>
+  pkg.options.reduce((n, o) => n * (o.values.length + 1), pkg.versions.length);
+
 /**
  * Random requests on `universe`: 1–3 items (a package, with a range of its versions and an option
  * requirement sometimes; a virtual; or an external-only package), up to 2 externals (a package of
@@ -269,13 +286,17 @@ const packageModel = (pkg: Package): PackageModel => ({
  * providing a virtual), provider preferences, version preferences and a lockfile to reuse (random
  * configurations, sometimes external, sometimes impossible).
  */
-export function arbRequestFor(universe: Universe): fc.Arbitrary<Request> {
+export function arbRequestFor(
+  universe: Universe,
+  opts: RequestArbOptions = {},
+): fc.Arbitrary<Request> {
   const packages = [...universe.packages.values()];
   const virtuals = [...universe.virtuals.keys()];
+  const { externals: withExternals = true, preferences = true, reuse: withReuse = true } = opts;
   return generator().map((g): Request => {
     // Externals.
     const externals: External[] = [];
-    const externalCount = chance(g, 35) ? g(fc.integer, { min: 1, max: 2 }) : 0;
+    const externalCount = withExternals && chance(g, 35) ? g(fc.integer, { min: 1, max: 2 }) : 0;
     const externalNames = subset(
       g,
       [...packages.map((p) => p.name), ...EXTERNAL_ONLY_NAMES],
@@ -320,7 +341,7 @@ export function arbRequestFor(universe: Universe): fc.Arbitrary<Request> {
 
     // Provider preferences: some providers of a virtual, in a random order.
     const providerPreferences = new Map<string, string[]>();
-    for (const virtual of allVirtuals) {
+    for (const virtual of preferences ? allVirtuals : []) {
       if (!chance(g, 30)) continue;
       const providers = [
         ...(universe.virtuals.get(virtual) ?? []).map((p) => p.package),
@@ -332,7 +353,7 @@ export function arbRequestFor(universe: Universe): fc.Arbitrary<Request> {
 
     // Version preferences.
     const versionPreferences = new Map<string, VersionRange>();
-    for (const pkg of subset(g, packages, 0, 2)) {
+    for (const pkg of preferences ? subset(g, packages, 0, 2) : []) {
       if (!chance(g, 50)) continue;
       versionPreferences.set(
         pkg.name,
@@ -347,7 +368,7 @@ export function arbRequestFor(universe: Universe): fc.Arbitrary<Request> {
 
     // A lockfile: random configurations of some packages.
     let reuse: Map<string, ReuseChoice> | undefined;
-    if (chance(g, 35)) {
+    if (withReuse && chance(g, 35)) {
       reuse = new Map();
       for (const pkg of subset(g, packages, 1, 3)) {
         const external = externals.find((e) => e.name === pkg.name);
@@ -359,7 +380,16 @@ export function arbRequestFor(universe: Universe): fc.Arbitrary<Request> {
           });
           continue;
         }
-        const configs = builtConfigurations(pkg);
+        const configs = configurationCount(pkg) <= MAX_ENUMERATED ? builtConfigurations(pkg) : [];
+        if (configs.length === 0 && configurationCount(pkg) > MAX_ENUMERATED) {
+          // Too many to list: a version and a value for every option (maybe not a valid one).
+          reuse.set(pkg.name, {
+            version: pick(g, pkg.versions).version.text,
+            options: new Map(pkg.options.map((o) => [o.name, pick(g, o.values)])),
+            external: false,
+          });
+          continue;
+        }
         if (configs.length === 0 || chance(g, 10)) {
           reuse.set(pkg.name, { version: "0.1", options: new Map(), external: false });
           continue;
