@@ -13,12 +13,7 @@ import { requestFromSpecs } from "../solver/request.js";
 import { solutionJson } from "../solver/solution.js";
 import { solve } from "../solver/solve.js";
 import { solutionSet } from "../testing/invariants.js";
-import {
-  checkSet,
-  computeCost,
-  type OracleRuleSet,
-  oracleSolve,
-} from "../testing/oracle.js";
+import { checkSet, computeCost, type OracleRuleSet, oracleSolve } from "../testing/oracle.js";
 import { arbProblem } from "../testing/universe.js";
 
 const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : 20261125;

@@ -5,6 +5,8 @@
  * oracle pthbs's own property tests use. See docs/testing.md.
  */
 
+/** The fast-check the kit's arbitraries are built with: run them with this one. */
+export { default as fc } from "fast-check";
 export * from "./arbitraries.js";
 export * from "./constraint-file.js";
 export * from "./fuzz.js";

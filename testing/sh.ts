@@ -20,7 +20,9 @@ export function syntaxErrors(scripts: readonly { name: string; text: string }[])
     .filter((l) => l !== "")
     .map((f) => {
       const i = Number(f.replace(/.*\/(\d+)\.sh$/, "$1"));
-      return `${scripts[i]!.name}: ${readFileSync(`${f}.err`, "utf8").trim()}`;
+      // The message names the temporary file: name the script instead.
+      const message = readFileSync(`${f}.err`, "utf8").trim().replaceAll(`${f}: `, "");
+      return `${scripts[i]!.name}: ${message}`;
     });
   rmSync(dir, { recursive: true, force: true });
   return errors;

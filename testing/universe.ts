@@ -82,7 +82,8 @@ interface PackageModel {
 }
 
 const pick = <T>(g: Gen, list: readonly T[]): T => list[g(fc.nat, list.length - 1)]!;
-const chance = (g: Gen, percent: number): boolean => g(fc.nat, 99) < percent;
+/** True `percent` times in 100; false when shrunk (towards 0), so shrinking drops what it adds. */
+const chance = (g: Gen, percent: number): boolean => g(fc.nat, 99) >= 100 - percent;
 const subset = <T>(g: Gen, list: readonly T[], min: number, max: number): T[] =>
   g(fc.shuffledSubarray<T>, [...list], { minLength: min, maxLength: Math.min(max, list.length) });
 
