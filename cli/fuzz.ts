@@ -1,8 +1,8 @@
 /** `pthbs fuzz`: random requests on the constraints directory, each checked against the invariants. */
+
 import { type Command, InvalidArgumentError } from "commander";
-import { DEFAULT_RECIPES, RecipeSet } from "../generator/recipes.js";
-import { loadUniverse } from "../solver/load.js";
-import { type FuzzReport, fuzz } from "../testing/fuzz.js";
+import { DEFAULT_RECIPES, loadUniverse, RecipeSet } from "../index.js";
+import { type FuzzReport, fuzz } from "../testing/index.js";
 import { bold, EXIT, type GlobalOptions, type Io, printJson } from "./io.js";
 
 interface FuzzOptions extends GlobalOptions {

@@ -2,9 +2,10 @@
  * The `pthbs` command line: argument parsing, error reporting and exit codes.
  * Commands live one per file; none holds logic of its own.
  */
+
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
-import { ConstraintError, PthbsError, RequestError, SpecSyntaxError } from "../solver/errors.js";
+import { ConstraintError, PthbsError, RequestError, SpecSyntaxError } from "../index.js";
 import { registerCheck } from "./check.js";
 import { registerCudf } from "./cudf.js";
 import { registerFuzz } from "./fuzz.js";
