@@ -5,7 +5,7 @@ import { DEFAULT_RECIPES, loadUniverse, RecipeSet } from "../index.js";
 import { type FuzzReport, fuzz } from "../testing/index.js";
 import { bold, EXIT, type GlobalOptions, type Io, printJson } from "./io.js";
 
-interface FuzzOptions extends GlobalOptions {
+interface FuzzCommandOptions extends GlobalOptions {
   readonly runs: number;
   readonly seed?: number;
   readonly recipes?: string;
@@ -22,7 +22,7 @@ const integer =
   };
 
 /** The command line that draws the same requests again. */
-function replayCommand(opts: FuzzOptions, report: FuzzReport): string {
+function replayCommand(opts: FuzzCommandOptions, report: FuzzReport): string {
   const recipes = opts.recipes === undefined ? "" : ` --recipes ${opts.recipes}`;
   return `pthbs fuzz -C ${opts.constraints}${recipes} --runs ${report.runs} --seed ${report.seed}`;
 }
@@ -55,7 +55,7 @@ small one and printed as an environment file, with the seed that draws it again.
 Exit status: 0 every invariant held, 1 one failed (reported), 2 usage.`,
     )
     .action(async (_opts, cmd: Command) => {
-      const opts = cmd.optsWithGlobals<FuzzOptions>();
+      const opts = cmd.optsWithGlobals<FuzzCommandOptions>();
       const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
       const universe = await loadUniverse(opts.constraints);
       const recipes = new RecipeSet(opts.recipes ?? env.PTHBS_RECIPES ?? DEFAULT_RECIPES);
