@@ -6,13 +6,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { checkUniverse } from "../solver/check.js";
-import { encode, factId } from "../solver/encode.js";
-import { Checker } from "../solver/explain.js";
+import { encode } from "../solver/encode.js";
 import { loadConstraintTexts } from "../solver/load.js";
 import { requestFromSpecs } from "../solver/request.js";
 import { solutionJson } from "../solver/solution.js";
 import { solve } from "../solver/solve.js";
-import { solutionSet } from "../testing/invariants.js";
+import { citedFacts, isMinimalExplanation, solutionSet } from "../testing/invariants.js";
 import { checkSet, computeCost, type OracleRuleSet, oracleSolve } from "../testing/oracle.js";
 import { arbProblem } from "../testing/universe.js";
 
@@ -90,14 +89,11 @@ describe("solver = brute-force oracle on random universes", () => {
           const facts = r.explanation.facts;
           expect(facts.some((f) => f.kind === "request")).toBe(true);
           expect(r.explanation.text).toContain("error: no package set satisfies the request");
-          // Match the cited facts to the encoding's facts (by kind and location).
+          // The kit's invariant: the cited facts admit no set, and each is needed.
+          expect(isMinimalExplanation(universe, request, r.explanation)).toEqual([]);
+          // The cited facts among the encoding's facts (by kind and location).
           const encoding = encode(universe, request, { selectors: true });
-          const ids = new Set(facts.map((f) => f.id));
-          const core = encoding.facts.filter((f) => ids.has(factId(f.fact)));
-          expect(core.length).toBe(facts.length);
-          const checker = new Checker(encoding);
-          expect(checker.unsat(core)).toBe(true);
-          for (const f of core) expect(checker.unsat(core.filter((g) => g !== f))).toBe(false);
+          const core = citedFacts(encoding, r.explanation);
           // Independently: the oracle, with every rule outside the explanation switched off, finds no set.
           const disabled: {
             requestItems: Set<number>;

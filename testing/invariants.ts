@@ -8,7 +8,7 @@ import { formatLockfile, LOCKFILE_NAME, parseLockfile } from "../generator/lockf
 import type { RecipeSet } from "../generator/recipes.js";
 import type { Script } from "../generator/script.js";
 import { DEFAULT_STORE } from "../generator/store.js";
-import { encode, factId } from "../solver/encode.js";
+import { type EncodedFact, type Encoding, encode, factId } from "../solver/encode.js";
 import { Checker, type Explanation } from "../solver/explain.js";
 import type { Request } from "../solver/request.js";
 import { type Solution, solutionJson } from "../solver/solution.js";
@@ -105,6 +105,12 @@ export function isDeterministic(
     : violations("deterministic", ["solving the same request twice gave different answers"]);
 }
 
+/** The facts of an encoding (with selectors) an explanation cites, matched by id. */
+export function citedFacts(encoding: Encoding, explanation: Explanation): EncodedFact[] {
+  const ids = new Set(explanation.facts.map((f) => f.id));
+  return encoding.facts.filter((f) => ids.has(factId(f.fact)));
+}
+
 /**
  * An explanation is minimal: its facts together admit no valid set, and dropping any one of them
  * does (checked on the encoding with a selector per fact, independently of how it was found).
@@ -115,8 +121,7 @@ export function isMinimalExplanation(
   explanation: Explanation,
 ): Violation[] {
   const encoding = encode(universe, request, { selectors: true });
-  const ids = new Set(explanation.facts.map((f) => f.id));
-  const core = encoding.facts.filter((f) => ids.has(factId(f.fact)));
+  const core = citedFacts(encoding, explanation);
   if (core.length !== explanation.facts.length)
     return violations("minimal-explanation", ["the explanation cites facts the encoding lacks"]);
   const checker = new Checker(encoding);
