@@ -73,12 +73,22 @@ export {
   storePath,
 } from "./generator/store.js";
 export { writeGeneration } from "./generator/write.js";
+export { type BrokenVersion, type CheckReport, checkUniverse } from "./solver/check.js";
 export {
   describe,
   type PackageReport,
   type SourceReport,
   type VirtualReport,
 } from "./solver/describe.js";
+export {
+  type EncodedFact,
+  type EncodeOptions,
+  type Encoding,
+  encode,
+  type Fact,
+  factId,
+} from "./solver/encode.js";
+export { parseEnvironmentFile, readEnvironmentFile } from "./solver/environment-file.js";
 export {
   ConstraintError,
   CudfSyntaxError,
@@ -87,10 +97,12 @@ export {
   formatLocation,
   NotFoundError,
   PthbsError,
+  RequestError,
   type Severity,
   type SourceLocation,
   SpecSyntaxError,
 } from "./solver/errors.js";
+export { Checker, type Explanation, type ExplanationFact, explain } from "./solver/explain.js";
 export {
   type ConstraintText,
   type LoadResult,
@@ -99,7 +111,29 @@ export {
   loadUniverse,
   readConstraintDir,
 } from "./solver/load.js";
+export type { PhaseTiming } from "./solver/optimize.js";
 export { type VersionConstraint, VersionRange } from "./solver/range.js";
+export {
+  COMMAND_LINE,
+  type External,
+  type Request,
+  type RequestItem,
+  type ReuseChoice,
+  requestFromSpecs,
+} from "./solver/request.js";
+export { parseReuse, readReuse } from "./solver/reuse.js";
+export {
+  type CostEntry,
+  CRITERIA,
+  CRITERION_DESCRIPTIONS,
+  type Criterion as SolverCriterion,
+  type Solution,
+  type SolutionJson,
+  type SolvedDependency,
+  type SolvedPackage,
+  solutionJson,
+} from "./solver/solution.js";
+export { type SolveObserver, type SolveResult, solve } from "./solver/solve.js";
 export {
   type Configuration,
   type OptionRequirement,
@@ -124,4 +158,6 @@ export type {
   Universe,
 } from "./solver/universe.js";
 export { findOption, findVersion } from "./solver/universe.js";
+export { validateRequest } from "./solver/validate-request.js";
 export { compareVersions, type Segment, Version } from "./solver/version.js";
+export { dependencyPaths, MAX_PATHS, type PathStep, type WhyNot, whyNot } from "./solver/why.js";

@@ -1,9 +1,7 @@
 /** `pthbs check`: can every declared version be part of some valid set? */
+
 import type { Command } from "commander";
-import { checkCudf } from "../cudf/check.js";
-import { readCudfFile } from "../cudf/document.js";
-import { checkUniverse } from "../solver/check.js";
-import { loadUniverse } from "../solver/load.js";
+import { checkCudf, checkUniverse, loadUniverse, readCudfFile } from "../index.js";
 import { EXIT, type GlobalOptions, type Io, printJson } from "./io.js";
 
 export function registerCheck(program: Command, io: Io, done: (code: number) => void): void {

@@ -2,12 +2,10 @@
  * `pthbs cudf IN OUT [CRITERIA]`: a CUDF solver with aspcud's command line, for apt-cudf
  * (`exec: pthbs cudf "$in" "$out" "$pref"`) and opam (`--solver`).
  */
+
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { parseCriteria } from "../cudf/criteria.js";
-import { readCudfFile } from "../cudf/document.js";
-import { FAIL, writeSolution } from "../cudf/solution.js";
-import { solveCudf } from "../cudf/solve.js";
+import { FAIL, parseCriteria, readCudfFile, solveCudf, writeSolution } from "../index.js";
 import { EXIT, type GlobalOptions, type Io, printJson } from "./io.js";
 
 interface CudfOptions extends GlobalOptions {

@@ -1,11 +1,18 @@
 /** `pthbs generate`: hashed build scripts and a lockfile for a request, or again from a lockfile. */
+
 import { join } from "node:path";
 import type { Command } from "commander";
-import { type Generation, generate, regenerate } from "../generator/generate.js";
-import { LOCKFILE_NAME, readLockfile } from "../generator/lockfile-json.js";
-import { DEFAULT_RECIPES, RecipeSet } from "../generator/recipes.js";
-import { DEFAULT_STORE } from "../generator/store.js";
-import { writeGeneration } from "../generator/write.js";
+import {
+  DEFAULT_RECIPES,
+  DEFAULT_STORE,
+  type Generation,
+  generate,
+  LOCKFILE_NAME,
+  RecipeSet,
+  readLockfile,
+  regenerate,
+  writeGeneration,
+} from "../index.js";
 import { dim, EXIT, type Io, printJson, UsageError } from "./io.js";
 import { type RequestOptions, withRequestOptions } from "./request-args.js";
 import { solveRequest } from "./solve.js";

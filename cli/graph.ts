@@ -1,7 +1,7 @@
 /** `pthbs graph`: the solved dependency graph as Graphviz DOT. */
+
 import type { Command } from "commander";
-import { edgeStyle, type GraphPackage, graphDot } from "../generator/graph.js";
-import { readLockfile } from "../generator/lockfile-json.js";
+import { edgeStyle, type GraphPackage, graphDot, readLockfile } from "../index.js";
 import { EXIT, type Io, printJson, UsageError } from "./io.js";
 import { type RequestOptions, withRequestOptions } from "./request-args.js";
 import { solveRequest } from "./solve.js";

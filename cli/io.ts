@@ -1,7 +1,7 @@
 /**
  * What every command needs: where to write, the global options, and the exit codes.
  */
-import { type Diagnostic, formatLocation } from "../solver/errors.js";
+import { type Diagnostic, formatLocation } from "../index.js";
 
 /** Exit codes, documented in the README. */
 export const EXIT = {

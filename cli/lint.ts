@@ -1,6 +1,7 @@
 /** `pthbs lint`: check every constraint file and print every problem. */
+
 import type { Command } from "commander";
-import { loadConstraints } from "../solver/load.js";
+import { loadConstraints } from "../index.js";
 import { EXIT, formatDiagnostic, type GlobalOptions, type Io, printJson } from "./io.js";
 
 export function registerLint(program: Command, io: Io, done: (code: number) => void): void {

@@ -2,11 +2,13 @@
  * The `pthbs` command line: argument parsing, error reporting and exit codes.
  * Commands live one per file; none holds logic of its own.
  */
+
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
-import { ConstraintError, PthbsError, RequestError, SpecSyntaxError } from "../solver/errors.js";
+import { ConstraintError, PthbsError, RequestError, SpecSyntaxError } from "../index.js";
 import { registerCheck } from "./check.js";
 import { registerCudf } from "./cudf.js";
+import { registerFuzz } from "./fuzz.js";
 import { registerGenerate } from "./generate.js";
 import { registerGraph } from "./graph.js";
 import { EXIT, formatDiagnostic, type Io, printJson, UsageError } from "./io.js";
@@ -69,6 +71,7 @@ export async function run(
   registerGenerate(program, io, done, env);
   registerGraph(program, io, done);
   registerCudf(program, io, done);
+  registerFuzz(program, io, done, env);
 
   // commander reads option defaults from the environment through process.env only.
   const saved = process.env.PTHBS_CONSTRAINTS;

@@ -1,10 +1,14 @@
 /** Turning `[SPEC...] [-f ENVFILE] [--reuse LOCK]` into a Universe and a Request. */
+
 import type { Command } from "commander";
-import { readEnvironmentFile } from "../solver/environment-file.js";
-import { loadUniverse } from "../solver/load.js";
-import { type Request, requestFromSpecs } from "../solver/request.js";
-import { readReuse } from "../solver/reuse.js";
-import type { Universe } from "../solver/universe.js";
+import {
+  loadUniverse,
+  type Request,
+  readEnvironmentFile,
+  readReuse,
+  requestFromSpecs,
+  type Universe,
+} from "../index.js";
 import { type GlobalOptions, UsageError } from "./io.js";
 
 /** Options of the commands that take a request. */

@@ -1,13 +1,14 @@
 /** `pthbs show [NAME]`: what the constraint files say about a package or virtual, or list them all. */
+
 import type { Command } from "commander";
 import {
   describe,
+  formatLocation,
+  loadConstraints,
   type PackageReport,
   type SourceReport,
   type VirtualReport,
-} from "../solver/describe.js";
-import { formatLocation } from "../solver/errors.js";
-import { loadConstraints } from "../solver/load.js";
+} from "../index.js";
 import { bold, dim, EXIT, type GlobalOptions, type Io, printJson } from "./io.js";
 
 export function registerShow(program: Command, io: Io, done: (code: number) => void): void {

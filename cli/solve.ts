@@ -1,16 +1,17 @@
 /** `pthbs solve`: the optimal set for a request, as a tree with costs, or why there is none. */
+
 import type { Command } from "commander";
-import type { Explanation } from "../solver/explain.js";
-import type { PhaseTiming } from "../solver/optimize.js";
-import type { Request } from "../solver/request.js";
 import {
   CRITERION_DESCRIPTIONS,
+  type Explanation,
+  type PhaseTiming,
+  type Request,
   type Solution,
   type SolvedPackage,
   solutionJson,
-} from "../solver/solution.js";
-import { solve } from "../solver/solve.js";
-import type { Universe } from "../solver/universe.js";
+  solve,
+  type Universe,
+} from "../index.js";
 import { bold, dim, EXIT, type Io, printJson } from "./io.js";
 import { type RequestOptions, readRequest, withRequestOptions } from "./request-args.js";
 

@@ -1,9 +1,14 @@
 /** `pthbs why NAME` and `pthbs why-not SPEC`: the reasons behind a solution. */
+
 import type { Command } from "commander";
-import { formatLocation } from "../solver/errors.js";
-import { CRITERION_DESCRIPTIONS, solutionJson } from "../solver/solution.js";
-import { parseSpec } from "../solver/spec.js";
-import { dependencyPaths, whyNot } from "../solver/why.js";
+import {
+  CRITERION_DESCRIPTIONS,
+  dependencyPaths,
+  formatLocation,
+  parseSpec,
+  solutionJson,
+  whyNot,
+} from "../index.js";
 import { dim, EXIT, type Io, printJson } from "./io.js";
 import { type RequestOptions, withRequestOptions } from "./request-args.js";
 import { describeSolved, solveRequest } from "./solve.js";

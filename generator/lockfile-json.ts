@@ -67,11 +67,25 @@ function packageJson(p: LockedPackage): Json {
     source: sourceJson(p.source!),
     resources: p.resources.map(sourceJson),
     depends: { build: byType("build"), link: byType("link"), run: byType("run") },
-    virtuals: record(
-      p.depends.flatMap((d) => d.virtuals.map((v): [string, string] => [v, d.name])),
-    ),
+    virtuals: virtualsJson(p.depends),
     provides: [...p.provides],
   };
+}
+
+/**
+ * For each virtual, the dependency that provides it; a list (sorted) when several present
+ * packages provide it, as the solver then links the dependent with each of them.
+ */
+function virtualsJson(depends: readonly LockedDependency[]): Json {
+  const providers = new Map<string, string[]>();
+  for (const d of depends)
+    for (const v of d.virtuals) providers.set(v, [...(providers.get(v) ?? []), d.name]);
+  return record(
+    [...providers].map(([v, names]): [string, Json] => [
+      v,
+      names.length === 1 ? names[0]! : names.sort(compareText),
+    ]),
+  );
 }
 
 function requestJson(r: LockedRequest): Json {
@@ -361,7 +375,7 @@ class Reader {
     return undefined;
   }
 
-  /** `depends: {build, link, run}` and `virtuals: {virtual: provider}` back into edges. */
+  /** `depends: {build, link, run}` and `virtuals: {virtual: provider(s)}` back into edges. */
   private depends(o: Record<string, unknown>, path: JsonPath): LockedDependency[] | undefined {
     const doc = this.object(o.depends, [...path, "depends"]);
     const virtualsDoc = this.object(o.virtuals, [...path, "virtuals"]);
@@ -374,14 +388,15 @@ class Reader {
     }
     const virtuals = new Map<string, string[]>();
     for (const [v, provider] of Object.entries(virtualsDoc)) {
-      const p = this.string(provider, [...path, "virtuals", v]);
-      if (p === undefined) continue;
-      if (!types.has(p))
-        this.problem(
-          [...path, "virtuals", v],
-          `virtual ${v} is provided by ${p}, which is not among the dependencies`,
-        );
-      virtuals.set(p, [...(virtuals.get(p) ?? []), v]);
+      const at = [...path, "virtuals", v];
+      const providers = Array.isArray(provider)
+        ? this.strings(provider, at)
+        : [this.string(provider, at)].filter((x) => x !== undefined);
+      for (const p of providers ?? []) {
+        if (!types.has(p))
+          this.problem(at, `virtual ${v} is provided by ${p}, which is not among the dependencies`);
+        virtuals.set(p, [...(virtuals.get(p) ?? []), v]);
+      }
     }
     return [...types]
       .sort(([a], [b]) => compareText(a, b))

@@ -24,6 +24,9 @@ const base = ["-C", CONSTRAINTS];
 /** `pthbs generate ARGS` on the shipped constraints and recipes (a later --recipes wins), into a fresh directory. */
 const generateWith = (...args: string[]) =>
   pthbs({}, ...base, "generate", "-o", scratch(), "--recipes", RECIPES, ...args);
+/** `pthbs generate --lock` of the lockfile in directory `from`, into directory `to`. */
+const regenerateFrom = (from: string, to: string) =>
+  pthbs({}, "generate", "--lock", join(from, "pthbs.lock.json"), "-o", to, "--recipes", RECIPES);
 const scratch = (prefix = "pthbs-gen-") => mkdtempSync(join(tmpdir(), prefix));
 const files = (dir: string) =>
   Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), "utf8")]));
@@ -94,17 +97,25 @@ describe("pthbs generate", () => {
     const a = scratch();
     const b = scratch();
     await pthbs({}, ...base, "generate", "-f", MINIMAL, "-o", a, "--recipes", RECIPES);
-    const again = await pthbs(
-      {},
-      "generate",
-      "--lock",
-      join(a, "pthbs.lock.json"),
-      "-o",
-      b,
-      "--recipes",
-      RECIPES,
-    );
+    const again = await regenerateFrom(a, b);
     expect(again.code).toBe(EXIT.ok);
+    expect(files(b)).toEqual(files(a));
+  });
+
+  it("--lock keeps a virtual met by several packages of the set (each is a dependency)", async () => {
+    // Found by pthbs fuzz: musl and musl-cross-make both provide libc, and gnu-make links with both.
+    const a = scratch();
+    const env = join(scratch(), "env.toml");
+    writeFileSync(
+      env,
+      'specs = ["musl +gcc_wrapper", "busybox"]\n[preferences]\nproviders = { libc = ["musl-cross-make"] }\n',
+    );
+    expect((await generateWith("-f", env, "-o", a)).code).toBe(EXIT.ok);
+    const lock = JSON.parse(readFileSync(join(a, "pthbs.lock.json"), "utf8"));
+    expect(lock.packages["gnu-make"].virtuals.libc).toEqual(["musl", "musl-cross-make"]);
+    const b = scratch();
+    const again = await regenerateFrom(a, b);
+    expect(again.stderr).toBe("");
     expect(files(b)).toEqual(files(a));
   });
 

@@ -27,8 +27,8 @@ import { parseReuse } from "../solver/reuse.js";
 import { solve } from "../solver/solve.js";
 import { parseSpec } from "../solver/spec.js";
 import type { Universe } from "../solver/universe.js";
+import { syntaxErrors } from "../testing/sh.js";
 import { runs } from "./arbitraries-hostile.js";
-import { syntaxErrors } from "./sh.js";
 
 const CONSTRAINTS = new URL("../constraints", import.meta.url).pathname;
 const RECIPES = new URL("../recipes", import.meta.url).pathname;

@@ -24,8 +24,8 @@ import {
   oracleReachable,
   oracleSolve,
   versionRank,
-} from "./oracle.js";
-import { arbProblem, arbUniverseFiles, FAKE_SHA256 } from "./universe-arbitrary.js";
+} from "../testing/oracle.js";
+import { arbProblem, arbUniverseFiles, FAKE_SHA256 } from "../testing/universe.js";
 
 // ---- helpers ----
 

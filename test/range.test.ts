@@ -9,7 +9,7 @@ import {
   trickyVersionArb,
   versionConstraintArb,
   versionRangeArb,
-} from "./arbitraries.js";
+} from "../testing/arbitraries.js";
 import { syntaxError } from "./helpers.js";
 
 const RUNS = { numRuns: 300 };

@@ -15,9 +15,10 @@ import { type LocatedPackage, renderScript } from "../generator/script.js";
 import { makeValue } from "../generator/shell.js";
 import { loadUniverse } from "../solver/load.js";
 import type { Package, Universe } from "../solver/universe.js";
+import { syntaxErrors } from "../testing/sh.js";
 import { hostileFilename, hostileString, runs } from "./arbitraries-hostile.js";
 import { defaults, optionSamples, STORE, withDependencies } from "./configurations.js";
-import { runWithStubs, syntaxErrors } from "./sh.js";
+import { runWithStubs } from "./sh.js";
 
 const CONSTRAINTS = new URL("../constraints", import.meta.url).pathname;
 const RECIPES = new URL("../recipes", import.meta.url).pathname;

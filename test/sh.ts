@@ -1,5 +1,5 @@
 /**
- * Running shell code in tests: `sh -n` syntax checks, and scripts run under /bin/sh (dash on
+ * Running shell code in tests: scripts run under /bin/sh (dash on
  * Debian) with stub commands that record their arguments and a `pwn` command that leaves a marker
  * file — so a test can tell that a hostile value reached a command intact and that no injected
  * command ran.
@@ -15,21 +15,6 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-
-/** The syntax errors `sh -n` finds in each text (empty when all parse), checked in one run. */
-export function syntaxErrors(scripts: readonly { name: string; text: string }[]): string[] {
-  const dir = mkdtempSync(join(tmpdir(), "pthbs-sh-n-"));
-  for (const [i, s] of scripts.entries()) writeFileSync(join(dir, `${i}.sh`), s.text);
-  const loop = `for f in "$1"/*.sh; do sh -n "$f" 2>"$f.err" || echo "$f"; done`;
-  const r = spawnSync("/bin/sh", ["-c", loop, "sh", dir], { encoding: "utf8" });
-  return r.stdout
-    .split("\n")
-    .filter((l) => l !== "")
-    .map((f) => {
-      const i = Number(f.replace(/.*\/(\d+)\.sh$/, "$1"));
-      return `${scripts[i]!.name}: ${readFileSync(`${f}.err`, "utf8").trim()}`;
-    });
-}
 
 const STUB = `#!/bin/sh
 # Records its name, its number of arguments and each argument, each followed by a NUL.

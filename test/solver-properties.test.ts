@@ -1,25 +1,19 @@
 /**
- * The solver against the brute-force oracle (test/oracle.ts, written from docs/solver.md alone),
+ * The solver against the brute-force oracle (testing/oracle.ts, written from docs/solver.md alone),
  * on random small universes: soundness, completeness, optimality, determinism, explanation
  * minimality, and check. Seeds are fixed for CI; set FC_SEED / FC_RUNS to explore.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { checkUniverse } from "../solver/check.js";
-import { encode, factId } from "../solver/encode.js";
-import { Checker } from "../solver/explain.js";
+import { encode } from "../solver/encode.js";
 import { loadConstraintTexts } from "../solver/load.js";
 import { requestFromSpecs } from "../solver/request.js";
-import { type Solution, solutionJson } from "../solver/solution.js";
+import { solutionJson } from "../solver/solution.js";
 import { solve } from "../solver/solve.js";
-import {
-  checkSet,
-  computeCost,
-  type OracleRuleSet,
-  type OracleSet,
-  oracleSolve,
-} from "./oracle.js";
-import { arbProblem } from "./universe-arbitrary.js";
+import { citedFacts, isMinimalExplanation, solutionSet } from "../testing/invariants.js";
+import { checkSet, computeCost, type OracleRuleSet, oracleSolve } from "../testing/oracle.js";
+import { arbProblem } from "../testing/universe.js";
 
 const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : 20261125;
 const runs = (n: number) => ({
@@ -29,15 +23,6 @@ const runs = (n: number) => ({
   interruptAfterTimeLimit: 60_000,
   markInterruptAsFailure: true,
 });
-
-function asOracleSet(solution: Solution): OracleSet {
-  return new Map(
-    solution.packages.map((p) => [
-      p.name,
-      { version: p.version.text, options: new Map(p.options), external: p.external !== undefined },
-    ]),
-  );
-}
 
 // Each property runs many solver and oracle calls: give them time (the limit is per property).
 const TIMEOUT = 120_000;
@@ -52,7 +37,7 @@ describe("solver = brute-force oracle on random universes", () => {
           const oracle = oracleSolve(universe, request);
           expect(mine.satisfiable).toBe(oracle.satisfiable);
           if (mine.satisfiable && oracle.satisfiable) {
-            const set = asOracleSet(mine.solution);
+            const set = solutionSet(mine.solution);
             expect(checkSet(universe, request, set)).toEqual([]);
             expect(computeCost(universe, request, set)).toEqual(mine.solution.cost);
             expect(mine.solution.cost).toEqual(oracle.cost);
@@ -104,14 +89,11 @@ describe("solver = brute-force oracle on random universes", () => {
           const facts = r.explanation.facts;
           expect(facts.some((f) => f.kind === "request")).toBe(true);
           expect(r.explanation.text).toContain("error: no package set satisfies the request");
-          // Match the cited facts to the encoding's facts (by kind and location).
+          // The kit's invariant: the cited facts admit no set, and each is needed.
+          expect(isMinimalExplanation(universe, request, r.explanation)).toEqual([]);
+          // The cited facts among the encoding's facts (by kind and location).
           const encoding = encode(universe, request, { selectors: true });
-          const ids = new Set(facts.map((f) => f.id));
-          const core = encoding.facts.filter((f) => ids.has(factId(f.fact)));
-          expect(core.length).toBe(facts.length);
-          const checker = new Checker(encoding);
-          expect(checker.unsat(core)).toBe(true);
-          for (const f of core) expect(checker.unsat(core.filter((g) => g !== f))).toBe(false);
+          const core = citedFacts(encoding, r.explanation);
           // Independently: the oracle, with every rule outside the explanation switched off, finds no set.
           const disabled: {
             requestItems: Set<number>;

@@ -21,7 +21,7 @@ import {
   packageNameArb,
   specArb,
   trickyVersionArb,
-} from "./arbitraries.js";
+} from "../testing/arbitraries.js";
 import { syntaxError } from "./helpers.js";
 
 const RUNS = { numRuns: 200 };

@@ -10,7 +10,7 @@ import {
   trickyVersionArb,
   versionArb,
   versionTextArb,
-} from "./arbitraries.js";
+} from "../testing/arbitraries.js";
 import { syntaxError } from "./helpers.js";
 
 const RUNS = { numRuns: 300 };

@@ -29,6 +29,7 @@
  * that batch's.
  */
 import type { ConstraintText } from "../../solver/load.js";
+import { optionsTable, tomlString as quote } from "../../testing/constraint-file.js";
 
 /** What to generate. */
 export interface GenerateParams {
@@ -247,8 +248,6 @@ const VIRTUAL_NAMES = [
   "dns-resolver",
   "crypto-lib",
 ] as const;
-
-const quote = (s: string): string => JSON.stringify(s);
 
 /** The package name of index i. */
 export function packageName(i: number): string {
@@ -542,20 +541,7 @@ function releaseRange(releases: readonly Release[], from: number, to: number): s
 function render(p: PackageModel, packages: readonly PackageModel[], rnd: Random): string {
   const lines: string[] = [`name = ${quote(p.name)}`, `summary = "synthetic package ${p.index}"`];
   if (p.provides.length > 0) lines.push(`provides = [${p.provides.join(", ")}]`);
-  if (p.options.length > 0) {
-    lines.push("", "[options]");
-    for (const o of p.options) {
-      const fields =
-        o.kind === "bool"
-          ? [`default = ${o.default}`]
-          : [
-              `values = [${o.values.map((v) => quote(String(v))).join(", ")}]`,
-              `default = ${quote(String(o.default))}`,
-            ];
-      if (o.when !== undefined) fields.push(`when = ${quote(o.when)}`);
-      lines.push(`${o.name} = { ${fields.join(", ")} }`);
-    }
-  }
+  lines.push(...optionsTable(p.options));
   // Newest first, as people write them.
   for (const r of [...p.releases].reverse()) {
     lines.push("", `[versions.${quote(r.text)}]`);

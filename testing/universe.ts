@@ -22,6 +22,7 @@ import {
 import { type OptionValue, parseSpec } from "../solver/spec.js";
 import type { Package, PackageOption, Universe } from "../solver/universe.js";
 import { Version } from "../solver/version.js";
+import { optionsTable, tomlString as quote } from "./constraint-file.js";
 import { builtConfigurations } from "./oracle.js";
 
 /** One hash for every source: only its shape matters here. */
@@ -81,7 +82,8 @@ interface PackageModel {
 }
 
 const pick = <T>(g: Gen, list: readonly T[]): T => list[g(fc.nat, list.length - 1)]!;
-const chance = (g: Gen, percent: number): boolean => g(fc.nat, 99) < percent;
+/** True `percent` times in 100; false when shrunk (towards 0), so shrinking drops what it adds. */
+const chance = (g: Gen, percent: number): boolean => g(fc.nat, 99) >= 100 - percent;
 const subset = <T>(g: Gen, list: readonly T[], min: number, max: number): T[] =>
   g(fc.shuffledSubarray<T>, [...list], { minLength: min, maxLength: Math.min(max, list.length) });
 
@@ -141,8 +143,6 @@ function specText(g: Gen, pkg: PackageModel): string {
   }
   return text;
 }
-
-const quote = (s: string): string => JSON.stringify(s);
 
 /**
  * Random small universes as constraint-file texts (`constraints/pN.toml`): packages p0…p5 with
@@ -210,20 +210,7 @@ export function arbUniverseFiles(opts: UniverseArbOptions = {}): fc.Arbitrary<Co
       const lines: string[] = [`name = ${quote(pkg.name)}`];
       const provided = provides.get(pkg.name)!;
       if (provided.length > 0) lines.push(`provides = [${provided.join(", ")}]`);
-      if (pkg.options.length > 0) {
-        lines.push("", "[options]");
-        for (const o of pkg.options) {
-          const fields =
-            o.kind === "bool"
-              ? [`default = ${o.default}`]
-              : [
-                  `values = [${o.values.map((v) => quote(String(v))).join(", ")}]`,
-                  `default = ${quote(String(o.default))}`,
-                ];
-          if (o.when !== undefined) fields.push(`when = ${quote(o.when)}`);
-          lines.push(`${o.name} = { ${fields.join(", ")} }`);
-        }
-      }
+      lines.push(...optionsTable(pkg.options));
       // Declared in a random order: the loader sorts them.
       for (const v of subset(g, pkg.versions, pkg.versions.length, pkg.versions.length)) {
         lines.push(
@@ -276,6 +263,23 @@ const packageModel = (pkg: Package): PackageModel => ({
   })),
 });
 
+/** What a request may hold beyond its items (all of it by default). */
+export interface RequestArbOptions {
+  /** Externals (packages of the universe, or x0/x1 with no constraint file); default true. */
+  readonly externals?: boolean;
+  /** Provider and version preferences; default true. */
+  readonly preferences?: boolean;
+  /** A lockfile to stay close to; default true. */
+  readonly reuse?: boolean;
+}
+
+/** Above this many candidate configurations, a reused one is drawn instead of listed. */
+const MAX_ENUMERATED = 4096;
+
+/** How many configurations `builtConfigurations` would consider: versions × (values + none)… */
+const configurationCount = (pkg: Package): number =>
+  pkg.options.reduce((n, o) => n * (o.values.length + 1), pkg.versions.length);
+
 /**
  * Random requests on `universe`: 1–3 items (a package, with a range of its versions and an option
  * requirement sometimes; a virtual; or an external-only package), up to 2 externals (a package of
@@ -283,13 +287,17 @@ const packageModel = (pkg: Package): PackageModel => ({
  * providing a virtual), provider preferences, version preferences and a lockfile to reuse (random
  * configurations, sometimes external, sometimes impossible).
  */
-export function arbRequestFor(universe: Universe): fc.Arbitrary<Request> {
+export function arbRequestFor(
+  universe: Universe,
+  opts: RequestArbOptions = {},
+): fc.Arbitrary<Request> {
   const packages = [...universe.packages.values()];
   const virtuals = [...universe.virtuals.keys()];
+  const { externals: withExternals = true, preferences = true, reuse: withReuse = true } = opts;
   return generator().map((g): Request => {
     // Externals.
     const externals: External[] = [];
-    const externalCount = chance(g, 35) ? g(fc.integer, { min: 1, max: 2 }) : 0;
+    const externalCount = withExternals && chance(g, 35) ? g(fc.integer, { min: 1, max: 2 }) : 0;
     const externalNames = subset(
       g,
       [...packages.map((p) => p.name), ...EXTERNAL_ONLY_NAMES],
@@ -334,7 +342,7 @@ export function arbRequestFor(universe: Universe): fc.Arbitrary<Request> {
 
     // Provider preferences: some providers of a virtual, in a random order.
     const providerPreferences = new Map<string, string[]>();
-    for (const virtual of allVirtuals) {
+    for (const virtual of preferences ? allVirtuals : []) {
       if (!chance(g, 30)) continue;
       const providers = [
         ...(universe.virtuals.get(virtual) ?? []).map((p) => p.package),
@@ -346,7 +354,7 @@ export function arbRequestFor(universe: Universe): fc.Arbitrary<Request> {
 
     // Version preferences.
     const versionPreferences = new Map<string, VersionRange>();
-    for (const pkg of subset(g, packages, 0, 2)) {
+    for (const pkg of preferences ? subset(g, packages, 0, 2) : []) {
       if (!chance(g, 50)) continue;
       versionPreferences.set(
         pkg.name,
@@ -361,7 +369,7 @@ export function arbRequestFor(universe: Universe): fc.Arbitrary<Request> {
 
     // A lockfile: random configurations of some packages.
     let reuse: Map<string, ReuseChoice> | undefined;
-    if (chance(g, 35)) {
+    if (withReuse && chance(g, 35)) {
       reuse = new Map();
       for (const pkg of subset(g, packages, 1, 3)) {
         const external = externals.find((e) => e.name === pkg.name);
@@ -373,7 +381,16 @@ export function arbRequestFor(universe: Universe): fc.Arbitrary<Request> {
           });
           continue;
         }
-        const configs = builtConfigurations(pkg);
+        const configs = configurationCount(pkg) <= MAX_ENUMERATED ? builtConfigurations(pkg) : [];
+        if (configs.length === 0 && configurationCount(pkg) > MAX_ENUMERATED) {
+          // Too many to list: a version and a value for every option (maybe not a valid one).
+          reuse.set(pkg.name, {
+            version: pick(g, pkg.versions).version.text,
+            options: new Map(pkg.options.map((o) => [o.name, pick(g, o.values)])),
+            external: false,
+          });
+          continue;
+        }
         if (configs.length === 0 || chance(g, 10)) {
           reuse.set(pkg.name, { version: "0.1", options: new Map(), external: false });
           continue;
