@@ -26,7 +26,7 @@ export interface Term {
 export interface Minimum {
   readonly value: number;
   readonly model: Model;
-  /** Unsatisfiable cores met on the way (one per solver call that raised the bound). */
+  /** Unsatisfiable cores met on the way (one-literal cores found by probing included). */
   readonly cores: number;
 }
 
