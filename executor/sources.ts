@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { copyFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { ScriptSource } from "../generator/header.js";
+import type { ScriptHeader, ScriptSource } from "../generator/header.js";
 import { FetchError, HashMismatchError } from "./errors.js";
 import type { Store } from "./store.js";
 import { fileSha256 } from "./tree-hash.js";
@@ -111,4 +111,18 @@ export async function fetchSource(
       }
   } else tried.push(`${source.url}: unsupported URL scheme`);
   throw new FetchError(source.url, tried);
+}
+
+/** Fetches every source and resource of the scripts into the cache (`pthbs fetch`); returns the cache files. */
+export async function fetchScripts(
+  store: Store,
+  scripts: readonly { readonly header: ScriptHeader }[],
+  options: SourceOptions,
+): Promise<{ readonly url: string; readonly file: string }[]> {
+  await store.init();
+  const out: { url: string; file: string }[] = [];
+  for (const s of scripts)
+    for (const src of [s.header.source, ...s.header.resources])
+      out.push({ url: src.url, file: await fetchSource(store, src, options) });
+  return out;
 }

@@ -29,7 +29,7 @@ export interface ValidityRecord {
 }
 
 /** The root used when neither `--root` nor `PTHBS_ROOT` is given. */
-export function defaultRoot(env: NodeJS.ProcessEnv): string {
+export function defaultRoot(env: Readonly<Record<string, string | undefined>>): string {
   const data = env.XDG_DATA_HOME || join(env.HOME || homedir(), ".local", "share");
   return join(data, "pthbs");
 }
