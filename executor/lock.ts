@@ -103,7 +103,8 @@ async function readOwner(path: string): Promise<Owner | undefined> {
   }
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process of this host is alive (EPERM: alive, someone else's). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -78,6 +78,7 @@ export async function buildAll(
   options: RunOptions,
 ): Promise<RunResult> {
   await store.init();
+  await store.removeStaleTemp();
   const scripts = new Map(list.map((s) => [s.id, s]));
   await checkSet(store, scripts);
   const result: RunResult = { built: [], valid: [], failed: [], skipped: [] };

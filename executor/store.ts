@@ -7,12 +7,12 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { homedir } from "node:os";
+import { homedir, hostname } from "node:os";
 import { join } from "node:path";
 import { isPlainPath } from "../generator/shell.js";
 import { parseStoreId, type StoreId } from "../generator/store.js";
 import { StoreError } from "./errors.js";
-import { DEFAULT_LOCK_TIMING, Lock, type LockTiming } from "./lock.js";
+import { DEFAULT_LOCK_TIMING, Lock, type LockTiming, processAlive } from "./lock.js";
 import { treeHash } from "./tree-hash.js";
 
 /** What a valid store path's record says (`db/valid/<id>.json`). */
@@ -88,11 +88,28 @@ export class Store {
     return join(this.root, "locks", `${key}.lock`);
   }
 
-  /** A fresh private directory under `tmp/`, for one build or fetch. */
+  /**
+   * A fresh private directory under `tmp/`, for one build or fetch, named
+   * `<label>@<host>@<pid>@<random>` so that `removeStaleTemp` knows whose it is.
+   */
   async tempDir(label: string): Promise<string> {
-    const dir = join(this.root, "tmp", `${label}.${process.pid}.${randomBytes(6).toString("hex")}`);
+    const name = [label, hostname(), process.pid, randomBytes(6).toString("hex")].join("@");
+    const dir = join(this.root, "tmp", name);
     await mkdir(dir, { recursive: true });
     return dir;
+  }
+
+  /**
+   * Removes the scratch directories of dead processes on this host (a killed build's sources and
+   * build tree). Directories of other hosts are left to their owners.
+   */
+  async removeStaleTemp(): Promise<void> {
+    const dir = join(this.root, "tmp");
+    for (const name of await readdir(dir).catch(() => [] as string[])) {
+      const [, host, pid] = name.split("@");
+      if (host !== hostname() || pid === undefined || processAlive(Number(pid))) continue;
+      await rm(join(dir, name), { recursive: true, force: true });
+    }
   }
 
   /** Whether a store path is valid: its record exists (a plain stat, so a no-op build is fast). */

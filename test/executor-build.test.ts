@@ -4,20 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { HashMismatchError } from "../executor/errors.js";
-import { detectSandbox } from "../executor/sandbox.js";
-import { buildAll, type RunOptions } from "../executor/schedule.js";
+import { buildAll } from "../executor/schedule.js";
 import { Store } from "../executor/store.js";
-import { exampleScript, exampleSet, packExample } from "./executor-examples.js";
+import { exampleScript, exampleSet, packExample, SANDBOX, TEST_RUN } from "./executor-examples.js";
 
-const sandbox = detectSandbox();
-const OPTS: RunOptions = {
-  sandbox,
-  jobs: 1,
-  parallel: 2,
-  keepGoing: false,
-  mirrors: [],
-  network: false,
-};
+const sandbox = SANDBOX;
+const OPTS = TEST_RUN;
 
 async function fresh() {
   const dir = await mkdtemp(join(tmpdir(), "pthbs-build-"));

@@ -4,6 +4,8 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BuildScript } from "../executor/build.js";
+import { detectSandbox } from "../executor/sandbox.js";
+import type { RunOptions } from "../executor/schedule.js";
 import { fileSha256 } from "../executor/tree-hash.js";
 import { formatScriptHeader, parseScriptHeader } from "../generator/header.js";
 import { storeId } from "../generator/store.js";
@@ -68,3 +70,16 @@ export async function exampleSet(storeDir: string, tarballs: string): Promise<Bu
   );
   return [greet, hello];
 }
+
+/** The sandbox that works here, found once. */
+export const SANDBOX = detectSandbox();
+
+/** Offline build options for the tests: the working sandbox, two builds at once. */
+export const TEST_RUN: RunOptions = {
+  sandbox: SANDBOX,
+  jobs: 1,
+  parallel: 2,
+  keepGoing: false,
+  mirrors: [],
+  network: false,
+};

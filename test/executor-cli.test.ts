@@ -1,0 +1,79 @@
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { BuildScript } from "../executor/build.js";
+import { Store } from "../executor/store.js";
+import { exampleSet } from "./executor-examples.js";
+import { pthbs } from "./helpers.js";
+
+/** A root, and the example scripts written to a directory as `pthbs generate -o` would. */
+async function setup(): Promise<{
+  root: string;
+  scripts: string;
+  set: BuildScript[];
+  tarballs: string;
+}> {
+  const dir = await mkdtemp(join(tmpdir(), "pthbs-cli-"));
+  const root = join(dir, "root");
+  const scripts = join(dir, "scripts");
+  const tarballs = join(dir, "tarballs");
+  await mkdir(scripts);
+  await mkdir(tarballs);
+  const set = await exampleSet(new Store(root).storeDir, tarballs);
+  for (const s of set) await writeFile(join(scripts, `${s.id}.sh`), s.text);
+  return { root, scripts, set, tarballs };
+}
+
+describe("pthbs build, fetch, store", () => {
+  it("fetches, builds, then builds nothing; lists, locates and verifies the paths", async () => {
+    const { root, scripts, set } = await setup();
+    const fetched = await pthbs(
+      "fetch",
+      "--scripts",
+      scripts,
+      "--root",
+      root,
+      "--offline",
+      "--json",
+    );
+    expect(fetched.code).toBe(0);
+    expect(JSON.parse(fetched.stdout).sources).toHaveLength(2);
+    const first = await pthbs("build", "--scripts", scripts, "--root", root, "-j", "2", "--json");
+    expect(first.stderr).toBe("");
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout).built).toEqual(set.map((s) => s.id));
+    const second = await pthbs("build", "--scripts", scripts, "--root", root);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/^0 built, 2 already valid, 0 failed, 0 skipped/);
+    const ls = await pthbs("store", "ls", "--root", root);
+    expect(ls.stdout).toContain(`hello-c 1.0 ${root}/store/${set[1]!.id}\n`);
+    const path = await pthbs("store", "path", "greet", "--root", root);
+    expect(path.stdout).toBe(`${root}/store/${set[0]!.id}\n`);
+    expect((await pthbs("store", "path", "nothing", "--root", root)).code).toBe(1);
+    expect((await pthbs("store", "verify", "--root", root)).code).toBe(0);
+    await writeFile(join(root, "store", set[0]!.id, "bin", "greet"), "tampered");
+    const verify = await pthbs("store", "verify", "--root", root);
+    expect(verify.code).toBe(1);
+    expect(verify.stdout).toContain(`MODIFIED ${root}/store/${set[0]!.id}`);
+  });
+
+  it("refuses a tampered source with both hashes and exit 1", async () => {
+    const { root, scripts, set, tarballs } = await setup();
+    await writeFile(join(tarballs, "greet-1.0.tar.gz"), "tampered");
+    const r = await pthbs("build", "--scripts", scripts, "--root", root);
+    expect(r.code).toBe(1);
+    const h = set[0]!.header.source;
+    expect(r.stderr).toContain(h.kind === "url" ? h.sha256 : "?");
+    expect(r.stderr).toMatch(/got [0-9a-f]{64}/);
+  });
+
+  it("exits 2 on usage errors", async () => {
+    const { root, scripts } = await setup();
+    expect((await pthbs("build", "--scripts", scripts, "--lock", "x", "--root", root)).code).toBe(
+      2,
+    );
+    expect((await pthbs("build", "--scripts", scripts, "-j", "0", "--root", root)).code).toBe(2);
+    expect((await pthbs("build", "--help")).code).toBe(0);
+  });
+});
