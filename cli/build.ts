@@ -5,6 +5,8 @@ import type { Command } from "commander";
 import {
   type BuildEvent,
   buildAll,
+  type CheckResult,
+  checkOne,
   chooseSandbox,
   detectSandbox,
   type SandboxKind,
@@ -38,7 +40,7 @@ export function registerBuild(
   )
     .option("-j, --jobs <n>", "builds at once", "1")
     .option("--keep-going", "after a failure, build everything that does not depend on it")
-    .option("--check", "rebuild valid paths and compare (not implemented yet)")
+    .option("--check", "then rebuild every path of the set aside and compare (needs bwrap)")
     .option("--no-sandbox", "build without isolation (when neither bwrap nor unshare works)")
     .addHelpText(
       "after",
@@ -47,12 +49,14 @@ Each build runs /bin/sh -eu SCRIPT in an empty directory with a cleared environm
 sandbox (no network, host read-only), logging to <root>/logs/<id>.log. Valid paths are never
 rebuilt. Several pthbs build processes may share one root: each path is built once.
 
-Exit status: 0 all built, 1 a build or fetch failed (the log's tail and path are shown) or a
-problem in the input, 2 usage.`,
+With --check, every path of the set is then built again into a scratch directory mounted at the
+same $out, and the trees compared; differing files are listed.
+
+Exit status: 0 all built (and reproducible), 1 a build or fetch failed (the log's tail and path
+are shown) or a problem in the input, 2 usage, 3 --check found a path not reproducible.`,
     )
     .action(async (specs: string[], _opts, cmd: Command) => {
       const opts = cmd.optsWithGlobals<BuildCommandOptions>();
-      if (opts.check) throw new UsageError("--check is not implemented yet");
       const parallel = Number(opts.jobs);
       if (!Number.isInteger(parallel) || parallel < 1)
         throw new UsageError(`-j takes a positive number, not ${opts.jobs}`);
@@ -73,15 +77,29 @@ problem in the input, 2 usage.`,
         else if (e.kind === "failed") io.stderr(`failed   ${what}: ${e.error.message}\n`);
         else if (e.kind === "skipped") io.stderr(`skipped  ${what}: depends on ${e.because}\n`);
       };
-      const result = await buildAll(store, scripts, {
+      const runOptions = {
         ...sourceOptions(opts),
         sandbox,
         parallel,
         jobs: Math.max(1, Math.floor(availableParallelism() / parallel)),
         keepGoing: opts.keepGoing ?? false,
         onEvent,
-      });
+      };
+      const result = await buildAll(store, scripts, runOptions);
       const ok = result.failed.length === 0 && result.skipped.length === 0;
+      const checks: CheckResult[] = [];
+      if (ok && opts.check)
+        for (const s of scripts) {
+          const c = await checkOne(store, s, runOptions);
+          checks.push(c);
+          if (!opts.json)
+            io.stdout(
+              c.differing.length === 0
+                ? `reproducible     ${store.path(s.id)}\n`
+                : `NOT REPRODUCIBLE ${store.path(s.id)}: ${c.differing.join(", ")}\n`,
+            );
+        }
+      const reproducible = checks.every((c) => c.differing.length === 0);
       if (opts.json)
         printJson(io, {
           ok,
@@ -97,12 +115,13 @@ problem in the input, 2 usage.`,
           })),
           skipped: result.skipped,
           paths: scripts.map((s) => store.path(s.id)),
+          ...(opts.check && { check: checks, reproducible }),
         });
       else
         io.stdout(
           `${result.built.length} built, ${result.valid.length} already valid, ${result.failed.length} failed, ${result.skipped.length} skipped in ${((Date.now() - t0) / 1000).toFixed(1)} s (store ${store.storeDir})\n`,
         );
-      done(ok ? EXIT.ok : EXIT.failure);
+      done(!ok ? EXIT.failure : reproducible ? EXIT.ok : EXIT.notReproducible);
     });
 }
 

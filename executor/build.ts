@@ -48,9 +48,9 @@ async function placeSource(
   dir: string,
   unpack: boolean,
 ): Promise<string> {
-  if (s.kind !== "url") throw new Error("unreachable: git sources are refused by fetchSource");
-  await verifyFile(cached, s.sha256);
   await mkdir(dir, { recursive: true });
+  if (s.kind === "git") return unpackArchive(cached, dir); // verified by its commit id (git.ts)
+  await verifyFile(cached, s.sha256);
   if (unpack && isArchiveName(s.filename)) return unpackArchive(cached, dir);
   await copyFile(cached, join(dir, s.filename));
   return dir;
@@ -63,6 +63,70 @@ async function logTail(log: string, lines = 20): Promise<string> {
     .slice(-lines - 1)
     .map((l) => `  | ${l}`)
     .join("\n");
+}
+
+/**
+ * Runs a script in the fresh scratch directory `scratch`: sources placed, environment of the
+ * contract, output to `log`. `$out` is the script's store path; the build writes to `outHost`,
+ * which the sandbox mounts at `$out` (for `--check`; without bwrap it must be `$out` itself).
+ * Resolves to the exit status (`exit 0` on success).
+ */
+export async function runScript(
+  store: Store,
+  script: BuildScript,
+  options: BuildOptions,
+  scratch: string,
+  outHost: string,
+  log: string,
+): Promise<string> {
+  const h = script.header;
+  const out = store.path(script.id);
+  const src = await placeSource(
+    await fetchSource(store, h.source, options),
+    h.source,
+    join(scratch, "src"),
+    true,
+  );
+  const env: Record<string, string> = {
+    out,
+    src,
+    jobs: String(options.jobs),
+    PATH: [
+      ...h.depends
+        .filter((d) => d.types.includes("build") || d.types.includes("link"))
+        .map((d) => `${d.path}/bin`),
+      HOST_PATH,
+    ].join(":"),
+    SOURCE_DATE_EPOCH,
+    LC_ALL: "C",
+    TZ: "UTC",
+    HOME: "/homeless-shelter",
+  };
+  if (h.resources.length > 0) {
+    env.resources = join(scratch, "resources");
+    for (const r of h.resources)
+      await placeSource(await fetchSource(store, r, options), r, env.resources, false);
+  }
+  const cwd = join(scratch, "build");
+  await mkdir(cwd);
+  await mkdir(outHost, { recursive: true });
+  const scriptFile = join(scratch, "script.sh");
+  await writeFile(scriptFile, script.text);
+  const argv = sandboxCommand(
+    options.sandbox,
+    { scratch, out, outHost, cwd, store: store.storeDir },
+    ["/bin/sh", "-eu", scriptFile],
+  );
+  const fh = await open(log, "w");
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      const child = spawn(argv[0]!, argv.slice(1), { cwd, env, stdio: ["ignore", fh.fd, fh.fd] });
+      child.on("error", reject);
+      child.on("exit", (code, signal) => resolve(signal ? `killed by ${signal}` : `exit ${code}`));
+    });
+  } finally {
+    await fh.close();
+  }
 }
 
 /**
@@ -83,61 +147,8 @@ export async function buildOne(
     await store.removeLeftovers(script.id);
     scratch = await store.tempDir(script.id);
     const h = script.header;
-    const src = await placeSource(
-      await fetchSource(store, h.source, options),
-      h.source,
-      join(scratch, "src"),
-      true,
-    );
-    const env: Record<string, string> = {
-      out: store.path(script.id),
-      src,
-      jobs: String(options.jobs),
-      PATH: [
-        ...h.depends
-          .filter((d) => d.types.includes("build") || d.types.includes("link"))
-          .map((d) => `${d.path}/bin`),
-        HOST_PATH,
-      ].join(":"),
-      SOURCE_DATE_EPOCH,
-      LC_ALL: "C",
-      TZ: "UTC",
-      HOME: "/homeless-shelter",
-    };
-    if (h.resources.length > 0) {
-      env.resources = join(scratch, "resources");
-      for (const r of h.resources)
-        await placeSource(await fetchSource(store, r, options), r, env.resources, false);
-    }
-    const cwd = join(scratch, "build");
-    await mkdir(cwd);
-    await mkdir(store.path(script.id));
-    const scriptFile = join(scratch, "script.sh");
-    await writeFile(scriptFile, script.text);
-    const argv = sandboxCommand(
-      options.sandbox,
-      {
-        scratch,
-        out: store.path(script.id),
-        cwd,
-        store: store.storeDir,
-      },
-      ["/bin/sh", "-eu", scriptFile],
-    );
     const log = store.logPath(script.id);
-    const fh = await open(log, "w");
-    let status: string;
-    try {
-      status = await new Promise<string>((resolve, reject) => {
-        const child = spawn(argv[0]!, argv.slice(1), { cwd, env, stdio: ["ignore", fh.fd, fh.fd] });
-        child.on("error", reject);
-        child.on("exit", (code, signal) =>
-          resolve(signal ? `killed by ${signal}` : `exit ${code}`),
-        );
-      });
-    } finally {
-      await fh.close();
-    }
+    const status = await runScript(store, script, options, scratch, store.path(script.id), log);
     if (status !== "exit 0") {
       await store.removeLeftovers(script.id);
       throw new BuildFailedError(script.id, log, status, await logTail(log));

@@ -6,8 +6,10 @@ export {
   type BuildScript,
   buildOne,
   HOST_PATH,
+  runScript,
   SOURCE_DATE_EPOCH,
 } from "./build.js";
+export { type CheckResult, checkOne } from "./check.js";
 export {
   BuildFailedError,
   FetchError,

@@ -43,8 +43,10 @@ export function chooseSandbox(
 export interface SandboxMounts {
   /** The build's scratch directory (build dir, sources, script), writable. */
   readonly scratch: string;
-  /** The store path the build installs into, writable. */
+  /** The store path the build installs into (`$out`), writable. */
   readonly out: string;
+  /** The host directory mounted at `out` (a scratch output for `--check`); `out` itself when absent. */
+  readonly outHost?: string;
   /** The working directory of the script. */
   readonly cwd: string;
   /** The store directory, visible read-only (it may be under /tmp, which the sandbox replaces). */
@@ -83,7 +85,7 @@ export function sandboxCommand(
         m.scratch,
         m.scratch,
         "--bind",
-        m.out,
+        m.outHost ?? m.out,
         m.out,
         "--chdir",
         m.cwd,
@@ -91,8 +93,12 @@ export function sandboxCommand(
         ...argv,
       ];
     case "unshare":
+      if (m.outHost !== undefined && m.outHost !== m.out)
+        throw new SandboxError("only bwrap can mount a scratch output at $out (for --check)");
       return ["unshare", "--map-root-user", "--net", "--", ...argv];
     case "none":
+      if (m.outHost !== undefined && m.outHost !== m.out)
+        throw new SandboxError("only bwrap can mount a scratch output at $out (for --check)");
       return [...argv];
   }
 }

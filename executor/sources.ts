@@ -1,5 +1,6 @@
 /**
  * Getting a script's sources into the content-addressed cache (`sources/sha256/<hex>`), verified.
+ * (Git sources: git.ts.)
  * Places are tried in order: the cache, each mirror directory (a file named as the script names
  * it, or named by its sha256), a `file:` URL, http(s). Whatever the place, the file's sha256 is
  * checked before it enters the cache and again before each use; a mismatch is a hard error naming
@@ -11,6 +12,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ScriptHeader, ScriptSource } from "../generator/header.js";
 import { FetchError, HashMismatchError } from "./errors.js";
+import { fetchGit } from "./git.js";
 import type { Store } from "./store.js";
 import { fileSha256 } from "./tree-hash.js";
 
@@ -70,7 +72,7 @@ async function download(store: Store, url: string, sha256: string): Promise<stri
 }
 
 /**
- * The cache file of a `url` source, fetching it when needed. Throws `HashMismatchError` on a
+ * The cache file of a source, fetching it when needed (for git: the commit as a tar archive). Throws `HashMismatchError` on a
  * mismatch anywhere, `FetchError` (listing each place tried) when no place has it.
  */
 export async function fetchSource(
@@ -78,10 +80,7 @@ export async function fetchSource(
   source: ScriptSource,
   options: SourceOptions,
 ): Promise<string> {
-  if (source.kind === "git")
-    throw new FetchError(source.url, [
-      `git sources (commit ${source.commit}) are not supported yet`,
-    ]);
+  if (source.kind === "git") return fetchGit(store, source.url, source.commit, options.network);
   const cached = cachePath(store, source.sha256);
   if (await exists(cached)) {
     await verifyFile(cached, source.sha256);

@@ -158,6 +158,11 @@ export class Store {
     return out;
   }
 
+  /** Takes any lock of this root by key (a source download, a git clone), waiting for it. */
+  lockFile(key: string): Promise<Lock> {
+    return Lock.acquire(this.lockPath(key), this.lockTiming);
+  }
+
   /** Takes a store path's lock, waiting while another builder holds it. */
   lock(id: StoreId): Promise<Lock> {
     return Lock.acquire(this.lockPath(id), this.lockTiming);

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { BuildScript } from "../executor/build.js";
 import { Store } from "../executor/store.js";
-import { exampleSet } from "./executor-examples.js";
+import { exampleScript, exampleSet, packExample, SANDBOX } from "./executor-examples.js";
 import { pthbs } from "./helpers.js";
 
 /** A root, and the example scripts written to a directory as `pthbs generate -o` would. */
@@ -75,5 +75,28 @@ describe("pthbs build, fetch, store", () => {
     );
     expect((await pthbs("build", "--scripts", scripts, "-j", "0", "--root", root)).code).toBe(2);
     expect((await pthbs("build", "--help")).code).toBe(0);
+  });
+});
+
+describe.skipIf(SANDBOX !== "bwrap")("pthbs build --check", () => {
+  it("passes on a reproducible package and names the file that differs on one writing the time", async () => {
+    const { root, scripts, set, tarballs } = await setup();
+    const ok = await pthbs("build", "--scripts", scripts, "--root", root, "--check");
+    expect(ok.stderr).not.toMatch(/error/);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain(`reproducible     ${root}/store/${set[1]!.id}`);
+    const stamped = join(tarballs, "..", "stamped");
+    await mkdir(stamped);
+    const s = await exampleScript(
+      "stamp",
+      packExample("greet", "1.0", tarballs),
+      [],
+      new Store(root).storeDir,
+      'mkdir -p "$out/share"; echo same > "$out/share/same"; date +%s%N > "$out/share/time"\n',
+    );
+    await writeFile(join(stamped, `${s.id}.sh`), s.text);
+    const r = await pthbs("build", "--scripts", stamped, "--root", root, "--check", "--json");
+    expect(r.code).toBe(3);
+    expect(JSON.parse(r.stdout).check).toEqual([{ id: s.id, differing: ["share/time"] }]);
   });
 });

@@ -145,3 +145,37 @@ describe("unpackArchive", () => {
     expect(() => checkEntries("t", entries)).not.toThrow();
   });
 });
+
+describe("git sources", () => {
+  it("clones a repository, checks the commit out as $src, and refuses an unknown commit", async () => {
+    const { dir, store } = await setup();
+    const repo = join(dir, "repo");
+    await mkdir(repo);
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-C", repo, "-c", "user.name=t", "-c", "user.email=t@t", ...args], {
+        encoding: "utf8",
+      }).trim();
+    git("init", "-q");
+    await writeFile(join(repo, "configure"), "#!/bin/sh\n");
+    git("add", ".");
+    git("commit", "-q", "-m", "one");
+    const commit = git("rev-parse", "HEAD");
+    const url = pathToFileURL(repo).href;
+    const tar = await fetchSource(
+      store,
+      { kind: "git", url, commit },
+      { mirrors: [], network: false },
+    );
+    await mkdir(join(dir, "out"));
+    const src = await unpackArchive(tar, join(dir, "out"));
+    expect(await readFile(join(src, "configure"), "utf8")).toBe("#!/bin/sh\n");
+    const missing = "0".repeat(40);
+    const err = await fetchSource(
+      store,
+      { kind: "git", url, commit: missing },
+      { mirrors: [], network: false },
+    ).catch((e) => e);
+    expect(err).toBeInstanceOf(FetchError);
+    expect(err.message).toContain(missing);
+  });
+});
