@@ -3,12 +3,12 @@
 import { availableParallelism } from "node:os";
 import type { Command } from "commander";
 import {
-  type BuildEvent,
   buildAll,
   type CheckResult,
   checkOne,
   chooseSandbox,
   detectSandbox,
+  type RunResult,
   type SandboxKind,
 } from "../index.js";
 import {
@@ -19,6 +19,7 @@ import {
   withInputOptions,
 } from "./executor-args.js";
 import { EXIT, type Io, printJson, UsageError } from "./io.js";
+import { Progress } from "./progress.js";
 
 interface BuildCommandOptions extends InputOptions {
   readonly jobs: string;
@@ -68,15 +69,8 @@ are shown) or a problem in the input, 2 usage, 3 --check found a path not reprod
         scripts.map((s) => [s.id as string, `${s.header.name} ${s.header.version}`]),
       );
       const t0 = Date.now();
-      const onEvent = (e: BuildEvent) => {
-        if (opts.json) return;
-        const what = names.get(e.id) ?? e.id;
-        if (e.kind === "start") io.stderr(`building ${what} (${e.id})\n`);
-        else if (e.kind === "done" && e.outcome === "built")
-          io.stderr(`built    ${what} in ${(e.ms / 1000).toFixed(1)} s\n`);
-        else if (e.kind === "failed") io.stderr(`failed   ${what}: ${e.error.message}\n`);
-        else if (e.kind === "skipped") io.stderr(`skipped  ${what}: depends on ${e.because}\n`);
-      };
+      const progress = new Progress(io, opts.json ? "quiet" : io.tty ? "tty" : "lines", names);
+      const onEvent = progress.onEvent;
       const runOptions = {
         ...sourceOptions(opts),
         sandbox,
@@ -85,7 +79,12 @@ are shown) or a problem in the input, 2 usage, 3 --check found a path not reprod
         keepGoing: opts.keepGoing ?? false,
         onEvent,
       };
-      const result = await buildAll(store, scripts, runOptions);
+      let result: RunResult;
+      try {
+        result = await buildAll(store, scripts, runOptions);
+      } finally {
+        progress.finish();
+      }
       const ok = result.failed.length === 0 && result.skipped.length === 0;
       const checks: CheckResult[] = [];
       if (ok && opts.check)

@@ -23,6 +23,8 @@ export interface Io {
   readonly stderr: (text: string) => void;
   /** Whether to colour human output (a terminal, and NO_COLOR unset). */
   readonly color: boolean;
+  /** Whether stderr is a terminal, where progress may be redrawn in place. */
+  readonly tty?: boolean;
 }
 
 /** Options every command accepts. */

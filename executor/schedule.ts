@@ -12,6 +12,8 @@ import type { Store } from "./store.js";
 
 /** What a build run reports as it goes (for progress output). */
 export type BuildEvent =
+  /** Once, after the valid paths were set aside: how many builds remain. */
+  | { readonly kind: "plan"; readonly toBuild: number }
   | { readonly kind: "start"; readonly id: StoreId }
   | {
       readonly kind: "done";
@@ -123,6 +125,7 @@ export async function buildAll(
       result.valid.push(id);
       for (const up of dependents.get(id) ?? []) waiting.get(up)?.delete(id);
     }
+  options.onEvent?.({ kind: "plan", toBuild: waiting.size });
   for (;;) {
     if (!stop)
       for (const [id, deps] of [...waiting].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {

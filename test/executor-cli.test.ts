@@ -2,8 +2,11 @@ import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { Progress } from "../cli/progress.js";
 import type { BuildScript } from "../executor/build.js";
+import type { BuildEvent } from "../executor/schedule.js";
 import { Store } from "../executor/store.js";
+import type { StoreId } from "../generator/store.js";
 import { exampleScript, exampleSet, packExample, SANDBOX } from "./executor-examples.js";
 import { pthbs } from "./helpers.js";
 
@@ -98,5 +101,33 @@ describe.skipIf(SANDBOX !== "bwrap")("pthbs build --check", () => {
     const r = await pthbs("build", "--scripts", stamped, "--root", root, "--check", "--json");
     expect(r.code).toBe(3);
     expect(JSON.parse(r.stdout).check).toEqual([{ id: s.id, differing: ["share/time"] }]);
+  });
+});
+
+describe("build progress", () => {
+  it("redraws one status line on a terminal, prints plain lines elsewhere, nothing for --json", () => {
+    const id = `p.${"a".repeat(64)}` as StoreId;
+    const names = new Map([[id as string, "p 1.0"]]);
+    const events: BuildEvent[] = [
+      { kind: "plan", toBuild: 1 },
+      { kind: "start", id },
+      { kind: "done", id, outcome: "built", ms: 1500 },
+    ];
+    const run = (mode: "tty" | "lines" | "quiet") => {
+      let err = "";
+      const p = new Progress(
+        { stdout: () => {}, stderr: (t) => (err += t), color: false },
+        mode,
+        names,
+      );
+      for (const e of events) p.onEvent(e);
+      p.finish();
+      return err;
+    };
+    expect(run("tty")).toContain("[0/1] 0:00 building p 1.0");
+    expect(run("tty")).toContain("built    p 1.0 in 1.5 s\n");
+    expect(run("tty").endsWith("\r\u001b[K")).toBe(true);
+    expect(run("lines")).toBe(`building p 1.0 (${id})\nbuilt    p 1.0 in 1.5 s\n`);
+    expect(run("quiet")).toBe("");
   });
 });
