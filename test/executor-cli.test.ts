@@ -131,3 +131,43 @@ describe("build progress", () => {
     expect(run("quiet")).toBe("");
   });
 });
+
+describe("pthbs build and fetch from a request or a lockfile", () => {
+  it("solves and renders for the root's store, and fails clearly offline", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "pthbs-cli-"));
+    const r = await pthbs(
+      "fetch",
+      "-f",
+      "environments/minimal.toml",
+      "--root",
+      join(dir, "root"),
+      "--offline",
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot fetch https:\/\/\S+/);
+    expect(r.stderr).toMatch(/no network \(offline\)/);
+  });
+
+  it("refuses a lockfile generated for another store (exit 2)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "pthbs-cli-"));
+    const gen = await pthbs(
+      "generate",
+      "-f",
+      "environments/minimal.toml",
+      "-o",
+      join(dir, "out"),
+      "--store",
+      "/opt/other/store",
+    );
+    expect(gen.code).toBe(0);
+    const r = await pthbs(
+      "build",
+      "--lock",
+      join(dir, "out", "pthbs.lock.json"),
+      "--root",
+      join(dir, "root"),
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("generated for the store /opt/other/store");
+  });
+});
