@@ -56,7 +56,8 @@ async function placeSource(
   return dir;
 }
 
-async function logTail(log: string, lines = 20): Promise<string> {
+/** The last lines of a log, indented, for an error message. */
+export async function logTail(log: string, lines = 20): Promise<string> {
   const text = await readFile(log, "utf8").catch(() => "");
   return text
     .split("\n")

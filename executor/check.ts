@@ -6,7 +6,7 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { StoreId } from "../generator/store.js";
-import { type BuildOptions, type BuildScript, runScript } from "./build.js";
+import { type BuildOptions, type BuildScript, logTail, runScript } from "./build.js";
 import { BuildFailedError, SandboxError, StoreError } from "./errors.js";
 import type { Store } from "./store.js";
 import { manifestDiff, treeManifest } from "./tree-hash.js";
@@ -32,7 +32,7 @@ export async function checkOne(
     const outHost = join(scratch, "out");
     const log = store.logPath(script.id).replace(/\.log$/, ".check.log");
     const status = await runScript(store, script, options, scratch, outHost, log);
-    if (status !== "exit 0") throw new BuildFailedError(script.id, log, status, "");
+    if (status !== "exit 0") throw new BuildFailedError(script.id, log, status, await logTail(log));
     const differing = manifestDiff(
       await treeManifest(store.path(script.id)),
       await treeManifest(outHost),
