@@ -29,6 +29,7 @@ export { score, solutionPackages } from "./cudf/score.js";
 export { FAIL, writeSolution } from "./cudf/solution.js";
 export { type CriterionValue, type CudfOutcome, type CudfTiming, solveCudf } from "./cudf/solve.js";
 export { CudfUniverse, type PackageId, printVpkg, versionMatches } from "./cudf/universe.js";
+export * from "./executor/index.js";
 export { GeneratorError, RecipeError, ScriptHeaderError } from "./generator/errors.js";
 export { type Generation, generate, regenerate } from "./generator/generate.js";
 export { edgeStyle, type GraphPackage, graphDot } from "./generator/graph.js";

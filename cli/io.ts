@@ -11,6 +11,8 @@ export const EXIT = {
   failure: 1,
   /** The command line itself is wrong (unknown command or option, missing argument). */
   usage: 2,
+  /** `build --check`: a rebuild differs from the valid path (the build itself worked). */
+  notReproducible: 3,
   /** A bug in pthbs. */
   internal: 70,
 } as const;
@@ -21,6 +23,8 @@ export interface Io {
   readonly stderr: (text: string) => void;
   /** Whether to colour human output (a terminal, and NO_COLOR unset). */
   readonly color: boolean;
+  /** Whether stderr is a terminal, where progress may be redrawn in place. */
+  readonly tty?: boolean;
 }
 
 /** Options every command accepts. */

@@ -14,5 +14,6 @@ const io = {
   stdout: (t: string) => process.stdout.write(t),
   stderr: (t: string) => process.stderr.write(t),
   color: Boolean(process.stdout.isTTY) && process.env.NO_COLOR === undefined,
+  tty: Boolean(process.stderr.isTTY),
 };
 process.exitCode = await run(process.argv.slice(2), io, process.env);

@@ -6,8 +6,10 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { ConstraintError, PthbsError, RequestError, SpecSyntaxError } from "../index.js";
+import { registerBuild } from "./build.js";
 import { registerCheck } from "./check.js";
 import { registerCudf } from "./cudf.js";
+import { registerFetch } from "./fetch.js";
 import { registerFuzz } from "./fuzz.js";
 import { registerGenerate } from "./generate.js";
 import { registerGraph } from "./graph.js";
@@ -15,6 +17,7 @@ import { EXIT, formatDiagnostic, type Io, printJson, UsageError } from "./io.js"
 import { registerLint } from "./lint.js";
 import { registerShow } from "./show.js";
 import { registerSolve } from "./solve.js";
+import { registerStore } from "./store.js";
 import { registerWhy, registerWhyNot } from "./why.js";
 
 /** The version in package.json, found upward from this file (it runs from cli/ and dist/cli/). */
@@ -72,6 +75,9 @@ export async function run(
   registerGraph(program, io, done);
   registerCudf(program, io, done);
   registerFuzz(program, io, done, env);
+  registerFetch(program, io, done, env);
+  registerBuild(program, io, done, env);
+  registerStore(program, io, done, env);
 
   // commander reads option defaults from the environment through process.env only.
   const saved = process.env.PTHBS_CONSTRAINTS;

@@ -1,0 +1,33 @@
+/** The executor's public API (re-exported by the package's index.ts). */
+export { isArchiveName, unpackArchive } from "./archive.js";
+export {
+  type BuildOptions,
+  type BuildOutcome,
+  type BuildScript,
+  buildOne,
+  HOST_PATH,
+  runScript,
+  SOURCE_DATE_EPOCH,
+} from "./build.js";
+export { type CheckResult, checkOne } from "./check.js";
+export {
+  BuildFailedError,
+  FetchError,
+  HashMismatchError,
+  SandboxError,
+  StoreError,
+  UnsafeArchiveError,
+} from "./errors.js";
+export { DEFAULT_LOCK_TIMING, Lock, type LockTiming } from "./lock.js";
+export { chooseSandbox, detectSandbox, type SandboxKind } from "./sandbox.js";
+export {
+  type BuildEvent,
+  buildAll,
+  type RunOptions,
+  type RunResult,
+  storeDependencies,
+} from "./schedule.js";
+export { generationScripts, readScriptDir } from "./scripts.js";
+export { cachePath, fetchScripts, fetchSource, type SourceOptions, verifyFile } from "./sources.js";
+export { defaultRoot, Store, type ValidityRecord } from "./store.js";
+export { fileSha256, manifestDiff, type TreeEntry, treeHash, treeManifest } from "./tree-hash.js";
