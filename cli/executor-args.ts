@@ -4,10 +4,15 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import {
   type BuildScript,
+  type CollisionError,
+  DEFAULT_LINK_POLICY,
   DEFAULT_RECIPES,
   defaultRoot,
+  type Generation,
   generate,
   generationScripts,
+  type LinkPolicy,
+  type ParsedLockfile,
   RecipeSet,
   readLockfile,
   readScriptDir,
@@ -15,7 +20,7 @@ import {
   type SourceOptions,
   Store,
 } from "../index.js";
-import { EXIT, type GlobalOptions, type Io, UsageError } from "./io.js";
+import { EXIT, type GlobalOptions, type Io, printJson, UsageError } from "./io.js";
 import { type RequestOptions, withRequestOptions } from "./request-args.js";
 import { solveRequest } from "./solve.js";
 
@@ -24,11 +29,15 @@ export interface StoreOptions extends GlobalOptions {
   readonly root?: string;
 }
 
-/** Options of commands that take scripts and fetch their sources. */
-export interface InputOptions extends StoreOptions, RequestOptions {
+/** Options of commands that take a package set. */
+export interface SetOptions extends StoreOptions, RequestOptions {
   readonly lock?: string;
-  readonly scripts?: string;
   readonly recipes?: string;
+}
+
+/** Options of commands that take scripts and fetch their sources. */
+export interface InputOptions extends SetOptions {
+  readonly scripts?: string;
   readonly mirror: string[];
   readonly network: boolean;
 }
@@ -46,15 +55,20 @@ export function openStore(opts: StoreOptions, env: NodeJS.ProcessEnv): Store {
   return new Store(resolve(opts.root ?? env.PTHBS_ROOT ?? defaultRoot(env)));
 }
 
-/** Adds the script inputs (`[specs...] -f --lock --scripts --recipes`), `--mirror` and `--offline`. */
-export function withInputOptions(command: Command): Command {
+/** Adds the package-set inputs (`[specs...] -f --lock --recipes`) and `--root`. */
+export function withSetOptions(command: Command): Command {
   withRequestOptions(
-    withStoreOption(command.argument("[specs...]", "what to build, as for solve (or -f ENVFILE)")),
+    withStoreOption(command.argument("[specs...]", "the set, as for solve (or -f ENVFILE)")),
   );
   return command
     .option("--lock <lockfile>", "the package set of a lockfile (generated for this root's store)")
+    .option("--recipes <dir>", `recipe templates (default ${DEFAULT_RECIPES}, or $PTHBS_RECIPES)`);
+}
+
+/** Adds the script inputs (`withSetOptions` and `--scripts`), `--mirror` and `--offline`. */
+export function withInputOptions(command: Command): Command {
+  return withSetOptions(command)
     .option("--scripts <dir>", "the scripts in a directory written by pthbs generate -o DIR")
-    .option("--recipes <dir>", `recipe templates (default ${DEFAULT_RECIPES}, or $PTHBS_RECIPES)`)
     .option(
       "--mirror <dir>",
       "look for source files in DIR, by file name or sha256 (repeatable)",
@@ -90,21 +104,83 @@ export async function loadScripts(
   if (sources.filter(Boolean).length !== 1)
     throw new UsageError("give exactly one of: specs or -f ENVFILE, --lock LOCK, --scripts DIR");
   if (opts.scripts !== undefined) return readScriptDir(opts.scripts);
+  const generation = await loadGeneration(specs, opts, store, env, io, done);
+  return generation && generationScripts(generation);
+}
+
+/**
+ * The generation (scripts and lockfile) of a lockfile (`--lock`) or of specs / `-f`, for the
+ * store's directory. Undefined when solving failed (already explained and `done` called).
+ */
+export async function loadGeneration(
+  specs: readonly string[],
+  opts: SetOptions,
+  store: Store,
+  env: NodeJS.ProcessEnv,
+  io: Io,
+  done: (code: number) => void,
+): Promise<Generation | undefined> {
+  if ((specs.length > 0 || opts.file !== undefined) === (opts.lock !== undefined))
+    throw new UsageError("give exactly one of: specs or -f ENVFILE, --lock LOCK");
   const recipes = new RecipeSet(opts.recipes ?? env.PTHBS_RECIPES ?? DEFAULT_RECIPES);
-  if (opts.lock !== undefined) {
-    const lock = await readLockfile(opts.lock);
-    if (lock.lockfile.store !== store.storeDir)
-      throw new UsageError(
-        `${opts.lock} was generated for the store ${lock.lockfile.store}, but this root's store is ${store.storeDir}: use --root ${lock.lockfile.store.replace(/\/store$/, "")} or generate again with --store ${store.storeDir}`,
-      );
-    return generationScripts(regenerate(lock, recipes));
-  }
+  if (opts.lock !== undefined)
+    return regenerate(await readStoreLockfile(opts.lock, store), recipes);
   const solved = await solveRequest(specs, opts, io, done);
   if (!solved) {
     done(EXIT.failure);
     return undefined;
   }
-  return generationScripts(
-    generate(solved.universe, solved.solution, solved.request, store.storeDir, recipes),
-  );
+  return generate(solved.universe, solved.solution, solved.request, store.storeDir, recipes);
+}
+
+/** Reads a lockfile, refusing one generated for another store. */
+export async function readStoreLockfile(file: string, store: Store): Promise<ParsedLockfile> {
+  const lock = await readLockfile(file);
+  if (lock.lockfile.store !== store.storeDir)
+    throw new UsageError(
+      `${file} was generated for the store ${lock.lockfile.store}, but this root's store is ${store.storeDir}: use --root ${lock.lockfile.store.replace(/\/store$/, "")} or generate again with --store ${store.storeDir}`,
+    );
+  return lock;
+}
+
+/** Options of commands that link environments. */
+export interface LinkOptions {
+  readonly policy: string;
+  readonly prefer: string[];
+}
+
+/** Adds `--policy` and `--prefer` to a command. */
+export function withLinkOptions(command: Command): Command {
+  return command
+    .option(
+      "--policy <policy>",
+      "fold: one link per directory only one package has; files: one link per file",
+      DEFAULT_LINK_POLICY,
+    )
+    .option(
+      "--prefer <name>",
+      "on a collision, link this package's file (repeatable, first wins)",
+      (name: string, prev: string[]) => [...prev, name],
+      [] as string[],
+    );
+}
+
+/** The link policy and preferences the options name. */
+export function linkOptions(opts: LinkOptions): { policy: LinkPolicy; prefer: string[] } {
+  if (opts.policy !== "fold" && opts.policy !== "files")
+    throw new UsageError(`--policy takes fold or files, not ${opts.policy}`);
+  return { policy: opts.policy, prefer: opts.prefer };
+}
+
+/** Prints the collisions that stop an environment, each with every package shipping the path. */
+export function reportCollisions(io: Io, e: CollisionError, json: boolean): void {
+  if (json) {
+    printJson(io, {
+      ok: false,
+      error: { type: e.name, message: e.message },
+      collisions: e.collisions,
+    });
+    return;
+  }
+  io.stderr(`pthbs: error: ${e.message}\n`);
 }

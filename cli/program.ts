@@ -9,12 +9,15 @@ import { ConstraintError, PthbsError, RequestError, SpecSyntaxError } from "../i
 import { registerBuild } from "./build.js";
 import { registerCheck } from "./check.js";
 import { registerCudf } from "./cudf.js";
+import { registerEnv } from "./env.js";
 import { registerFetch } from "./fetch.js";
 import { registerFuzz } from "./fuzz.js";
+import { registerGc } from "./gc.js";
 import { registerGenerate } from "./generate.js";
 import { registerGraph } from "./graph.js";
 import { EXIT, formatDiagnostic, type Io, printJson, UsageError } from "./io.js";
 import { registerLint } from "./lint.js";
+import { registerProfile } from "./profile.js";
 import { registerShow } from "./show.js";
 import { registerSolve } from "./solve.js";
 import { registerStore } from "./store.js";
@@ -78,6 +81,9 @@ export async function run(
   registerFetch(program, io, done, env);
   registerBuild(program, io, done, env);
   registerStore(program, io, done, env);
+  registerEnv(program, io, done, env);
+  registerProfile(program, io, done, env);
+  registerGc(program, io, done, env);
 
   // commander reads option defaults from the environment through process.env only.
   const saved = process.env.PTHBS_CONSTRAINTS;

@@ -146,6 +146,7 @@ export async function buildOne(
   try {
     if (await store.isValid(script.id)) return "valid";
     await store.removeLeftovers(script.id);
+    await store.beginBuild(script.id, script.text, store.dependencyIds(script.header.depends));
     scratch = await store.tempDir(script.id);
     const h = script.header;
     const log = store.logPath(script.id);

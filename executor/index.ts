@@ -11,6 +11,31 @@ export {
 } from "./build.js";
 export { type CheckResult, checkOne } from "./check.js";
 export {
+  type ChangedMember,
+  diffMembers,
+  formatDiff,
+  type OptionChange,
+  type SetDiff,
+} from "./diff.js";
+export {
+  type CreatedEnvironment,
+  createEnvironment,
+  DEFAULT_LINK_POLICY,
+  ENVIRONMENT_ID_RE,
+  type EnvironmentId,
+  type EnvironmentMember,
+  type EnvironmentOptions,
+  type EnvironmentRecord,
+  type EnvironmentSpec,
+  environmentId,
+  environmentIds,
+  environmentPath,
+  environmentSpec,
+  lockfileMembers,
+  readEnvironment,
+  realiseEnvironment,
+} from "./environment.js";
+export {
   BuildFailedError,
   FetchError,
   HashMismatchError,
@@ -18,7 +43,30 @@ export {
   StoreError,
   UnsafeArchiveError,
 } from "./errors.js";
+export {
+  collectGarbage,
+  diskUsage,
+  type GcEntry,
+  type GcOptions,
+  type GcReport,
+} from "./gc.js";
+export {
+  type Collision,
+  CollisionError, // TEMP: moves to errors.js with the link branch
+  type LinkMember,
+  type LinkPlan,
+  type LinkPolicy,
+  planLinks,
+  writeLinks,
+} from "./link.js";
 export { DEFAULT_LOCK_TIMING, Lock, type LockTiming } from "./lock.js";
+export {
+  listProfiles,
+  PROFILE_NAME_RE,
+  Profile,
+  type ProfileGeneration,
+  type SwitchStep,
+} from "./profile.js";
 export { chooseSandbox, detectSandbox, type SandboxKind } from "./sandbox.js";
 export {
   type BuildEvent,

@@ -4,7 +4,6 @@
  * script's dependencies are the store paths its header names under this store; each must be in
  * the set or already valid.
  */
-import { basename } from "node:path";
 import type { StoreId } from "../generator/store.js";
 import { type BuildOptions, type BuildOutcome, type BuildScript, buildOne } from "./build.js";
 import { StoreError } from "./errors.js";
@@ -44,10 +43,7 @@ export interface RunResult {
 
 /** The ids of the store paths (under this store) a script depends on. */
 export function storeDependencies(store: Store, script: BuildScript): StoreId[] {
-  const prefix = `${store.storeDir}/`;
-  return script.header.depends
-    .filter((d) => d.path.startsWith(prefix))
-    .map((d) => basename(d.path) as StoreId);
+  return store.dependencyIds(script.header.depends);
 }
 
 /**

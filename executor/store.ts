@@ -64,6 +64,10 @@ export class Store {
       "logs",
       "tmp",
       "locks",
+      "envs",
+      "db/envs",
+      "profiles",
+      "gcroots",
     ])
       await mkdir(join(this.root, d), { recursive: true });
   }
@@ -163,6 +167,56 @@ export class Store {
     return Lock.acquire(this.lockPath(key), this.lockTiming);
   }
 
+  /**
+   * Runs `fn` holding the root's gc lock. Whatever adds a root (a profile switch, an environment
+   * about to be used) or deletes (gc) holds it; a build takes it briefly before it starts, to
+   * check its dependencies are still valid and to leave its script where gc looks for builds in
+   * progress.
+   */
+  async withGcLock<T>(fn: () => Promise<T>): Promise<T> {
+    await this.init();
+    const lock = await this.lockFile("gc");
+    try {
+      return await fn();
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /** The copy of a path's build script (`db/scripts/<id>.sh`). */
+  scriptPath(id: StoreId): string {
+    return join(this.root, "db", "scripts", `${id}.sh`);
+  }
+
+  /** The ids of the store paths (under this store) among a script's dependencies. */
+  dependencyIds(depends: readonly { readonly path: string }[]): StoreId[] {
+    const prefix = `${this.storeDir}/`;
+    return depends
+      .filter((d) => d.path.startsWith(prefix))
+      .map((d) => d.path.slice(prefix.length) as StoreId);
+  }
+
+  /**
+   * Under the path's lock, just before building: under the gc lock, checks that every dependency
+   * is still valid (gc may have run since the build was planned) and writes the script's copy,
+   * by which gc sees the build in progress and keeps its dependencies.
+   */
+  async beginBuild(
+    id: StoreId,
+    scriptText: string,
+    dependencies: readonly StoreId[],
+  ): Promise<void> {
+    await this.withGcLock(async () => {
+      for (const d of dependencies)
+        if (!(await this.isValid(d)))
+          throw new StoreError(
+            "a dependency is no longer valid (removed by pthbs gc since the build was planned?): build again",
+            this.path(d),
+          );
+      await writeFile(this.scriptPath(id), scriptText);
+    });
+  }
+
   /** Takes a store path's lock, waiting while another builder holds it. */
   lock(id: StoreId): Promise<Lock> {
     return Lock.acquire(this.lockPath(id), this.lockTiming);
@@ -185,7 +239,7 @@ export class Store {
     scriptText: string,
   ): Promise<ValidityRecord> {
     const full: ValidityRecord = { ...record, tree: await treeHash(this.path(record.id)) };
-    await writeFile(join(this.root, "db", "scripts", `${record.id}.sh`), scriptText);
+    await writeFile(this.scriptPath(record.id), scriptText);
     const tmp = `${this.recordPath(record.id)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
     await writeFile(tmp, `${JSON.stringify(full, null, 2)}\n`, { flush: true });
     await rename(tmp, this.recordPath(record.id));

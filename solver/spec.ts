@@ -154,13 +154,18 @@ export function parseSpec(text: string, naming: SpecNaming = "either"): Spec {
   return { ...(name !== undefined && { name }), ...(range && { range }), options: sorted };
 }
 
+/** One option value as specs write it: `+name`, `~name` or `name=value`. */
+export function printOption(name: string, value: OptionValue): string {
+  return typeof value === "boolean" ? `${value ? "+" : "~"}${name}` : `${name}=${value}`;
+}
+
 /** Prints a spec in the canonical form that `parseSpec` reads back to an equal spec. */
 export function printSpec(spec: Spec): string {
   const parts: string[] = [];
   const head = `${spec.name ?? ""}${spec.range ? `@${spec.range.toString()}` : ""}`;
   if (head) parts.push(head);
   for (const { name, value } of spec.options) {
-    parts.push(typeof value === "boolean" ? `${value ? "+" : "~"}${name}` : `${name}=${value}`);
+    parts.push(printOption(name, value));
   }
   return parts.join(" ");
 }
