@@ -3,12 +3,12 @@
  * Commands live one per file; none holds logic of its own.
  */
 
-import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { ConstraintError, PthbsError, RequestError, SpecSyntaxError } from "../index.js";
 import { registerBuild } from "./build.js";
 import { registerCheck } from "./check.js";
 import { registerCudf } from "./cudf.js";
+import { registerDemo } from "./demo.js";
 import { registerEnv } from "./env.js";
 import { registerFetch } from "./fetch.js";
 import { registerFuzz } from "./fuzz.js";
@@ -17,27 +17,12 @@ import { registerGenerate } from "./generate.js";
 import { registerGraph } from "./graph.js";
 import { EXIT, formatDiagnostic, type Io, printJson, UsageError } from "./io.js";
 import { registerLint } from "./lint.js";
+import { packageVersion } from "./package-root.js";
 import { registerProfile } from "./profile.js";
 import { registerShow } from "./show.js";
 import { registerSolve } from "./solve.js";
 import { registerStore } from "./store.js";
 import { registerWhy, registerWhyNot } from "./why.js";
-
-/** The version in package.json, found upward from this file (it runs from cli/ and dist/cli/). */
-function packageVersion(): string {
-  for (const up of ["../package.json", "../../package.json"]) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), "utf8")) as {
-        name?: string;
-        version?: string;
-      };
-      if (pkg.name === "pthbs" && pkg.version) return pkg.version;
-    } catch {
-      // not at this level
-    }
-  }
-  return "unknown";
-}
 
 /** Runs the command line `argv` (without the node and script names); resolves to the exit code. */
 export async function run(
@@ -84,6 +69,7 @@ export async function run(
   registerEnv(program, io, done, env);
   registerProfile(program, io, done, env);
   registerGc(program, io, done, env);
+  registerDemo(program, io, done, (args) => run(args, io, env));
 
   // commander reads option defaults from the environment through process.env only.
   const saved = process.env.PTHBS_CONSTRAINTS;

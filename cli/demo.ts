@@ -1,0 +1,155 @@
+/**
+ * `pthbs demo` (`npm start`): the whole pipeline on the example universe, offline, in a scratch
+ * root. Each step is a real pthbs command, printed before it runs, so a newcomer can type them.
+ */
+
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative, resolve } from "node:path";
+import type { Command } from "commander";
+import { detectSandbox, LOCKFILE_NAME } from "../index.js";
+import { bold, dim, EXIT, type Io, UsageError } from "./io.js";
+import { packageRoot } from "./package-root.js";
+
+/** Runs a pthbs command line in-process (program.ts passes its own `run`). */
+export type RunCommand = (argv: readonly string[]) => Promise<number>;
+
+interface DemoOptions {
+  readonly root?: string;
+  readonly keep?: boolean;
+}
+
+export function registerDemo(
+  program: Command,
+  io: Io,
+  done: (code: number) => void,
+  runCommand: RunCommand,
+): void {
+  program
+    .command("demo")
+    .description("run the whole pipeline on the example universe, offline (what npm start runs)")
+    .option("--root <dir>", "use (and keep) this store root instead of a scratch directory")
+    .option("--keep", "keep the scratch root afterwards, to look around")
+    .addHelpText(
+      "after",
+      `
+Solve -> generate -> build (sandboxed) -> environment -> profile switch, run a program from the
+profile; then change one option, switch again, show the difference, roll back and run the
+program again. Uses examples/ (constraints, recipes, sources) from the pthbs package and the
+host's C compiler (cc).
+
+Exit status: 0 every step worked, otherwise the exit status of the step that failed.`,
+    )
+    .action(async (opts: DemoOptions) => {
+      const root = opts.root ? resolve(opts.root) : await mkdtemp(join(tmpdir(), "pthbs-demo-"));
+      try {
+        done(await demo(io, runCommand, root));
+      } finally {
+        if (!opts.root && !opts.keep) await rm(root, { recursive: true, force: true });
+        else io.stdout(dim(io, `\nThe root is kept: ${root}\n`));
+      }
+    });
+}
+
+async function demo(io: Io, runCommand: RunCommand, root: string): Promise<number> {
+  const pkg = packageRoot();
+  const ex = (p: string) => join(pkg, "examples", p);
+  // Paths as a user in the package directory would type them.
+  const show = (p: string) => (p.startsWith(`${pkg}/`) ? relative(process.cwd(), p) || "." : p);
+  const universe = ["-C", ex("constraints"), "--recipes", ex("recipes")];
+  const envFile = ["-f", ex("environments/demo.toml")];
+  const rootArgs = ["--root", root];
+  const sandbox = detectSandbox();
+  const buildArgs = ["--mirror", ex("sources"), ...(sandbox === "none" ? ["--no-sandbox"] : [])];
+  const profile = join(root, "profiles", "demo");
+  let stepNo = 0;
+
+  const step = (title: string) => io.stdout(`\n${bold(io, `${++stepNo}. ${title}`)}\n`);
+  const pthbs = async (args: readonly string[]): Promise<void> => {
+    io.stdout(dim(io, `$ pthbs ${args.map(show).join(" ")}\n`));
+    const code = await runCommand(args);
+    if (code !== EXIT.ok) throw new DemoStop(code, `pthbs ${args[0]} exited with ${code}`);
+  };
+  const runHello = () => {
+    const bin = join(profile, "bin", "hello");
+    io.stdout(dim(io, `$ ${bin}\n`));
+    const r = spawnSync(bin, [], { encoding: "utf8", env: { PATH: "/usr/bin:/bin" } });
+    if (r.status !== 0)
+      throw new DemoStop(EXIT.failure, `${bin} failed: ${r.error?.message ?? r.stderr}`);
+    io.stdout(r.stdout);
+  };
+  const generation = async (n: number, specs: readonly string[]) => {
+    const dir = join(root, `generation-${n}`);
+    await pthbs([
+      "generate",
+      ...universe,
+      ...envFile,
+      ...specs,
+      "-o",
+      dir,
+      "--store",
+      join(root, "store"),
+    ]);
+    return join(dir, LOCKFILE_NAME);
+  };
+
+  if (!existsSync(ex("constraints")))
+    throw new UsageError(`the example universe is not installed with pthbs (${ex("constraints")})`);
+  try {
+    io.stdout(
+      `${bold(io, "pthbs demo")}: the example universe (examples/README.md), built offline in ${root}\n`,
+    );
+    step("Solve: which versions and options of the request fit together?");
+    await pthbs(["solve", ...universe, ...envFile]);
+
+    step("Generate the build scripts: each is named by its own sha256, its id");
+    const lock1 = await generation(1, []);
+
+    step(`Build them into the store (sandbox: ${sandbox})`);
+    if (sandbox === "none")
+      io.stdout("note: neither bwrap nor unshare works here: building without isolation\n");
+    await pthbs(["build", ...universe, "--lock", lock1, ...rootArgs, ...buildArgs]);
+
+    step("Link the environment: a symlink forest named by the sha256 of its members");
+    await pthbs(["env", ...universe, "--lock", lock1, ...rootArgs]);
+
+    step("Switch the profile 'demo' to it (generation 1) and run hello from the profile");
+    await pthbs(["profile", "switch", "demo", lock1, ...rootArgs]);
+    runHello();
+
+    step("Change one option (hello +fortune), build and switch again (generation 2)");
+    const lock2 = await generation(2, ["hello+fortune"]);
+    await pthbs(["build", ...universe, "--lock", lock2, ...rootArgs, ...buildArgs]);
+    await pthbs(["profile", "switch", "demo", lock2, ...rootArgs]);
+    runHello();
+
+    step("What changed between the two generations");
+    await pthbs(["profile", "diff", "demo@1", "demo@2", ...rootArgs]);
+
+    step("Roll back to generation 1 and run hello again");
+    await pthbs(["profile", "rollback", "demo", ...rootArgs]);
+    runHello();
+
+    step("The generations, and what gc would delete (nothing: both generations are roots)");
+    await pthbs(["profile", "list", "demo", ...rootArgs]);
+    await pthbs(["gc", "--dry-run", ...rootArgs]);
+
+    io.stdout(`\n${bold(io, "Done.")} Every step above is a command you can run yourself.\n`);
+    return EXIT.ok;
+  } catch (e) {
+    if (!(e instanceof DemoStop)) throw e;
+    io.stderr(`pthbs: demo stopped at step ${stepNo}: ${e.message}\n`);
+    return e.code;
+  }
+}
+
+class DemoStop extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
