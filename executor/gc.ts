@@ -116,7 +116,9 @@ async function collect(store: Store, options: GcOptions): Promise<GcReport> {
     for (const p of lockfile.packages) if (p.id) seeds.push(p.id);
   }
   const building = await buildsInProgress(store);
-  const live = await closure(store, [...seeds, ...building], options.keepBuildDeps ?? false);
+  // A running build needs all its dependencies, build-only ones included.
+  for (const id of building) seeds.push(id, ...(await scriptDependencies(store, id, true)));
+  const live = await closure(store, seeds, options.keepBuildDeps ?? false);
 
   for (const name of (await readdir(store.storeDir).catch(() => [] as string[])).sort()) {
     const id = name as StoreId;
@@ -219,24 +221,28 @@ async function closure(
     const id = todo.pop() as StoreId;
     if (live.has(id)) continue;
     live.add(id);
-    let text: string | undefined;
-    try {
-      text = await readFile(store.scriptPath(id), "utf8");
-    } catch {
-      text = undefined;
-    }
-    if (text !== undefined) {
-      const used = parseScriptHeader(text).depends.filter(
-        (d) => keepBuildDeps || d.types.includes("link") || d.types.includes("run"),
-      );
-      todo.push(...store.dependencyIds(used));
-    } else {
-      // No script copy: keep everything the record names, not knowing how each is used.
-      const record = await store.record(id);
-      if (record) todo.push(...store.dependencyIds(record.depends.map((path) => ({ path }))));
-    }
+    todo.push(...(await scriptDependencies(store, id, keepBuildDeps)));
   }
   return live;
+}
+
+/**
+ * The store paths a path's script names: those used at run or link time, or all of them. With
+ * no script copy (a record from an older pthbs), every path its record names.
+ */
+async function scriptDependencies(store: Store, id: StoreId, all: boolean): Promise<StoreId[]> {
+  let text: string;
+  try {
+    text = await readFile(store.scriptPath(id), "utf8");
+  } catch {
+    const record = await store.record(id);
+    return record ? store.dependencyIds(record.depends.map((path) => ({ path }))) : [];
+  }
+  return store.dependencyIds(
+    parseScriptHeader(text).depends.filter(
+      (d) => all || d.types.includes("link") || d.types.includes("run"),
+    ),
+  );
 }
 
 /**
