@@ -1,15 +1,17 @@
 /**
  * Locks on a store root shared by several `pthbs` processes, possibly on several machines over a
- * network filesystem. A lock is a file created with O_EXCL (atomic on local filesystems and on
- * NFSv3+), holding its owner's host, pid and a random token. The owner touches it every
+ * network filesystem. A lock is a file holding its owner's host, pid and a random token, made by
+ * writing that to a file of the owner's own and hard-linking it to the lock's name (atomic, and
+ * failing when the name exists, on local filesystems and over NFS). The owner touches it every
  * `heartbeatMs`, so a lock is stale when its owner is a dead process on this host, or when it has
  * not been touched for `staleMs` (an owner on another machine that died). A stale lock is broken by
  * renaming it to a unique name (only one breaker wins) and checking the renamed file is the one
  * judged stale; if not, it is linked back.
  */
 import { randomBytes } from "node:crypto";
-import { link, open, readFile, rename, stat, unlink, utimes } from "node:fs/promises";
+import { link, open, readdir, readFile, rename, stat, unlink, utimes } from "node:fs/promises";
 import { hostname } from "node:os";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { StoreError } from "./errors.js";
 
@@ -61,19 +63,31 @@ export class Lock {
       pid: process.pid,
       token: randomBytes(16).toString("hex"),
     };
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        const fh = await open(path, "wx");
-        await fh.writeFile(`${JSON.stringify(owner)}\n`);
-        await fh.sync();
-        await fh.close();
-        return new Lock(path, owner.token, timing);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-      }
-      if (!(await breakIfStale(path, timing))) return undefined;
+    // The owner is written to a file of our own first and then hard-linked into place, so that a
+    // lock file always holds its owner whole: one killed between create and write would otherwise
+    // be an ownerless file that only ageing (staleMs) could break.
+    const own = `${path}${OWN_INFIX}${owner.token}`;
+    const fh = await open(own, "wx");
+    try {
+      await fh.writeFile(`${JSON.stringify(owner)}\n`);
+      await fh.sync();
+    } finally {
+      await fh.close();
     }
-    return undefined;
+    try {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        try {
+          await link(own, path);
+          return new Lock(path, owner.token, timing);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+        }
+        if (!(await breakIfStale(path, timing))) return undefined;
+      }
+      return undefined;
+    } finally {
+      await unlink(own).catch(() => {});
+    }
   }
 
   /** Waits until the lock is ours. */
@@ -100,6 +114,32 @@ async function readOwner(path: string): Promise<Owner | undefined> {
     return JSON.parse(await readFile(path, "utf8")) as Owner;
   } catch {
     return undefined;
+  }
+}
+
+/** Between a lock's path and its owner's token, in the name of the file written before linking. */
+const OWN_INFIX = ".own-";
+
+/**
+ * Breaks every stale lock in a directory (its owner dead on this host, or silent for `staleMs`)
+ * and removes the owner files of processes killed while taking a lock. A killed process may have
+ * finished its work but not released its lock; nobody else would look at that lock again.
+ */
+export async function breakStaleLocks(dir: string, timing: LockTiming): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const path = join(dir, n);
+    if (n.endsWith(".lock")) await breakIfStale(path, timing);
+    else if (n.includes(`.lock${OWN_INFIX}`)) {
+      const owner = await readOwner(path);
+      if (owner && owner.host === hostname() && !processAlive(owner.pid))
+        await unlink(path).catch(() => {});
+    }
   }
 }
 

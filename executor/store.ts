@@ -12,7 +12,13 @@ import { join } from "node:path";
 import { isPlainPath } from "../generator/shell.js";
 import { parseStoreId, type StoreId } from "../generator/store.js";
 import { StoreError } from "./errors.js";
-import { DEFAULT_LOCK_TIMING, Lock, type LockTiming, processAlive } from "./lock.js";
+import {
+  breakStaleLocks,
+  DEFAULT_LOCK_TIMING,
+  Lock,
+  type LockTiming,
+  processAlive,
+} from "./lock.js";
 import { treeHash } from "./tree-hash.js";
 
 /** What a valid store path's record says (`db/valid/<id>.json`). */
@@ -104,8 +110,9 @@ export class Store {
   }
 
   /**
-   * Removes the scratch directories of dead processes on this host (a killed build's sources and
-   * build tree). Directories of other hosts are left to their owners.
+   * Removes what dead processes on this host left: their scratch directories (a killed build's
+   * sources and build tree) and their locks. Directories of other hosts are left to their owners;
+   * their locks break once silent for `staleMs`.
    */
   async removeStaleTemp(): Promise<void> {
     const dir = join(this.root, "tmp");
@@ -114,6 +121,7 @@ export class Store {
       if (host !== hostname() || pid === undefined || processAlive(Number(pid))) continue;
       await rm(join(dir, name), { recursive: true, force: true });
     }
+    await breakStaleLocks(join(this.root, "locks"), this.lockTiming);
   }
 
   /** Whether a store path is valid: its record exists (a plain stat, so a no-op build is fast). */
