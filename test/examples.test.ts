@@ -5,10 +5,10 @@
  * should (skipped, saying so, where bwrap cannot run).
  */
 import { execFileSync } from "node:child_process";
-import { mkdir, mkdtemp, readdir } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { unpackArchive } from "../executor/archive.js";
 import { fileSha256, treeManifest } from "../executor/tree-hash.js";
 import { loadUniverse } from "../solver/load.js";
@@ -25,6 +25,17 @@ const DEMO = join(EXAMPLES, "environments", "demo.toml");
 const HELLO_EN = "Hello, world!\n";
 /** fortune's first saying (examples/src/fortune-1.0/sayings), which hello +fortune prints. */
 const SAYING = "A build that names its inputs can be built again.\n";
+
+/** Scratch directories, removed at the end. */
+const scratches: string[] = [];
+async function scratch(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "pthbs-examples-"));
+  scratches.push(dir);
+  return dir;
+}
+afterAll(async () => {
+  for (const dir of scratches) await rm(dir, { recursive: true, force: true });
+});
 
 /** `pthbs solve --json -C examples/constraints -f demo.toml SPEC…`: the set, package by package. */
 async function solveDemo(...specs: string[]) {
@@ -48,9 +59,9 @@ describe("the example universe", () => {
     const trees = (await readdir(SRC)).sort();
     const tarballs = (await readdir(SOURCES)).sort();
     expect(tarballs).toEqual(trees.map((t) => `${t}.tar`));
-    const scratch = await mkdtemp(join(tmpdir(), "pthbs-examples-"));
+    const dir = await scratch();
     for (const tree of trees) {
-      const dest = join(scratch, tree);
+      const dest = join(dir, tree);
       await mkdir(dest);
       // The executor's own unpacking: what a build sees as $src.
       const src = await unpackArchive(join(SOURCES, `${tree}.tar`), dest);
@@ -142,7 +153,7 @@ describe.skipIf(SANDBOX !== "bwrap")(`the example universe, built (sandbox: ${SA
     (await readdir(join(path!, dir))).sort();
 
   it("builds demo.toml: hello greets in English with a static libgreet 1.1", async () => {
-    const root = join(await mkdtemp(join(tmpdir(), "pthbs-examples-")), "root");
+    const root = join(await scratch(), "root");
     const paths = await build(root);
     expect([...paths.keys()].sort()).toEqual(["hello", "lang-en", "libgreet"]);
     expect(hello(paths)).toBe(HELLO_EN);
@@ -152,7 +163,7 @@ describe.skipIf(SANDBOX !== "bwrap")(`the example universe, built (sandbox: ${SA
   });
 
   it("hello +fortune also prints a saying; libgreet 1.0 +shared ends with '.'; both reproducible", async () => {
-    const root = join(await mkdtemp(join(tmpdir(), "pthbs-examples-")), "root");
+    const root = join(await scratch(), "root");
     const fortune = await build(root, "hello +fortune");
     expect(hello(fortune)).toBe(HELLO_EN + SAYING);
     const fortuneProgram = join(fortune.get("fortune")!, "bin", "fortune");
@@ -175,7 +186,7 @@ describe.skipIf(SANDBOX !== "bwrap")(`the example universe, built (sandbox: ${SA
   });
 
   it("greets in French when the set holds lang-fr instead", async () => {
-    const root = join(await mkdtemp(join(tmpdir(), "pthbs-examples-")), "root");
+    const root = join(await scratch(), "root");
     const paths = await build(root, "lang-fr");
     expect([...paths.keys()].sort()).toEqual(["hello", "lang-fr", "libgreet"]);
     expect(hello(paths)).toBe("Bonjour, le monde!\n");
