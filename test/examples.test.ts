@@ -91,6 +91,17 @@ describe("the example universe", () => {
     expect(named.sort()).toEqual((await readdir(SOURCES)).sort());
   });
 
+  it("renders valid scripts for random requests (pthbs fuzz), externals included", async () => {
+    // Catches a recipe reading what some configuration lacks (an external's options, say).
+    const r = await pthbs(
+      "fuzz",
+      "--json",
+      ...["-C", CONSTRAINTS, "--recipes", RECIPES, "--runs", "100", "--seed", "1"],
+    );
+    expect(r.stdout).toContain('"ok": true');
+    expect(r.code).toBe(0);
+  });
+
   it("solves demo.toml to hello, the newest static libgreet and the preferred lang-en", async () => {
     expect(await solveDemo()).toEqual([
       { name: "hello", version: "1.0", options: { fortune: false } },
