@@ -164,9 +164,20 @@ describe.skipIf(SANDBOX !== "bwrap")(`the example universe, built (sandbox: ${SA
     (await readdir(join(path!, dir))).sort();
 
   it("builds demo.toml: hello greets in English with a static libgreet 1.1", async () => {
-    const root = join(await scratch(), "root");
+    const dir = await scratch();
+    const root = join(dir, "root");
+    // generate writes the scripts build runs: the same store paths.
+    const generated = await pthbs(
+      "generate",
+      "--json",
+      ...["-C", CONSTRAINTS, "--recipes", RECIPES, "-f", DEMO],
+      ...["-o", join(dir, "scripts"), "--store", join(root, "store")],
+    );
+    expect(generated.code).toBe(0);
+    const scripts = JSON.parse(generated.stdout).scripts as { name: string; path: string }[];
     const paths = await build(root);
     expect([...paths.keys()].sort()).toEqual(["hello", "lang-en", "libgreet"]);
+    expect(new Map(scripts.map((s) => [s.name, s.path]))).toEqual(new Map(paths));
     expect(hello(paths)).toBe(HELLO_EN);
     expect(hello(paths, "Alice")).toBe("Hello, Alice!\n");
     expect(await files(paths.get("libgreet"), "lib")).toEqual(["libgreet.a"]);
