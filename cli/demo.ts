@@ -58,7 +58,9 @@ async function demo(io: Io, runCommand: RunCommand, root: string): Promise<numbe
   const ex = (p: string) => join(pkg, "examples", p);
   // Paths as a user in the package directory would type them.
   const show = (p: string) => (p.startsWith(`${pkg}/`) ? relative(process.cwd(), p) || "." : p);
-  const universe = ["-C", ex("constraints"), "--recipes", ex("recipes")];
+  const constraints = ["-C", ex("constraints")];
+  const recipes = ["--recipes", ex("recipes")];
+  const universe = [...constraints, ...recipes];
   const envFile = ["-f", ex("environments/demo.toml")];
   const rootArgs = ["--root", root];
   const sandbox = detectSandbox();
@@ -67,10 +69,15 @@ async function demo(io: Io, runCommand: RunCommand, root: string): Promise<numbe
   let stepNo = 0;
 
   const step = (title: string) => io.stdout(`\n${bold(io, `${++stepNo}. ${title}`)}\n`);
-  const pthbs = async (args: readonly string[]): Promise<void> => {
+  const pthbs = async (args: readonly string[], expected: number = EXIT.ok): Promise<void> => {
     io.stdout(dim(io, `$ pthbs ${args.map(show).join(" ")}\n`));
     const code = await runCommand(args);
-    if (code !== EXIT.ok) throw new DemoStop(code, `pthbs ${args[0]} exited with ${code}`);
+    if (code !== expected)
+      throw new DemoStop(
+        code === EXIT.ok ? EXIT.failure : code,
+        `pthbs ${args[0]} exited with ${code}, not ${expected}`,
+      );
+    if (code !== EXIT.ok) io.stdout(dim(io, `(exit status ${code}, as expected)\n`));
   };
   const runHello = () => {
     const bin = join(profile, "bin", "hello");
@@ -102,7 +109,7 @@ async function demo(io: Io, runCommand: RunCommand, root: string): Promise<numbe
       `${bold(io, "pthbs demo")}: the example universe (examples/README.md), built offline in ${root}\n`,
     );
     step("Solve: which versions and options of the request fit together?");
-    await pthbs(["solve", ...universe, ...envFile]);
+    await pthbs(["solve", ...constraints, ...envFile]);
 
     step("Generate the build scripts: each is named by its own sha256, its id");
     const lock1 = await generation(1, []);
@@ -110,10 +117,10 @@ async function demo(io: Io, runCommand: RunCommand, root: string): Promise<numbe
     step(`Build them into the store (sandbox: ${sandbox})`);
     if (sandbox === "none")
       io.stdout("note: neither bwrap nor unshare works here: building without isolation\n");
-    await pthbs(["build", ...universe, "--lock", lock1, ...rootArgs, ...buildArgs]);
+    await pthbs(["build", ...recipes, "--lock", lock1, ...rootArgs, ...buildArgs]);
 
     step("Link the environment: a symlink forest named by the sha256 of its members");
-    await pthbs(["env", ...universe, "--lock", lock1, ...rootArgs]);
+    await pthbs(["env", ...recipes, "--lock", lock1, ...rootArgs]);
 
     step("Switch the profile 'demo' to it (generation 1) and run hello from the profile");
     await pthbs(["profile", "switch", "demo", lock1, ...rootArgs]);
@@ -121,7 +128,7 @@ async function demo(io: Io, runCommand: RunCommand, root: string): Promise<numbe
 
     step("Change one option (hello +fortune), build and switch again (generation 2)");
     const lock2 = await generation(2, ["hello+fortune"]);
-    await pthbs(["build", ...universe, "--lock", lock2, ...rootArgs, ...buildArgs]);
+    await pthbs(["build", ...recipes, "--lock", lock2, ...rootArgs, ...buildArgs]);
     await pthbs(["profile", "switch", "demo", lock2, ...rootArgs]);
     runHello();
 
@@ -132,7 +139,15 @@ async function demo(io: Io, runCommand: RunCommand, root: string): Promise<numbe
     await pthbs(["profile", "rollback", "demo", ...rootArgs]);
     runHello();
 
-    step("The generations, and what gc would delete (nothing: both generations are roots)");
+    step(
+      "Both language packs ship share/greet/greeting.txt: refused, naming both, until one is preferred",
+    );
+    const both = [...universe, ...envFile, "lang-en", "lang-fr", ...rootArgs];
+    await pthbs(["build", ...both, ...buildArgs]);
+    await pthbs(["env", ...both], EXIT.failure);
+    await pthbs(["env", ...both, "--prefer", "lang-fr"]);
+
+    step("The generations, and what gc would delete: only what no generation uses");
     await pthbs(["profile", "list", "demo", ...rootArgs]);
     await pthbs(["gc", "--dry-run", ...rootArgs]);
 

@@ -26,7 +26,7 @@ export function generate(
   recipes: RecipeSet,
 ): Generation {
   const lock = lockSolution(universe, solution, request, store);
-  const rendered = renderScripts(lock.packages, lock.store, recipes);
+  const rendered = renderScripts(lock.packages, lock.store, recipes, lock.request.providers);
   return { scripts: rendered.scripts, lockfile: { ...lock, packages: rendered.packages } };
 }
 
@@ -51,7 +51,12 @@ export function regenerate(parsed: ParsedLockfile, recipes: RecipeSet): Generati
   });
   let rendered: ReturnType<typeof renderScripts>;
   try {
-    rendered = renderScripts(lockfile.packages, lockfile.store, recipes);
+    rendered = renderScripts(
+      lockfile.packages,
+      lockfile.store,
+      recipes,
+      lockfile.request.providers,
+    );
   } catch (e) {
     if (!(e instanceof GeneratorError)) throw e;
     const path = e.pkg === undefined ? ["packages"] : ["packages", e.pkg];

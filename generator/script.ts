@@ -55,6 +55,7 @@ export function renderScripts(
   packages: readonly LockedPackage[],
   store: string,
   recipes: RecipeSet,
+  providers: ReadonlyMap<string, readonly string[]> = new Map(),
 ): RenderedSet {
   checkStoreRoot(store);
   for (const p of packages) checkPackage(p);
@@ -66,7 +67,7 @@ export function renderScripts(
       located.set(p.name, { package: p, path: p.external.prefix });
       continue;
     }
-    const script = renderScript(p, located, store, recipes);
+    const script = renderScript(p, located, store, recipes, providers);
     located.set(p.name, { package: p, path: script.path });
     ids.set(p.name, script.id);
     scripts.push(script);
@@ -95,6 +96,7 @@ export function renderScript(
   dependencies: ReadonlyMap<string, LocatedPackage>,
   store: string,
   recipes: RecipeSet,
+  providers: ReadonlyMap<string, readonly string[]> = new Map(),
 ): Script {
   checkStoreRoot(store);
   checkPackage(p);
@@ -149,12 +151,7 @@ export function renderScript(
       `dependencies of ${p.name}`,
       depends.map((d) => [d.name, d]),
     ),
-    virtuals: strictRecord(
-      `virtuals ${p.name} depends on`,
-      depends
-        .flatMap((d) => d.virtuals.map((v): [string, DependencyContext] => [v, d]))
-        .sort(([a], [b]) => compareText(a, b)),
-    ),
+    virtuals: strictRecord(`virtuals ${p.name} depends on`, virtualProviders(depends, providers)),
   };
   const header: ScriptHeader = {
     format: SCRIPT_FORMAT,
@@ -236,4 +233,31 @@ function checkSource(s: ScriptSource, fail: (what: string, hint?: string) => nev
   if (!SHA256_RE.test(s.sha256)) fail(`"${s.sha256}" is not a sha256 (64 hex digits)`);
   if (s.filename === "" || s.filename === "." || s.filename === ".." || /[/\0]/.test(s.filename))
     fail(`"${s.filename}" is not a plain file name`, "a file name has no / and is not . or ..");
+}
+
+/**
+ * For each virtual a package depends on, the one dependency a recipe sees as its provider. When
+ * several providers are in the set (both asked for), the request's preferred one, else the first
+ * by name: every provider stays in `depends`, but `virtuals.X` must name one, predictably.
+ */
+function virtualProviders(
+  depends: readonly DependencyContext[],
+  providers: ReadonlyMap<string, readonly string[]>,
+): [string, DependencyContext][] {
+  const rank = (v: string, name: string) => {
+    const i = providers.get(v)?.indexOf(name) ?? -1;
+    return i < 0 ? Number.POSITIVE_INFINITY : i;
+  };
+  const chosen = new Map<string, DependencyContext>();
+  for (const d of depends)
+    for (const v of d.virtuals) {
+      const held = chosen.get(v);
+      if (
+        !held ||
+        rank(v, d.name) < rank(v, held.name) ||
+        (rank(v, d.name) === rank(v, held.name) && compareText(d.name, held.name) < 0)
+      )
+        chosen.set(v, d);
+    }
+  return [...chosen].sort(([a], [b]) => compareText(a, b));
 }

@@ -5,7 +5,7 @@
  * should (skipped, saying so, where bwrap cannot run).
  */
 import { execFileSync } from "node:child_process";
-import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -212,5 +212,29 @@ describe.skipIf(SANDBOX !== "bwrap")(`the example universe, built (sandbox: ${SA
     const paths = await build(root, "lang-fr");
     expect([...paths.keys()].sort()).toEqual(["hello", "lang-fr", "libgreet"]);
     expect(hello(paths)).toBe("Bonjour, le monde!\n");
+  });
+
+  it("with both language packs in the set, hello's recipe uses the preferred one", async () => {
+    const out = join(await scratch(), "scripts");
+    const store = join(await scratch(), "store");
+    const r = await pthbs(
+      "generate",
+      "-C",
+      CONSTRAINTS,
+      "--recipes",
+      RECIPES,
+      "-f",
+      DEMO,
+      "lang-en",
+      "lang-fr",
+      "-o",
+      out,
+      "--store",
+      store,
+    );
+    expect(r.code).toBe(0);
+    const script = (await readdir(out)).find((n) => n.startsWith("hello."));
+    const text = await readFile(join(out, script as string), "utf8");
+    expect(text).toMatch(/^greeting_file="\$lang_en"\/share\/greet\/greeting.txt$/m);
   });
 });
