@@ -49,6 +49,7 @@ or a problem in the input, 2 usage.`,
     )
     .action(async (specs: string[], _opts, cmd: Command) => {
       const opts = cmd.optsWithGlobals<EnvCommandOptions>();
+      const link = linkOptions(opts);
       const store = openStore(opts, env);
       const generation = await loadGeneration(specs, opts, store, env, io, done);
       if (!generation) return;
@@ -56,7 +57,7 @@ or a problem in the input, 2 usage.`,
       let made: Awaited<ReturnType<typeof createEnvironment>>;
       try {
         made = await createEnvironment(store, members, {
-          ...linkOptions(opts),
+          ...link,
           dryRun: opts.dryRun ?? false,
         });
       } catch (e) {

@@ -70,13 +70,14 @@ Exit status: 0 switched, 1 a collision, a member not built, or a bad target, 2 u
     )
     .action(async (name: string, target: string, _opts, cmd: Command) => {
       const opts = cmd.optsWithGlobals<StoreOptions & LinkOptions>();
+      const link = linkOptions(opts);
       const store = openStore(opts, env);
       const p = new Profile(store, name);
       const before = await currentMembers(store, p);
       const what = await switchTarget(store, target);
       let result: Awaited<ReturnType<Profile["switchTo"]>>;
       try {
-        result = await p.switchTo(what, linkOptions(opts));
+        result = await p.switchTo(what, link);
       } catch (e) {
         if (!(e instanceof CollisionError)) throw e;
         reportCollisions(io, e, opts.json);
