@@ -66,7 +66,7 @@ export class Lock {
     // The owner is written to a file of our own first and then hard-linked into place, so that a
     // lock file always holds its owner whole: one killed between create and write would otherwise
     // be an ownerless file that only ageing (staleMs) could break.
-    const own = `${path}${OWN_INFIX}${owner.token}`;
+    const own = `${path}${OWN_INFIX}${owner.host}@${owner.pid}@${owner.token}`;
     const fh = await open(own, "wx");
     try {
       await fh.writeFile(`${JSON.stringify(owner)}\n`);
@@ -118,7 +118,7 @@ async function readOwner(path: string): Promise<Owner | undefined> {
 }
 
 /** Between a lock's path and its owner's token, in the name of the file written before linking. */
-const OWN_INFIX = ".own-";
+const OWN_INFIX = ".own@";
 
 /**
  * Breaks every stale lock in a directory (its owner dead on this host, or silent for `staleMs`)
@@ -136,9 +136,9 @@ export async function breakStaleLocks(dir: string, timing: LockTiming): Promise<
     const path = join(dir, n);
     if (n.endsWith(".lock")) await breakIfStale(path, timing);
     else if (n.includes(`.lock${OWN_INFIX}`)) {
-      const owner = await readOwner(path);
-      if (owner && owner.host === hostname() && !processAlive(owner.pid))
-        await unlink(path).catch(() => {});
+      // Named <lock>.own@<host>@<pid>@<token>: whose it is, even when killed before writing it.
+      const [host, pid] = n.slice(n.indexOf(OWN_INFIX) + OWN_INFIX.length).split("@");
+      if (host === hostname() && !processAlive(Number(pid))) await unlink(path).catch(() => {});
     }
   }
 }
