@@ -107,15 +107,19 @@ Exit status: 0 switched, 1 a collision, a member not built, or a bad target, 2 u
     profile
       .command("rollback")
       .argument("<name>", "the profile")
+      .argument("[generation]", "the same as --to")
       .option("--to <n>", "the generation to go to (default: the one before the current)")
       .description("point the profile at an earlier (or any existing) generation")
       .addHelpText(
         "after",
         "\nNo generation is made or deleted: a later switch makes the highest number + 1.\n\nExit status: 0 done, 1 no such generation or profile, 2 usage.",
       ),
-  ).action(async (name: string, _opts, cmd: Command) => {
+  ).action(async (name: string, positional: string | undefined, _opts, cmd: Command) => {
     const opts = cmd.optsWithGlobals<StoreOptions & { to?: string }>();
-    const to = opts.to === undefined ? undefined : generationNumber(opts.to, "--to");
+    if (positional !== undefined && opts.to !== undefined && positional !== opts.to)
+      throw new UsageError(`two different generations: ${positional} and --to ${opts.to}`);
+    const wanted = opts.to ?? positional;
+    const to = wanted === undefined ? undefined : generationNumber(wanted, "--to");
     const p = new Profile(openStore(opts, env), name);
     const r = await p.rollback(to);
     if (opts.json)
@@ -206,27 +210,41 @@ Exit status: 0 switched, 1 a collision, a member not built, or a bad target, 2 u
         "PROFILE@N (a generation), PROFILE (its current one), env.<sha256>, or a lockfile",
       )
       .argument("<b>", "the same kinds")
+      .argument("[c]", "with three arguments: PROFILE A B, A and B generation numbers of PROFILE")
       .description("packages added, removed and changed (version, options, build) from A to B")
       .addHelpText(
         "after",
         `
+Examples: pthbs profile diff main@1 main@2; pthbs profile diff main 1 2; pthbs profile diff
+main@3 new/pthbs.lock.json.
+
 Lines: + added, - removed, ~ changed (version a -> b, options, or "rebuilt" when only something
 below it changed). A path to an existing file is read as a lockfile (its roots and their run/link
 closure, as an environment of it would hold).
 
 Exit status: 0 compared (whether or not they differ), 1 something named does not exist, 2 usage.`,
       ),
-  ).action(async (a: string, b: string, _opts, cmd: Command) => {
-    const opts = cmd.optsWithGlobals<StoreOptions>();
-    const store = openStore(opts, env);
-    const d = diffMembers(await namedSet(store, a), await namedSet(store, b));
-    if (opts.json) printJson(io, { a, b, ...d });
-    else {
-      const lines = formatDiff(d);
-      io.stdout(lines.length === 0 ? "no difference\n" : `${lines.join("\n")}\n`);
-    }
-    done(EXIT.ok);
-  });
+  ).action(
+    async (first: string, second: string, third: string | undefined, _opts, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<StoreOptions>();
+      const store = openStore(opts, env);
+      // `diff PROFILE 1 2` is `diff PROFILE@1 PROFILE@2`.
+      const generation = (n: string) => (/^\d+$/.test(n) ? `${first}@${n}` : n);
+      const [a, b] =
+        third === undefined ? [first, second] : [generation(second), generation(third)];
+      if (/^\d+$/.test(a) && /^\d+$/.test(b) && !(await isFile(a)))
+        throw new UsageError(
+          `which profile's generations? write PROFILE@${a} PROFILE@${b}, or PROFILE ${a} ${b}`,
+        );
+      const d = diffMembers(await namedSet(store, a), await namedSet(store, b));
+      if (opts.json) printJson(io, { a, b, ...d });
+      else {
+        const lines = formatDiff(d);
+        io.stdout(lines.length === 0 ? "no difference\n" : `${lines.join("\n")}\n`);
+      }
+      done(EXIT.ok);
+    },
+  );
 }
 
 function generationNumber(text: string, what: string): number {

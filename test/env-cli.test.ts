@@ -144,10 +144,14 @@ describe("pthbs profile", () => {
     expect(await ok("profile", "diff", lock1, lock2, ...root)).toBe(text);
     expect(await ok("profile", "diff", "main@1", "main", ...root)).toBe(text);
     expect(await ok("profile", "diff", "main", lock2, ...root)).toBe("no difference\n");
+    expect(await ok("profile", "diff", "main", "1", "2", ...root)).toBe(text);
+    expect((await pthbs("profile", "diff", "1", "2", ...root)).code).toBe(2);
 
     expect(await json("profile", "rollback", "main", ...root)).toMatchObject({ from: 2, to: 1 });
     expect(await hello()).toBe(plain);
     expect((await json("profile", "rollback", "main", "--to", "2", ...root)).to).toBe(2);
+    expect((await json("profile", "rollback", "main", "1", ...root)).to).toBe(1);
+    expect((await json("profile", "rollback", "main", "2", ...root)).to).toBe(2);
     expect((await json("profile", "switch", "main", s1.environment, ...root)).generation).toBe(3);
   });
 
