@@ -12,12 +12,21 @@ export {
 export { type CheckResult, checkOne } from "./check.js";
 export {
   BuildFailedError,
+  CollisionError,
   FetchError,
   HashMismatchError,
   SandboxError,
   StoreError,
   UnsafeArchiveError,
 } from "./errors.js";
+export {
+  type Collision,
+  type LinkMember,
+  type LinkPlan,
+  type LinkPolicy,
+  planLinks,
+  writeLinks,
+} from "./link.js";
 export { DEFAULT_LOCK_TIMING, Lock, type LockTiming } from "./lock.js";
 export { chooseSandbox, detectSandbox, type SandboxKind } from "./sandbox.js";
 export {
