@@ -159,11 +159,16 @@ export async function planLinks(
         if (list) list.push(entry);
         else children.set(d.name, [entry]);
       }
-    await Promise.all(
-      [...children].map(([name, entries]) =>
-        decide(rel === "" ? name : `${rel}/${name}`, entries, emit),
-      ),
-    );
+    // The common case, one owner, is decided here without a promise per entry.
+    const pending: Promise<void>[] = [];
+    for (const [name, entries] of children) {
+      const path = rel === "" ? name : `${rel}/${name}`;
+      const only = entries.length === 1 ? entries[0]! : undefined;
+      if (only && (only.kind !== "dir" || policy === "fold")) {
+        if (emit) link(path, only.m);
+      } else pending.push(decide(path, entries, emit));
+    }
+    await Promise.all(pending);
   };
 
   /** A directory that `owners` (sorted) have: one link when folding a single owner's, else walked. */
