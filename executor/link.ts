@@ -113,16 +113,19 @@ export async function planLinks(
   const names = sorted.map((m) => m.name);
   // A normalised root (no trailing slash) so that targets are `root + "/" + rel`.
   const roots = sorted.map((m) => resolve(m.path));
-  for (const [i, m] of sorted.entries()) {
+  for (const m of sorted)
     if (!isAbsolute(m.path))
       throw new PthbsError(`member ${m.name}: store path is not absolute: ${m.path}`);
-    if (!(await stat(roots[i]!)).isDirectory())
-      throw new StoreError(`member ${m.name} is not a directory`, roots[i]!);
-  }
+  const limit = limiter(IN_FLIGHT);
+  await Promise.all(
+    roots.map(async (root, i) => {
+      const st = await limit(() => stat(root)).catch(() => undefined);
+      if (!st?.isDirectory()) throw new StoreError(`member ${names[i]} is not a directory`, root);
+    }),
+  );
   const rank = new Map<string, number>();
   for (const [i, p] of prefer.entries()) if (!rank.has(p)) rank.set(p, i);
 
-  const limit = limiter(IN_FLIGHT);
   const abs = (m: number, rel: string): string => `${roots[m]}/${rel}`;
   const dirs: string[] = [];
   const links: { path: string; target: string; owner: string }[] = [];

@@ -268,9 +268,12 @@ describe("planLinks and writeLinks: examples", () => {
     expect(p.links.map((x) => x.path)).toEqual(["bin", "etc"]);
   });
 
-  it("refuses duplicate member names, and writing into an existing directory", async () => {
+  it("refuses duplicate names, missing or relative store paths, and an existing directory", async () => {
     const m = await makeStore({ a: { f: f("1") } });
     await expect(planLinks([m[0]!, { ...m[0]! }], "files", [])).rejects.toThrow(/named a/);
+    await expect(planLinks([{ name: "b", path: "b" }], "files", [])).rejects.toThrow(/absolute/);
+    const gone = { name: "gone", path: join(m[0]!.path, "nothing") };
+    await expect(planLinks([gone], "files", [])).rejects.toThrow(/gone is not a directory/);
     const p = await plan(m);
     const env = await fresh("existing");
     await expect(writeLinks(p, env)).rejects.toThrow(/already exists/);

@@ -3,7 +3,8 @@
  * environment with GNU Stow (one invocation, all packages), and with pthbs `planLinks` +
  * `writeLinks` under the "files" and "fold" policies. Each tool runs in its own process under GNU
  * time (wall clock from spawn to exit, so start-up is included on both sides; peak RSS), several
- * times, interleaved, a fresh target each time; the table shows medians. Prints Markdown.
+ * times, interleaved, a fresh target each time (the previous one removed and `sync`ed first);
+ * the table shows medians. Prints Markdown.
  *
  *   ./node_modules/.bin/tsc -p bench/tsconfig.json
  *   node bench/dist/bench/env/run.js [--packages 300] [--files 40] [--reps 5] [--dir DIR]
@@ -155,6 +156,8 @@ async function main(): Promise<void> {
           shapes.set(tool, await shape(target));
         }
         await rm(target, { recursive: true, force: true });
+        // Let the removal reach the disk now, not during the next tool's run.
+        spawnSync("sync");
       }
     // Every tool must show the same files, resolving to the same store files.
     const want = views.get("stow")!;
