@@ -10,8 +10,8 @@ import { join } from "node:path";
 import type { Lockfile } from "../generator/lockfile.js";
 import type { StoreId } from "../generator/store.js";
 import type { OptionValue } from "../solver/spec.js";
-import { StoreError } from "./errors.js";
-import { CollisionError, type LinkPlan, type LinkPolicy, planLinks, writeLinks } from "./link.js";
+import { CollisionError, StoreError } from "./errors.js";
+import { type LinkPlan, type LinkPolicy, planLinks, writeLinks } from "./link.js";
 import type { Store } from "./store.js";
 
 /** An environment's id: `env.<64 hex>`. */

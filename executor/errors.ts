@@ -3,6 +3,7 @@
  * the file or store path it is about, so a user can go and look.
  */
 import { PthbsError } from "../solver/errors.js";
+import type { Collision } from "./link.js";
 
 /** A problem with a store root, a store path or its validity record. */
 export class StoreError extends PthbsError {
@@ -71,4 +72,23 @@ export class BuildFailedError extends PthbsError {
 /** No sandbox is available and `--no-sandbox` was not given. */
 export class SandboxError extends PthbsError {
   override readonly name = "SandboxError";
+}
+
+/**
+ * Members of an environment shipping one path with different content (or a directory against a
+ * file). Every collision is listed, so that one run shows everything to resolve.
+ */
+export class CollisionError extends PthbsError {
+  override readonly name = "CollisionError";
+  constructor(readonly collisions: readonly Collision[]) {
+    const lines = collisions.map((c) => {
+      const what = c.reason === "type" ? "a directory in one, not in another" : "different content";
+      return `  ${c.path}: ${c.owners.map((o) => o.name).join(", ")} (${what})`;
+    });
+    super(
+      `${collisions.length} path${collisions.length === 1 ? "" : "s"} collide in the environment:\n` +
+        `${lines.join("\n")}\n` +
+        "choose an owner with --prefer NAME (the earliest listed wins), or remove one of the packages",
+    );
+  }
 }

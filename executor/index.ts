@@ -37,6 +37,7 @@ export {
 } from "./environment.js";
 export {
   BuildFailedError,
+  CollisionError,
   FetchError,
   HashMismatchError,
   SandboxError,
@@ -52,7 +53,6 @@ export {
 } from "./gc.js";
 export {
   type Collision,
-  CollisionError, // TEMP: moves to errors.js with the link branch
   type LinkMember,
   type LinkPlan,
   type LinkPolicy,

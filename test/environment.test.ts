@@ -11,8 +11,7 @@ import {
   lockfileMembers,
   readEnvironment,
 } from "../executor/environment.js";
-import { StoreError } from "../executor/errors.js";
-import { CollisionError } from "../executor/link.js";
+import { CollisionError, StoreError } from "../executor/errors.js";
 import { generate } from "../generator/generate.js";
 import { RecipeSet } from "../generator/recipes.js";
 import type { StoreId } from "../generator/store.js";
