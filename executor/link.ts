@@ -8,7 +8,8 @@
  * Packages are read with lstat semantics: a symbolic link inside a package is an entry like a file,
  * whose identity is its target text; it is linked to, never followed.
  */
-import { lstat, mkdir, readdir, readlink, rm, stat, symlink } from "node:fs/promises";
+import { mkdirSync, readdirSync, type Stats, statSync, symlinkSync } from "node:fs";
+import { lstat, mkdir, readlink, rm } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import { PthbsError } from "../solver/errors.js";
 import { CollisionError, StoreError } from "./errors.js";
@@ -61,7 +62,11 @@ export interface LinkPlan {
   }[];
 }
 
-/** File system calls in flight at once: enough to keep the kernel busy, few enough to bound memory. */
+/**
+ * Content comparisons (lstat, readlink, hashing) in flight at once. Directory listings and the
+ * writes are synchronous calls instead: thousands of tiny metadata operations cost less one after
+ * the other than through the thread pool (bench/README.md, "Environments": 30–40 % less time).
+ */
 const IN_FLIGHT = 32;
 
 /** What a member has at a path, as readdir's file type tells it (no stat needed). */
@@ -117,12 +122,15 @@ export async function planLinks(
     if (!isAbsolute(m.path))
       throw new PthbsError(`member ${m.name}: store path is not absolute: ${m.path}`);
   const limit = limiter(IN_FLIGHT);
-  await Promise.all(
-    roots.map(async (root, i) => {
-      const st = await limit(() => stat(root)).catch(() => undefined);
-      if (!st?.isDirectory()) throw new StoreError(`member ${names[i]} is not a directory`, root);
-    }),
-  );
+  for (const [i, root] of roots.entries()) {
+    let st: Stats | undefined;
+    try {
+      st = statSync(root);
+    } catch {
+      st = undefined;
+    }
+    if (!st?.isDirectory()) throw new StoreError(`member ${names[i]} is not a directory`, root);
+  }
   const rank = new Map<string, number>();
   for (const [i, p] of prefer.entries()) if (!rank.has(p)) rank.set(p, i);
 
@@ -142,10 +150,8 @@ export async function planLinks(
    * that one run reports them all.
    */
   const walk = async (rel: string, owners: readonly number[], emit: boolean): Promise<void> => {
-    const listings = await Promise.all(
-      owners.map((m) =>
-        limit(() => readdir(rel === "" ? roots[m]! : abs(m, rel), { withFileTypes: true })),
-      ),
+    const listings = owners.map((m) =>
+      readdirSync(rel === "" ? roots[m]! : abs(m, rel), { withFileTypes: true }),
     );
     const children = new Map<string, Entry[]>();
     for (const [i, listing] of listings.entries())
@@ -302,21 +308,12 @@ export async function writeLinks(plan: LinkPlan, dir: string): Promise<void> {
       levels[depth] = level;
       level.push(d);
     }
-    for (const level of levels) if (level) await inParallel(level, (d) => mkdir(`${dir}/${d}`));
-    await inParallel(plan.links, (l) => symlink(l.target, `${dir}/${l.path}`));
+    for (const level of levels) if (level) for (const d of level) mkdirSync(`${dir}/${d}`);
+    for (const l of plan.links) symlinkSync(l.target, `${dir}/${l.path}`);
   } catch (e) {
     await rm(dir, { recursive: true, force: true });
     throw e;
   }
-}
-
-/** Calls `f` on every item, `IN_FLIGHT` at a time (workers taking the next item). */
-async function inParallel<T>(items: readonly T[], f: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await f(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, items.length) }, worker));
 }
 
 /**
