@@ -7,7 +7,7 @@
  * the table shows medians. Prints Markdown.
  *
  *   ./node_modules/.bin/tsc -p bench/tsconfig.json
- *   node bench/dist/bench/env/run.js [--packages 300] [--files 40] [--reps 5] [--dir DIR]
+ *   node bench/dist/bench/env/run.js [--packages 300] [--files 40] [--reps 5] [--dir DIR] [--keep-targets]
  *
  * `--dir` is where the store and targets go (default: the system's temporary directory); the
  * file system matters, since creating symlinks is most of the work (try /dev/shm, a tmpfs).
@@ -121,6 +121,7 @@ async function main(): Promise<void> {
   const packages = option("--packages", 300);
   const files = option("--files", 40);
   const reps = option("--reps", 5);
+  const keepTargets = process.argv.includes("--keep-targets");
   const d = process.argv.indexOf("--dir");
   const base = d > 0 ? process.argv[d + 1]! : tmpdir();
   const tmp = await mkdtemp(join(base, "pthbs-bench-env-"));
@@ -155,8 +156,11 @@ async function main(): Promise<void> {
           views.set(tool, await reachable(target));
           shapes.set(tool, await shape(target));
         }
-        await rm(target, { recursive: true, force: true });
-        // Let the removal reach the disk now, not during the next tool's run.
+        // By default each target is removed before the next run. With --keep-targets they stay
+        // until the end: removing thousands of inodes (with this machine's `discard` mount
+        // option) slows the next run's creations, which is not what making an environment costs.
+        if (!keepTargets) await rm(target, { recursive: true, force: true });
+        // Let the writes and removals reach the disk now, not during the next tool's run.
         spawnSync("sync");
       }
     // Every tool must show the same files, resolving to the same store files.
