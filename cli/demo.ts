@@ -117,10 +117,10 @@ async function demo(io: Io, runCommand: RunCommand, root: string): Promise<numbe
     step(`Build them into the store (sandbox: ${sandbox})`);
     if (sandbox === "none")
       io.stdout("note: neither bwrap nor unshare works here: building without isolation\n");
-    await pthbs(["build", ...recipes, "--lock", lock1, ...rootArgs, ...buildArgs]);
+    await pthbs(["build", "--lock", lock1, ...rootArgs, ...buildArgs]);
 
     step("Link the environment: a symlink forest named by the sha256 of its members");
-    await pthbs(["env", ...recipes, "--lock", lock1, ...rootArgs]);
+    await pthbs(["env", "--lock", lock1, ...rootArgs]);
 
     step("Switch the profile 'demo' to it (generation 1) and run hello from the profile");
     await pthbs(["profile", "switch", "demo", lock1, ...rootArgs]);
@@ -128,7 +128,7 @@ async function demo(io: Io, runCommand: RunCommand, root: string): Promise<numbe
 
     step("Change one option (hello +fortune), build and switch again (generation 2)");
     const lock2 = await generation(2, ["hello+fortune"]);
-    await pthbs(["build", ...recipes, "--lock", lock2, ...rootArgs, ...buildArgs]);
+    await pthbs(["build", "--lock", lock2, ...rootArgs, ...buildArgs]);
     await pthbs(["profile", "switch", "demo", lock2, ...rootArgs]);
     runHello();
 

@@ -5,7 +5,7 @@ import { CollisionError, createEnvironment, lockfileMembers } from "../index.js"
 import {
   type LinkOptions,
   linkOptions,
-  loadGeneration,
+  loadLockfile,
   openStore,
   reportCollisions,
   type SetOptions,
@@ -51,9 +51,9 @@ or a problem in the input, 2 usage.`,
       const opts = cmd.optsWithGlobals<EnvCommandOptions>();
       const link = linkOptions(opts);
       const store = openStore(opts, env);
-      const generation = await loadGeneration(specs, opts, store, env, io, done);
-      if (!generation) return;
-      const members = lockfileMembers(generation.lockfile);
+      const lockfile = await loadLockfile(specs, opts, store, env, io, done);
+      if (!lockfile) return;
+      const members = lockfileMembers(lockfile);
       let made: Awaited<ReturnType<typeof createEnvironment>>;
       try {
         made = await createEnvironment(store, members, {

@@ -12,6 +12,8 @@ import {
   generate,
   generationScripts,
   type LinkPolicy,
+  type Lockfile,
+  lockfileScripts,
   type ParsedLockfile,
   RecipeSet,
   readLockfile,
@@ -104,15 +106,43 @@ export async function loadScripts(
   if (sources.filter(Boolean).length !== 1)
     throw new UsageError("give exactly one of: specs or -f ENVFILE, --lock LOCK, --scripts DIR");
   if (opts.scripts !== undefined) return readScriptDir(opts.scripts);
-  const generation = await loadGeneration(specs, opts, store, env, io, done);
+  if (opts.lock !== undefined) {
+    const parsed = await readStoreLockfile(opts.lock, store);
+    // Without recipes named, the scripts generate -o wrote next to the lockfile are used.
+    if (opts.recipes === undefined && env.PTHBS_RECIPES === undefined) {
+      const beside = await lockfileScripts(opts.lock, parsed.lockfile);
+      if (beside) return beside;
+    }
+    return generationScripts(regenerate(parsed, recipeSet(opts, env)));
+  }
+  const generation = await solvedGeneration(specs, opts, store, env, io, done);
   return generation && generationScripts(generation);
 }
 
 /**
- * The generation (scripts and lockfile) of a lockfile (`--lock`) or of specs / `-f`, for the
- * store's directory. Undefined when solving failed (already explained and `done` called).
+ * The lockfile of `--lock`, or of specs / `-f` solved and rendered for the store's directory.
+ * Undefined when solving failed (already explained and `done` called).
  */
-export async function loadGeneration(
+export async function loadLockfile(
+  specs: readonly string[],
+  opts: SetOptions,
+  store: Store,
+  env: NodeJS.ProcessEnv,
+  io: Io,
+  done: (code: number) => void,
+): Promise<Lockfile | undefined> {
+  if ((specs.length > 0 || opts.file !== undefined) === (opts.lock !== undefined))
+    throw new UsageError("give exactly one of: specs or -f ENVFILE, --lock LOCK");
+  if (opts.lock !== undefined) return (await readStoreLockfile(opts.lock, store)).lockfile;
+  return (await solvedGeneration(specs, opts, store, env, io, done))?.lockfile;
+}
+
+function recipeSet(opts: SetOptions, env: NodeJS.ProcessEnv): RecipeSet {
+  return new RecipeSet(opts.recipes ?? env.PTHBS_RECIPES ?? DEFAULT_RECIPES);
+}
+
+/** Solves specs / `-f` and renders the scripts for the store's directory. */
+async function solvedGeneration(
   specs: readonly string[],
   opts: SetOptions,
   store: Store,
@@ -120,11 +150,7 @@ export async function loadGeneration(
   io: Io,
   done: (code: number) => void,
 ): Promise<Generation | undefined> {
-  if ((specs.length > 0 || opts.file !== undefined) === (opts.lock !== undefined))
-    throw new UsageError("give exactly one of: specs or -f ENVFILE, --lock LOCK");
-  const recipes = new RecipeSet(opts.recipes ?? env.PTHBS_RECIPES ?? DEFAULT_RECIPES);
-  if (opts.lock !== undefined)
-    return regenerate(await readStoreLockfile(opts.lock, store), recipes);
+  const recipes = recipeSet(opts, env);
   const solved = await solveRequest(specs, opts, io, done);
   if (!solved) {
     done(EXIT.failure);

@@ -75,7 +75,7 @@ export {
   type RunResult,
   storeDependencies,
 } from "./schedule.js";
-export { generationScripts, readScriptDir } from "./scripts.js";
+export { generationScripts, lockfileScripts, readScriptDir } from "./scripts.js";
 export { cachePath, fetchScripts, fetchSource, type SourceOptions, verifyFile } from "./sources.js";
 export { defaultRoot, Store, type ValidityRecord } from "./store.js";
 export { fileSha256, manifestDiff, type TreeEntry, treeHash, treeManifest } from "./tree-hash.js";

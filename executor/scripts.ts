@@ -4,9 +4,10 @@
  * edited after generation is refused, since its store path would not match its contents.
  */
 import { readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Generation } from "../generator/generate.js";
 import { parseScriptHeader } from "../generator/header.js";
+import type { Lockfile } from "../generator/lockfile.js";
 import { type StoreId, storeId } from "../generator/store.js";
 import type { BuildScript } from "./build.js";
 import { StoreError } from "./errors.js";
@@ -33,4 +34,31 @@ export async function readScriptDir(dir: string): Promise<BuildScript[]> {
 /** The scripts of a generation. */
 export function generationScripts(g: Generation): BuildScript[] {
   return g.scripts.map((s) => ({ id: s.id as StoreId, text: s.text, header: s.header }));
+}
+
+/**
+ * The scripts `pthbs generate -o DIR` wrote next to a lockfile (`DIR/<id>.sh` for each package it
+ * builds), each checked against its id; undefined when any is missing.
+ */
+export async function lockfileScripts(
+  lockfilePath: string,
+  lockfile: Lockfile,
+): Promise<BuildScript[] | undefined> {
+  const dir = dirname(lockfilePath);
+  const out: BuildScript[] = [];
+  for (const p of lockfile.packages) {
+    if (p.id === undefined) continue;
+    const file = join(dir, `${p.id}.sh`);
+    let text: string;
+    try {
+      text = await readFile(file, "utf8");
+    } catch {
+      return undefined;
+    }
+    const header = parseScriptHeader(text);
+    if (storeId(header.name, text) !== p.id)
+      throw new StoreError(`the script's id is not ${p.id}: it was edited after generation`, file);
+    out.push({ id: p.id, text, header });
+  }
+  return out;
 }

@@ -3,7 +3,7 @@
  * a sandbox works here), and `pthbs demo` end to end.
  */
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { appendFile, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -40,7 +40,8 @@ beforeAll(async () => {
     [2, ["hello+fortune"]],
   ] as const) {
     await ok("generate", ...C, ...R, ...DEMO, ...specs, "-o", join(dir, `g${n}`), "--store", store);
-    await ok("build", ...R, "--lock", join(dir, `g${n}`, "pthbs.lock.json"), ...root, ...BUILD);
+    // No --recipes: the scripts generate wrote next to the lockfile are built.
+    await ok("build", "--lock", join(dir, `g${n}`, "pthbs.lock.json"), ...root, ...BUILD);
   }
   lock1 = join(dir, "g1", "pthbs.lock.json");
   lock2 = join(dir, "g2", "pthbs.lock.json");
@@ -51,6 +52,29 @@ afterAll(async () => {
 });
 
 const json = async (...argv: string[]) => JSON.parse(await ok(...argv, "--json"));
+
+describe("build --lock", () => {
+  it("uses the scripts next to the lockfile, refusing an edited one", async () => {
+    const copy = join(dir, "edited");
+    await ok("generate", ...C, ...R, ...DEMO, "-o", copy, "--store", join(dir, "root", "store"));
+    const name = (await readdir(copy)).find((n) => n.startsWith("hello."));
+    await appendFile(join(copy, name as string), "echo tampered\n");
+    const r = await pthbs("build", "--lock", join(copy, "pthbs.lock.json"), ...root, ...BUILD);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/edited after generation/);
+    // Without the scripts, the lockfile is rendered again from the recipes named.
+    await rm(join(copy, name as string));
+    const again = await json(
+      "build",
+      ...R,
+      "--lock",
+      join(copy, "pthbs.lock.json"),
+      ...root,
+      ...BUILD,
+    );
+    expect(again.ok).toBe(true);
+  });
+});
 
 describe("pthbs env", () => {
   it("makes the environment of a lockfile once; the same set gives the same id", async () => {
