@@ -132,7 +132,7 @@ class Encoder implements CudfEncoding {
     ];
     const seeds: PackageId[] = [...(this.options.seeds ?? [])];
     if (!this.options.noRequest) {
-      for (let id = 0; id < u.size; id++) if (u.get(id).installed) seeds.push(id);
+      for (let id = 0; id < u.size; id++) if (u.installed(id)) seeds.push(id);
       const r = this.doc.request;
       for (const v of [...r.install, ...r.upgrade]) seeds.push(...u.satisfying(v));
     }

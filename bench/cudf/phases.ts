@@ -24,14 +24,11 @@ function main(): void {
     mark = process.cpuUsage();
   };
   const criteria = parseCriteria(criteriaText);
-  const text = readFileSync(file, "utf8");
-  lap("read the file (UTF-8)");
-  const doc = parseCudf(text, file);
-  lap(`parse ${doc.packages.length} stanzas (and check their syntax)`);
+  const bytes = readFileSync(file);
+  lap("read the file (bytes)");
+  const doc = parseCudf(bytes, file);
+  lap(`read ${doc.packages.length} stanzas: check, index names and features`);
   const universe = new CudfUniverse(doc);
-  lap("index packages by name");
-  universe.providers("");
-  lap("index features (every provides)");
   const encoding = encodeCudf(universe, { criteria });
   lap(`reachable set and clauses (${encoding.packages.length} packages)`);
   if (encoding.circuit.sat.solve() !== "sat") throw new Error("this instance has no solution");
