@@ -111,37 +111,32 @@ export class CudfPackage {
 
   /** The `depends` formula (`true!` when absent). */
   get depends(): Formula {
-    this.parsedDepends ??= this.has(0) ? this.context.values.formula(this.text(0), this.line) : [];
+    this.parsedDepends ??= this.relation(0, FORMULA) as Formula;
     return this.parsedDepends;
   }
 
   /** The `conflicts` list. */
   get conflicts(): readonly Vpkg[] {
-    this.parsedConflicts ??= this.has(2)
-      ? this.context.values.vpkglist(this.text(2), this.line, false)
-      : [];
+    this.parsedConflicts ??= this.relation(2, LIST) as readonly Vpkg[];
     return this.parsedConflicts;
   }
 
   /** Features: `name` (every version) or `name = version`. */
   get provides(): readonly Vpkg[] {
-    this.parsedProvides ??= this.has(4)
-      ? this.context.values.vpkglist(this.text(4), this.line, true)
-      : [];
+    this.parsedProvides ??= this.relation(4, FEATURES) as readonly Vpkg[];
     return this.parsedProvides;
   }
 
-  private has(at: number): boolean {
-    const r = this.context.index.relations.data;
-    return r[6 * this.id + at + 1]! > r[6 * this.id + at]!;
-  }
-
-  private text(at: number): string {
+  /** The relationship whose offsets are at `at` in the package's six. */
+  private relation(at: number, kind: number): Formula | readonly Vpkg[] {
     const t = this.context.index;
     const r = t.relations.data;
+    const from = r[6 * this.id + at]!;
+    const to = r[6 * this.id + at + 1]!;
+    if (to <= from) return [];
     const source = t.source.data[this.id]!;
     const bytes = source === 0 ? this.context.bytes : t.values[source - 1]!;
-    return bytes.toString("utf8", r[6 * this.id + at], r[6 * this.id + at + 1]);
+    return this.context.relations.read(bytes, from, to, kind, this.line);
   }
 }
 
@@ -149,8 +144,109 @@ export class CudfPackage {
 interface PackageContext {
   readonly bytes: Buffer;
   readonly index: NameIndex;
-  readonly values: ValueReader;
+  readonly relations: RelationReader;
 }
+
+/**
+ * Reads relationships from bytes the reader has checked, into constraint objects shared by
+ * name, operator and version (Debian repeats `libc6 >= 2.34` thousands of times). Anything
+ * unusual (an empty item) is left to the general value parser, which says what is wrong.
+ */
+class RelationReader {
+  /** Per name id: constraints by version × 8 + operator code (0 for the bare name). */
+  private readonly shared: (Map<number, Vpkg> | undefined)[] = [];
+  /** Where the last `atom` ended. */
+  private next = 0;
+
+  constructor(
+    private readonly index: NameIndex,
+    private readonly values: ValueReader,
+  ) {}
+
+  /** A formula (`FORMULA`) or a list (`LIST`, `FEATURES`) in `b[from, to)`. */
+  read(b: Buffer, from: number, to: number, kind: number, line: number): Formula | Vpkg[] {
+    const formula = kind === FORMULA;
+    const out: Vpkg[][] = [];
+    let items: Vpkg[] = [];
+    let always = false;
+    let i = from;
+    for (;;) {
+      while (i < to && b[i] === 32) i++;
+      if (formula && b[i] === 116 /* t */ && i + 5 <= to && bytesAre(b, i, "true!")) {
+        always = true;
+        i += 5;
+      } else if (formula && b[i] === 102 /* f */ && i + 6 <= to && bytesAre(b, i, "false!")) {
+        i += 6;
+      } else {
+        const v = this.atom(b, i, to);
+        if (v === undefined) {
+          const text = b.toString("utf8", from, to);
+          return formula
+            ? this.values.formula(text, line)
+            : this.values.vpkglist(text, line, kind === FEATURES);
+        }
+        items.push(v);
+        i = this.next;
+      }
+      while (i < to && b[i] === 32) i++;
+      if (!formula) {
+        if (i >= to) return items;
+        i++; // the comma
+        continue;
+      }
+      if (i >= to || b[i] === 44 /* , */) {
+        if (!always) out.push(items);
+        if (i >= to) return out;
+        items = [];
+        always = false;
+      }
+      i++; // the comma or the bar
+    }
+  }
+
+  /** The constraint at `b[i]`, or undefined when there is no name there. */
+  private atom(b: Buffer, i: number, to: number): Vpkg | undefined {
+    const start = i;
+    while (i < to && isNameChar(b[i]!)) i++;
+    if (i === start) return undefined;
+    const name = this.index.name(b, start, i);
+    while (i < to && b[i] === 32) i++;
+    let code = 0;
+    let version = 0;
+    if (i < to) {
+      const c = b[i]!;
+      const long = i + 1 < to && b[i + 1] === 61;
+      // = 1, != 2, >= 3, > 4, <= 5, < 6
+      if (c === 61) code = 1;
+      else if (c === 33) code = 2;
+      else if (c === 62) code = long ? 3 : 4;
+      else if (c === 60) code = long ? 5 : 6;
+      if (code !== 0) {
+        i += code === 2 || code === 3 || code === 5 ? 2 : 1;
+        while (i < to && b[i] === 32) i++;
+        for (let d = b[i]!; i < to && d >= 48 && d <= 57; d = b[++i]!)
+          version = version * 10 + d - 48;
+      }
+    }
+    this.next = i;
+    let byKey = this.shared[name];
+    if (byKey === undefined) {
+      byKey = new Map();
+      this.shared[name] = byKey;
+    }
+    const key = version * 8 + code;
+    let v = byKey.get(key);
+    if (v === undefined) {
+      const text = this.index.names.name(name);
+      v = code === 0 ? { name: text } : { name: text, op: OPS[code]!, version };
+      byKey.set(key, v);
+    }
+    return v;
+  }
+}
+
+/** Operators by their code in `RelationReader`. */
+const OPS: readonly (RelOp | undefined)[] = [undefined, "=", "!=", ">=", ">", "<=", "<"];
 
 /** The request stanza. */
 export interface CudfRequest {
@@ -188,7 +284,7 @@ export class CudfDocument {
     readonly index: NameIndex,
     private readonly values: ValueReader,
   ) {
-    this.context = { bytes, index, values };
+    this.context = { bytes, index, relations: new RelationReader(index, values) };
     this.made = new Array(size);
   }
 

@@ -85,7 +85,8 @@ class Encoder implements CudfEncoding {
   readonly circuit = new Circuit();
   readonly facts: EncodedCudfFact[] = [];
   packages: PackageId[] = [];
-  private readonly vars = new Map<PackageId, Lit>();
+  /** Per package id, its variable; -1 for a package left out. */
+  private readonly vars: Int32Array;
   private readonly doc;
 
   constructor(
@@ -93,21 +94,22 @@ class Encoder implements CudfEncoding {
     private readonly options: CudfEncodeOptions,
   ) {
     this.doc = universe.doc;
+    this.vars = new Int32Array(universe.size).fill(-1);
   }
 
   run(): CudfEncoding {
     this.packages = this.options.everything
       ? Array.from({ length: this.universe.size }, (_, i) => i)
       : this.reachable();
-    for (const id of this.packages)
-      this.vars.set(id, this.circuit.variable(this.universe.label(id)));
+    for (const id of this.packages) this.vars[id] = this.circuit.variable(this.universe.label(id));
     for (const id of this.packages) this.packageRules(id);
     if (!this.options.noRequest) this.requestRules();
     return this;
   }
 
   variable(id: PackageId): Lit {
-    return this.vars.get(id) ?? this.circuit.FALSE;
+    const v = this.vars[id]!;
+    return v === -1 ? this.circuit.FALSE : v;
   }
 
   satisfied(vpkg: Vpkg, except?: PackageId): Lit {
@@ -118,8 +120,8 @@ class Encoder implements CudfEncoding {
   private targets(vpkg: Vpkg, except?: PackageId): Lit[] {
     const out: Lit[] = [];
     for (const id of this.universe.satisfying(vpkg)) {
-      const v = this.vars.get(id);
-      if (v !== undefined && id !== except) out.push(v);
+      const v = this.vars[id]!;
+      if (v !== -1 && id !== except) out.push(v);
     }
     return out;
   }
@@ -175,14 +177,18 @@ class Encoder implements CudfEncoding {
   private packageRules(id: PackageId): void {
     const c = this.circuit;
     const p = this.universe.get(id);
-    const x = this.vars.get(id)!;
+    const x = this.vars[id]!;
     const depends = p.depends;
     if (depends.length > 0) {
       depends.forEach((conjunct, index) => {
-        const options = [...new Set(conjunct.flatMap((v) => this.targets(v)))];
-        this.fact({ kind: "depends", package: id, index }, (g) =>
-          c.clause([neg(x), ...options], g),
-        );
+        // ¬x and the variables of the packages satisfying an atom, each once.
+        const clause = [neg(x)];
+        for (const v of conjunct)
+          for (const q of this.universe.satisfying(v)) {
+            const y = this.vars[q]!;
+            if (y !== -1 && !clause.includes(y)) clause.push(y);
+          }
+        this.fact({ kind: "depends", package: id, index }, (g) => c.clause(clause, g));
       });
     }
     const conflicts = p.conflicts;
@@ -254,9 +260,9 @@ class Encoder implements CudfEncoding {
         }
       }
     } else {
-      const names = new Set(this.packages.map((id) => u.get(id).name));
+      const names = new Set(this.packages.map((id) => u.get(id).nameId));
       for (const name of names) {
-        const versions = u.versions(name);
+        const versions = u.versionsOf(name);
         const vars = versions.map((v) => this.variable(v));
         const any = c.or(vars);
         const wasThere = versions.some((v) => u.get(v).installed);

@@ -81,7 +81,7 @@ export class CudfUniverse {
   }
 
   /** The packages whose name has id `name`, ascending version. */
-  private versionsOf(name: number): readonly PackageId[] {
+  versionsOf(name: number): readonly PackageId[] {
     const known = this.byName[name];
     if (known) return known;
     const index = this.index;
