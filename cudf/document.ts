@@ -134,9 +134,7 @@ export class CudfPackage {
     const from = r[6 * this.id + at]!;
     const to = r[6 * this.id + at + 1]!;
     if (to <= from) return [];
-    const source = t.source.data[this.id]!;
-    const bytes = source === 0 ? this.context.bytes : t.values[source - 1]!;
-    return this.context.relations.read(bytes, from, to, kind, this.line);
+    return this.context.relations.read(t.packageBytes(this.id), from, to, kind, this.line);
   }
 }
 
@@ -643,6 +641,7 @@ class Reader extends ValueReader {
     file: string,
   ) {
     super(file);
+    this.index.bytes = bytes;
   }
 
   read(): CudfDocument {
@@ -797,7 +796,7 @@ class Reader extends ValueReader {
     index.relations.push(conflictsEnd);
     index.relations.push(provides);
     index.relations.push(providesEnd);
-    this.addPackage(name, version, flags, this.lineNo, start, Math.min(p, n), 0);
+    this.addPackage(name, nameFrom, nameTo, version, flags, this.lineNo, start, Math.min(p, n), 0);
     this.pos = p;
     this.lineNo = line;
     return true;
@@ -839,10 +838,13 @@ class Reader extends ValueReader {
 
   /**
    * Adds a package, its name and its features to the index; fails when its name and version are
-   * taken. Its six relation offsets are pushed already, into the values `source` says.
+   * taken. Its six relation offsets are pushed already, into the values `source` says, where
+   * its name is `[nameFrom, nameTo)`.
    */
   private addPackage(
     name: number,
+    nameFrom: number,
+    nameTo: number,
     version: number,
     flags: number,
     line: number,
@@ -862,7 +864,7 @@ class Reader extends ValueReader {
     index.start.push(start);
     index.end.push(end);
     index.source.push(source);
-    const bytes = source === 0 ? this.bytes : index.values[source - 1]!;
+    const bytes = index.packageBytes(id);
     // Features: a package providing its own name at its own version is skipped (it satisfies
     // those constraints by name already; apt-cudf and dose-ceve write one such per package).
     const to = index.relations.data[6 * id + 5]!;
@@ -884,9 +886,16 @@ class Reader extends ValueReader {
       }
       i++; // the comma
       if (nameEnd === nameStart) continue;
-      const feature = index.name(bytes, nameStart, nameEnd);
-      if (feature !== name || featureVersion !== version)
-        index.addFeature(id, feature, featureVersion);
+      if (featureVersion === version && nameEnd - nameStart === nameTo - nameFrom) {
+        let same = true;
+        for (let k = 0; k < nameTo - nameFrom; k++)
+          if (bytes[nameStart + k] !== bytes[nameFrom + k]) {
+            same = false;
+            break;
+          }
+        if (same) continue;
+      }
+      index.addFeature(id, bytes, nameStart, nameEnd, featureVersion);
     }
   }
 
@@ -1051,9 +1060,10 @@ class Reader extends ValueReader {
       at++;
     }
     index.values.push(values);
-    const name = index.name(values, 0, Buffer.byteLength(head.value));
+    const nameTo = Buffer.byteLength(head.value);
+    const name = index.name(values, 0, nameTo);
     const flags = (installed ? 1 : 0) | (wasInstalled ? 2 : 0) | (KEEP_CODES.indexOf(keep) << 2);
-    this.addPackage(name, version, flags, head.line, start, end, index.values.length);
+    this.addPackage(name, 0, nameTo, version, flags, head.line, start, end, index.values.length);
   }
 
   /** Fails with the property's line when the syntax check found a problem. */

@@ -31,21 +31,46 @@ export class IntList {
  * carries bits only upwards, and names differing in their first bytes (Debian's share a long
  * `%3aamd64` suffix) collided in the low bits.
  */
-function mix(h: number): number {
+export function mix(h: number): number {
   const x = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
   return x ^ (x >>> 16);
 }
 
-/** Package names and feature names, interned: each distinct name gets the next integer. */
+/** The hash of a name's bytes (FNV-1a, mixed). */
+export function hashBytes(bytes: Uint8Array, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return mix(h);
+}
+
+/** The hash of a name (as `hashBytes` of its ASCII bytes); 0 when it is not ASCII. */
+export function hashString(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c > 127) return 0;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  return mix(h);
+}
+
+/** Whether `name` is spelled by `bytes[from, to)`. */
+export function sameName(name: string, bytes: Uint8Array, from: number, to: number): boolean {
+  if (to - from !== name.length) return false;
+  for (let i = 0; i < name.length; i++) if (bytes[from + i] !== name.charCodeAt(i)) return false;
+  return true;
+}
+
+/** Package names (and the names of constraints read), interned: each gets the next integer. */
 export class NameTable {
   /** Open addressing: name id + 1, 0 for an empty slot. */
   private slots = new Int32Array(1 << 17);
-  private hashes = new IntList();
+  private hashes = new IntList(1 << 16);
   /** The bytes of every name, one after another. */
   private pool = new Uint8Array(1 << 20);
   private poolLength = 0;
-  private readonly offsets = new IntList();
-  private readonly lengths = new IntList();
+  private readonly offsets = new IntList(1 << 16);
+  private readonly lengths = new IntList(1 << 16);
   private readonly strings: (string | undefined)[] = [];
 
   /** Number of names. */
@@ -55,9 +80,7 @@ export class NameTable {
 
   /** The id of the name in `bytes[from, to)`, interning it if new. */
   intern(bytes: Uint8Array, from: number, to: number): number {
-    let h = 0x811c9dc5;
-    for (let i = from; i < to; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
-    h = mix(h);
+    const h = hashBytes(bytes, from, to);
     const mask = this.slots.length - 1;
     const length = to - from;
     for (let s = h & mask; ; s = (s + 1) & mask) {
@@ -79,13 +102,7 @@ export class NameTable {
 
   /** The id of `name`, or -1 when no package or feature has it. */
   find(name: string): number {
-    let h = 0x811c9dc5;
-    for (let i = 0; i < name.length; i++) {
-      const c = name.charCodeAt(i);
-      if (c > 127) return -1; // names are ASCII
-      h = Math.imul(h ^ c, 0x01000193);
-    }
-    h = mix(h);
+    const h = hashString(name);
     const mask = this.slots.length - 1;
     for (let s = h & mask; ; s = (s + 1) & mask) {
       const slot = this.slots[s]!;
@@ -178,23 +195,28 @@ export class NameIndex {
   readonly source = new IntList(1 << 16);
   /** The values of stanzas the general reader read (a continued value is no slice). */
   readonly values: Buffer[] = [];
-  /** Per name id: the last package of that name (-1: none), the last feature entry (-1: none). */
-  readonly lastOfName = new IntList(1 << 17);
-  readonly lastFeature = new IntList(1 << 17);
-  /** Per feature entry: the package, the version (-1: every version), the previous entry. */
+  /** Per name id: the last package of that name (-1: none). */
+  readonly lastOfName = new IntList(1 << 16);
+  /**
+   * The provided features, by the hash of their name (a chained table: feature names are not
+   * interned, Debian's 130,000 are nearly all distinct and a request looks up a few thousand).
+   * Per entry: the package, the version (-1: every version), where the name is in the
+   * package's bytes, its hash, and the next entry of its bucket (-1 ends).
+   */
+  private readonly buckets = new Int32Array(1 << 18).fill(-1);
   readonly featurePackage = new IntList(1 << 17);
   readonly featureVersion: number[] = [];
-  readonly previousFeature = new IntList(1 << 17);
+  private readonly featureFrom = new IntList(1 << 17);
+  private readonly featureTo = new IntList(1 << 17);
+  private readonly featureHash = new IntList(1 << 17);
+  private readonly nextInBucket = new IntList(1 << 17);
   /** Name ids of the packages, in the order of their first package. */
   readonly packageNames: number[] = [];
 
-  /** The id of the name in `bytes[from, to)`, with its list heads made. */
+  /** The id of the name in `bytes[from, to)`, with its list head made. */
   name(bytes: Uint8Array, from: number, to: number): number {
     const id = this.names.intern(bytes, from, to);
-    while (this.lastOfName.length <= id) {
-      this.lastOfName.push(-1);
-      this.lastFeature.push(-1);
-    }
+    while (this.lastOfName.length <= id) this.lastOfName.push(-1);
     return id;
   }
 
@@ -207,11 +229,44 @@ export class NameIndex {
     this.lastOfName.data[name] = id;
   }
 
-  /** Adds a feature `name` (at `version`, -1 for every version) provided by package `id`. */
-  addFeature(id: number, name: number, version: number): void {
-    this.featurePackage.push(id);
+  /**
+   * Adds the feature named by `bytes[from, to)` (the package's bytes), at `version` (-1 for
+   * every version), provided by package `id`.
+   */
+  addFeature(id: number, bytes: Uint8Array, from: number, to: number, version: number): void {
+    const hash = hashBytes(bytes, from, to);
+    const bucket = hash & (this.buckets.length - 1);
+    const e = this.featurePackage.push(id);
     this.featureVersion.push(version);
-    this.previousFeature.push(this.lastFeature.data[name]!);
-    this.lastFeature.data[name] = this.featurePackage.length - 1;
+    this.featureFrom.push(from);
+    this.featureTo.push(to);
+    this.featureHash.push(hash);
+    this.nextInBucket.push(this.buckets[bucket]!);
+    this.buckets[bucket] = e;
+  }
+
+  /** The document's bytes (set by the reader). */
+  bytes: Buffer = Buffer.alloc(0);
+
+  /** The bytes holding package `id`'s values: the document's, or those `source` names. */
+  packageBytes(id: number): Buffer {
+    const source = this.source.data[id]!;
+    return source === 0 ? this.bytes : this.values[source - 1]!;
+  }
+
+  /** The entries of the features called `name`. */
+  features(name: string): number[] {
+    const hash = hashString(name);
+    const out: number[] = [];
+    for (
+      let e = this.buckets[hash & (this.buckets.length - 1)]!;
+      e !== -1;
+      e = this.nextInBucket.data[e]!
+    ) {
+      if (this.featureHash.data[e] !== hash) continue;
+      const bytes = this.packageBytes(this.featurePackage.data[e]!);
+      if (sameName(name, bytes, this.featureFrom.data[e]!, this.featureTo.data[e]!)) out.push(e);
+    }
+    return out;
   }
 }

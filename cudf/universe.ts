@@ -110,24 +110,20 @@ export class CudfUniverse {
     const index = this.index;
     const name = index.names.find(vpkg.name);
     const out: PackageId[] = [];
-    if (name !== -1) {
+    if (name !== -1)
       for (const id of this.versionsOf(name))
         if (versionMatches(index.version[id]!, vpkg)) out.push(id);
-      const byName = out.length;
-      for (let e = index.lastFeature.data[name]!; e !== -1; e = index.previousFeature.data[e]!) {
-        const version = index.featureVersion[e]!;
-        if (version === -1 || versionMatches(version, vpkg))
-          out.push(index.featurePackage.data[e]!);
-      }
-      if (out.length > 1) {
-        out.sort((a, b) => a - b);
-        // A package may satisfy it by name and by feature, or by two features.
-        if (out.length > byName) {
-          let w = 1;
-          for (let r = 1; r < out.length; r++) if (out[r] !== out[w - 1]) out[w++] = out[r]!;
-          out.length = w;
-        }
-      }
+    const byName = out.length;
+    for (const e of index.features(vpkg.name)) {
+      const version = index.featureVersion[e]!;
+      if (version === -1 || versionMatches(version, vpkg)) out.push(index.featurePackage.data[e]!);
+    }
+    if (out.length > byName && out.length > 1) {
+      // A package may satisfy it by name and by feature, or by two features.
+      out.sort((a, b) => a - b);
+      let w = 1;
+      for (let r = 1; r < out.length; r++) if (out[r] !== out[w - 1]) out[w++] = out[r]!;
+      out.length = w;
     }
     this.memo.set(vpkg, out);
     return out;
@@ -160,11 +156,8 @@ export class CudfUniverse {
   /** The packages that provide feature `name` (at some version), in id order. */
   providers(name: string): readonly PackageId[] {
     const index = this.index;
-    const id = index.names.find(name);
     const out = new Set<PackageId>();
-    if (id !== -1)
-      for (let e = index.lastFeature.data[id]!; e !== -1; e = index.previousFeature.data[e]!)
-        out.add(index.featurePackage.data[e]!);
+    for (const e of index.features(name)) out.add(index.featurePackage.data[e]!);
     return [...out].sort((a, b) => a - b);
   }
 }
