@@ -119,7 +119,9 @@ class Encoder implements CudfEncoding {
   /** The variables of the encoded packages satisfying `vpkg`, other than `except`. */
   private targets(vpkg: Vpkg, except?: PackageId): Lit[] {
     const out: Lit[] = [];
-    for (const id of this.universe.satisfying(vpkg)) {
+    const ids = this.universe.satisfying(vpkg);
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
       const v = this.vars[id]!;
       if (v !== -1 && id !== except) out.push(v);
     }
@@ -183,12 +185,15 @@ class Encoder implements CudfEncoding {
       depends.forEach((conjunct, index) => {
         // ¬x and the variables of the packages satisfying an atom, each once.
         const clause = [neg(x)];
-        for (const v of conjunct)
-          for (const q of this.universe.satisfying(v)) {
-            const y = this.vars[q]!;
+        for (let a = 0; a < conjunct.length; a++) {
+          const ids = this.universe.satisfying(conjunct[a]!);
+          for (let i = 0; i < ids.length; i++) {
+            const y = this.vars[ids[i]!]!;
             if (y !== -1 && !clause.includes(y)) clause.push(y);
           }
-        this.fact({ kind: "depends", package: id, index }, (g) => c.clause(clause, g));
+        }
+        if (!this.options.selectors) c.clause(clause);
+        else this.fact({ kind: "depends", package: id, index }, (g) => c.clause(clause, g));
       });
     }
     const conflicts = p.conflicts;
@@ -196,6 +201,10 @@ class Encoder implements CudfEncoding {
       conflicts.forEach((vpkg, index) => {
         const others = this.targets(vpkg, id);
         if (others.length === 0) return;
+        if (!this.options.selectors) {
+          for (let i = 0; i < others.length; i++) c.clause([neg(x), neg(others[i]!)]);
+          return;
+        }
         this.fact({ kind: "conflicts", package: id, index }, (g) => {
           for (const y of others) c.clause([neg(x), neg(y)], g);
         });

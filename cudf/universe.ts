@@ -89,9 +89,13 @@ export class CudfUniverse {
     for (let q = index.lastOfName.data[name]!; q !== -1; q = index.previousOfName.data[q]!)
       list.push(q);
     list.reverse();
-    if (list.length > 1) {
-      const version = index.version;
-      list.sort((a, b) => version[a]! - version[b]!);
+    // By insertion: a name has a few versions, mostly in order already.
+    const version = index.version;
+    for (let i = 1; i < list.length; i++) {
+      const id = list[i]!;
+      let j = i;
+      for (; j > 0 && version[list[j - 1]!]! > version[id]!; j--) list[j] = list[j - 1]!;
+      list[j] = id;
     }
     this.byName[name] = list;
     return list;
@@ -146,8 +150,14 @@ export class CudfUniverse {
     for (const id of seeds) reach(id);
     for (let i = 0; i < queue.length; i++) {
       const id = queue[i]!;
-      for (const conjunct of this.get(id).depends)
-        for (const v of conjunct) for (const q of this.satisfying(v)) reach(q);
+      const depends = this.get(id).depends;
+      for (let c = 0; c < depends.length; c++) {
+        const conjunct = depends[c]!;
+        for (let a = 0; a < conjunct.length; a++) {
+          const targets = this.satisfying(conjunct[a]!);
+          for (let t = 0; t < targets.length; t++) reach(targets[t]!);
+        }
+      }
       if (more) for (const v of more(id)) for (const q of this.satisfying(v)) reach(q);
     }
     return queue;
