@@ -622,6 +622,7 @@ const KEEP_BIT = 128;
 const FORMULA = 0;
 const LIST = 1;
 const FEATURES = 2;
+const RELATION_KINDS = { vpkgformula: FORMULA, vpkglist: LIST, veqpkglist: FEATURES } as const;
 
 /** Reads a whole document: the fast pass over package stanzas, the general reader for the rest. */
 class Reader extends ValueReader {
@@ -741,19 +742,9 @@ class Reader extends ValueReader {
           if (version < 1) return false;
           break;
         case DEPENDS:
-          if (!relationsOk(b, v, e, FORMULA)) return false;
-          depends = v;
-          dependsEnd = e;
-          break;
         case CONFLICTS:
-          if (!relationsOk(b, v, e, LIST)) return false;
-          conflicts = v;
-          conflictsEnd = e;
-          break;
         case PROVIDES:
-          if (!relationsOk(b, v, e, FEATURES)) return false;
-          provides = v;
-          providesEnd = e;
+          // One call of the checker below for every relationship (a smaller function to compile).
           break;
         case INSTALLED:
         case WAS_INSTALLED: {
@@ -774,13 +765,29 @@ class Reader extends ValueReader {
           if (decl === undefined || extraKeys?.includes(key)) return false;
           extraKeys ??= [];
           extraKeys.push(key);
-          const kind = decl.type.kind;
-          if (kind === "vpkgformula" || kind === "vpkglist" || kind === "veqpkglist") {
-            const relation =
-              kind === "vpkgformula" ? FORMULA : kind === "vpkglist" ? LIST : FEATURES;
-            if (!relationsOk(b, v, e, relation)) return false;
-          } else if (kind !== "string") return false;
           if (decl.default === undefined) requiredSeen++;
+          const kind = decl.type.kind;
+          if (kind !== "vpkgformula" && kind !== "vpkglist" && kind !== "veqpkglist") {
+            if (kind !== "string") return false;
+            break;
+          }
+          // A declared relationship: checked below as one.
+          if (!relationsOk(b, v, e, RELATION_KINDS[kind])) return false;
+          break;
+        }
+      }
+      if ((bit & (DEPENDS | CONFLICTS | PROVIDES)) !== 0) {
+        if (!relationsOk(b, v, e, bit === DEPENDS ? FORMULA : bit === CONFLICTS ? LIST : FEATURES))
+          return false;
+        if (bit === DEPENDS) {
+          depends = v;
+          dependsEnd = e;
+        } else if (bit === CONFLICTS) {
+          conflicts = v;
+          conflictsEnd = e;
+        } else {
+          provides = v;
+          providesEnd = e;
         }
       }
       p = eol + 1;
