@@ -67,7 +67,7 @@ export class NameTable {
   private slots = new Int32Array(1 << 17);
   private hashes = new IntList(1 << 16);
   /** The bytes of every name, one after another. */
-  private pool = new Uint8Array(1 << 20);
+  private pool = Buffer.alloc(1 << 20);
   private poolLength = 0;
   private readonly offsets = new IntList(1 << 16);
   private readonly lengths = new IntList(1 << 16);
@@ -100,9 +100,8 @@ export class NameTable {
     }
   }
 
-  /** The id of `name`, or -1 when no package or feature has it. */
-  find(name: string): number {
-    const h = hashString(name);
+  /** The id of `name`, or -1 when no package has it (`h`: its `hashString`, if known). */
+  find(name: string, h = hashString(name)): number {
     const mask = this.slots.length - 1;
     for (let s = h & mask; ; s = (s + 1) & mask) {
       const slot = this.slots[s]!;
@@ -126,10 +125,7 @@ export class NameTable {
     let s = this.strings[id];
     if (s === undefined) {
       const at = this.offsets.data[id]!;
-      s = String.fromCharCode.apply(
-        null,
-        this.pool.subarray(at, at + this.lengths.data[id]!) as unknown as number[],
-      );
+      s = this.pool.toString("latin1", at, at + this.lengths.data[id]!);
       this.strings[id] = s;
     }
     return s;
@@ -138,7 +134,7 @@ export class NameTable {
   private add(bytes: Uint8Array, from: number, to: number, hash: number, slot: number): number {
     const length = to - from;
     if (this.poolLength + length > this.pool.length) {
-      const bigger = new Uint8Array(Math.max(this.pool.length * 2, this.poolLength + length));
+      const bigger = Buffer.alloc(Math.max(this.pool.length * 2, this.poolLength + length));
       bigger.set(this.pool);
       this.pool = bigger;
     }
@@ -254,9 +250,8 @@ export class NameIndex {
     return source === 0 ? this.bytes : this.values[source - 1]!;
   }
 
-  /** The entries of the features called `name`. */
-  features(name: string): number[] {
-    const hash = hashString(name);
+  /** The entries of the features called `name` (`hash`: its `hashString`, if known). */
+  features(name: string, hash = hashString(name)): number[] {
     const out: number[] = [];
     for (
       let e = this.buckets[hash & (this.buckets.length - 1)]!;

@@ -7,7 +7,7 @@
  * `n` unversioned (any constraint), or p provides `n = w` and w passes `op v`.
  */
 import type { CudfDocument, CudfPackage, Vpkg } from "./document.js";
-import type { NameIndex } from "./names.js";
+import { hashString, type NameIndex } from "./names.js";
 
 /** A package id: its index in the document's package list. */
 export type PackageId = number;
@@ -112,13 +112,14 @@ export class CudfUniverse {
     const known = this.memo.get(vpkg);
     if (known) return known;
     const index = this.index;
-    const name = index.names.find(vpkg.name);
+    const hash = hashString(vpkg.name);
+    const name = index.names.find(vpkg.name, hash);
     const out: PackageId[] = [];
     if (name !== -1)
       for (const id of this.versionsOf(name))
         if (versionMatches(index.version[id]!, vpkg)) out.push(id);
     const byName = out.length;
-    for (const e of index.features(vpkg.name)) {
+    for (const e of index.features(vpkg.name, hash)) {
       const version = index.featureVersion[e]!;
       if (version === -1 || versionMatches(version, vpkg)) out.push(index.featurePackage.data[e]!);
     }
