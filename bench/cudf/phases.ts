@@ -35,7 +35,10 @@ function main(): void {
   lap("first solution");
   let model = encoding.circuit.sat.model();
   for (const c of criteria) {
-    model = minimise(encoding.circuit, encoding.costTerms(c).terms).model;
+    const terms = encoding.costTerms(c).terms;
+    // As solveCudf: nothing to count, no minimisation.
+    if (terms.some((t) => t.lit !== encoding.circuit.FALSE && t.weight !== 0))
+      model = minimise(encoding.circuit, terms).model;
     lap(`minimise ${c.sign}${c.kind}`);
   }
   writeSolution(
