@@ -14,7 +14,7 @@
  */
 import { readFileSync } from "node:fs";
 import { CudfSyntaxError, NotFoundError } from "../solver/errors.js";
-import { KEEP_CODES, NameIndex } from "./names.js";
+import { KEEP_CODES, mix, NameIndex } from "./names.js";
 
 /** A version comparison of CUDF (`=`, `!=`, `>=`, `>`, `<=`, `<`). */
 export type RelOp = "=" | "!=" | ">=" | ">" | "<=" | "<";
@@ -691,6 +691,7 @@ class Reader extends ValueReader {
     let extraKeys: string[] | undefined;
     let nameFrom = 0;
     let nameTo = 0;
+    let nameHash = 0;
     let version = 0;
     let installed = false;
     let wasInstalled = false;
@@ -726,12 +727,19 @@ class Reader extends ValueReader {
         seen |= bit;
       }
       switch (bit) {
-        case PACKAGE:
+        case PACKAGE: {
           if (e === v) return false;
-          for (let i = v; i < e; i++) if (!isNameChar(b[i]!)) return false;
+          let hash = 0x811c9dc5; // `hashBytes`, as the name is checked
+          for (let i = v; i < e; i++) {
+            const c = b[i]!;
+            if (NAME_CHARS[c] !== 1) return false;
+            hash = Math.imul(hash ^ c, 0x01000193);
+          }
+          nameHash = mix(hash);
           nameFrom = v;
           nameTo = e;
           break;
+        }
         case VERSION:
           if (e === v || e - v > 15) return false;
           for (let i = v; i < e; i++) {
@@ -794,7 +802,7 @@ class Reader extends ValueReader {
       line++;
     }
     if (version === 0 || requiredSeen < this.required.length) return false;
-    const name = this.index.name(b, nameFrom, nameTo);
+    const name = this.index.name(b, nameFrom, nameTo, nameHash);
     const flags = (installed ? 1 : 0) | (wasInstalled ? 2 : 0) | (keep << 2);
     const index = this.index;
     index.relations.push(depends);
@@ -879,7 +887,10 @@ class Reader extends ValueReader {
     while (i < to) {
       while (i < to && bytes[i] === 32) i++;
       const nameStart = i;
-      while (i < to && isNameChar(bytes[i]!)) i++;
+      // The name's hash (`hashBytes`) as it is scanned.
+      let hash = 0x811c9dc5;
+      for (let c = bytes[i]!; i < to && NAME_CHARS[c] === 1; c = bytes[++i]!)
+        hash = Math.imul(hash ^ c, 0x01000193);
       const nameEnd = i;
       while (i < to && bytes[i] === 32) i++;
       let featureVersion = -1;
@@ -902,7 +913,7 @@ class Reader extends ValueReader {
           }
         if (same) continue;
       }
-      index.addFeature(id, bytes, nameStart, nameEnd, featureVersion);
+      index.addFeature(id, nameStart, nameEnd, mix(hash), featureVersion);
     }
   }
 
@@ -1095,14 +1106,14 @@ class Reader extends ValueReader {
 
 /** Characters of package names: A-Z a-z 0-9 - + . / @ ( ) % _ (a table: this is the hot loop). */
 const NAME_CHARS = (() => {
-  const table = new Uint8Array(128);
+  const table = new Uint8Array(256);
   for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-+./@()%_")
     table[c.charCodeAt(0)] = 1;
   return table;
 })();
 
 function isNameChar(c: number): boolean {
-  return c < 128 && NAME_CHARS[c] === 1;
+  return NAME_CHARS[c] === 1;
 }
 
 /**
@@ -1295,7 +1306,7 @@ function relationsOk(b: Uint8Array, from: number, n: number, kind: number): bool
     else if (formula && c0 === 102 /* f */ && i + 6 <= n && bytesAre(b, i, "false!")) i += 6;
     else {
       const nameStart = i;
-      while (i < n && isNameChar(b[i]!)) i++;
+      while (i < n && NAME_CHARS[b[i]!] === 1) i++;
       if (i === nameStart) return false;
       while (i < n && b[i] === 32) i++;
       const c = i < n ? b[i] : 0;

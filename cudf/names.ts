@@ -78,9 +78,8 @@ export class NameTable {
     return this.offsets.length;
   }
 
-  /** The id of the name in `bytes[from, to)`, interning it if new. */
-  intern(bytes: Uint8Array, from: number, to: number): number {
-    const h = hashBytes(bytes, from, to);
+  /** The id of the name in `bytes[from, to)` (`h`: its `hashBytes`), interning it if new. */
+  intern(bytes: Uint8Array, from: number, to: number, h = hashBytes(bytes, from, to)): number {
     const mask = this.slots.length - 1;
     const length = to - from;
     for (let s = h & mask; ; s = (s + 1) & mask) {
@@ -209,9 +208,9 @@ export class NameIndex {
   /** Name ids of the packages, in the order of their first package. */
   readonly packageNames: number[] = [];
 
-  /** The id of the name in `bytes[from, to)`, with its list head made. */
-  name(bytes: Uint8Array, from: number, to: number): number {
-    const id = this.names.intern(bytes, from, to);
+  /** The id of the name in `bytes[from, to)` (`hash`: its `hashBytes`), its list head made. */
+  name(bytes: Uint8Array, from: number, to: number, hash?: number): number {
+    const id = this.names.intern(bytes, from, to, hash);
     while (this.lastOfName.length <= id) this.lastOfName.push(-1);
     return id;
   }
@@ -226,11 +225,10 @@ export class NameIndex {
   }
 
   /**
-   * Adds the feature named by `bytes[from, to)` (the package's bytes), at `version` (-1 for
-   * every version), provided by package `id`.
+   * Adds the feature named by `[from, to)` of the package's bytes (`hash`: its `hashBytes`),
+   * at `version` (-1 for every version), provided by package `id`.
    */
-  addFeature(id: number, bytes: Uint8Array, from: number, to: number, version: number): void {
-    const hash = hashBytes(bytes, from, to);
+  addFeature(id: number, from: number, to: number, hash: number, version: number): void {
     const bucket = hash & (this.buckets.length - 1);
     const e = this.featurePackage.push(id);
     this.featureVersion.push(version);
