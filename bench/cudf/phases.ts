@@ -50,7 +50,9 @@ function main(): void {
   console.log("| phase | CPU ms | share |\n|---|---:|---:|");
   for (const [phase, ms] of rows)
     console.log(`| ${phase} | ${ms.toFixed(0)} | ${((100 * ms) / total).toFixed(0)} % |`);
-  console.log(`| total (without node's start and the modules' loading, about 100 ms) | ${total.toFixed(0)} | |`);
+  console.log(
+    `| total (without node's start and the modules' loading, about 100 ms) | ${total.toFixed(0)} | |`,
+  );
 }
 
 main();
