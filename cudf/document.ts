@@ -14,7 +14,7 @@
  */
 import { readFileSync } from "node:fs";
 import { CudfSyntaxError, NotFoundError } from "../solver/errors.js";
-import { KEEP_CODES, mix, NameIndex } from "./names.js";
+import { decode, KEEP_CODES, mix, NameIndex } from "./names.js";
 
 /** A version comparison of CUDF (`=`, `!=`, `>=`, `>`, `<=`, `<`). */
 export type RelOp = "=" | "!=" | ">=" | ">" | "<=" | "<";
@@ -140,7 +140,7 @@ export class CudfPackage {
 
 /** What packages share: the document's bytes, its tables and a parser for their values. */
 interface PackageContext {
-  readonly bytes: Buffer;
+  readonly bytes: Uint8Array;
   readonly index: NameIndex;
   readonly relations: RelationReader;
 }
@@ -162,7 +162,7 @@ class RelationReader {
   ) {}
 
   /** A formula (`FORMULA`) or a list (`LIST`, `FEATURES`) in `b[from, to)`. */
-  read(b: Buffer, from: number, to: number, kind: number, line: number): Formula | Vpkg[] {
+  read(b: Uint8Array, from: number, to: number, kind: number, line: number): Formula | Vpkg[] {
     const formula = kind === FORMULA;
     const out: Vpkg[][] = [];
     let items: Vpkg[] = [];
@@ -178,7 +178,7 @@ class RelationReader {
       } else {
         const v = this.atom(b, i, to);
         if (v === undefined) {
-          const text = b.toString("utf8", from, to);
+          const text = decode(b, from, to);
           return formula
             ? this.values.formula(text, line)
             : this.values.vpkglist(text, line, kind === FEATURES);
@@ -203,7 +203,7 @@ class RelationReader {
   }
 
   /** The constraint at `b[i]`, or undefined when there is no name there. */
-  private atom(b: Buffer, i: number, to: number): Vpkg | undefined {
+  private atom(b: Uint8Array, i: number, to: number): Vpkg | undefined {
     const start = i;
     while (i < to && isNameChar(b[i]!)) i++;
     if (i === start) return undefined;
@@ -272,7 +272,7 @@ export class CudfDocument {
   constructor(
     /** The path it was read from, for citations. */
     readonly file: string,
-    private readonly bytes: Buffer,
+    private readonly bytes: Uint8Array,
     /** Extra properties declared by the preamble, by name, in declaration order. */
     readonly properties: ReadonlyMap<string, PropertyDecl>,
     /** Number of packages. */
@@ -327,7 +327,7 @@ export class CudfDocument {
 
   private raw(pkg: CudfPackage, name: string): { value: string; line: number } | undefined {
     let found: { value: string; line: number } | undefined;
-    const text = this.bytes.toString("utf8", pkg.start, pkg.end);
+    const text = decode(this.bytes, pkg.start, pkg.end);
     scanLines(text, 0, text.length, pkg.line, (key, value, line) => {
       if (key === name) found = { value, line };
       return found === undefined;
@@ -360,8 +360,14 @@ interface Property {
 }
 
 /** Parses a CUDF document (its text or its UTF-8 bytes); `file` is used in error messages. */
-export function parseCudf(text: string | Buffer, file: string): CudfDocument {
-  return new Reader(typeof text === "string" ? Buffer.from(text, "utf8") : text, file).read();
+export function parseCudf(text: string | Uint8Array, file: string): CudfDocument {
+  const bytes =
+    typeof text === "string"
+      ? Buffer.from(text, "utf8")
+      : Buffer.isBuffer(text)
+        ? text
+        : Buffer.from(text.buffer, text.byteOffset, text.byteLength);
+  return new Reader(bytes, file).read();
 }
 
 /**

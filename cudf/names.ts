@@ -6,6 +6,14 @@
  * and 130,000 provided features: as objects and string-keyed maps they cost more than solving.
  */
 
+/**
+ * The text of `bytes[from, to)`. The reader's bytes are Node Buffers; the public types say
+ * Uint8Array, so that the library's declarations need no Node types.
+ */
+export function decode(bytes: Uint8Array, from: number, to: number, latin1 = false): string {
+  return (bytes as Buffer).toString(latin1 ? "latin1" : "utf8", from, to);
+}
+
 /** A growable array of 32-bit integers. */
 export class IntList {
   data: Int32Array;
@@ -189,7 +197,7 @@ export class NameIndex {
   readonly relations = new IntList(1 << 18);
   readonly source = new IntList(1 << 16);
   /** The values of stanzas the general reader read (a continued value is no slice). */
-  readonly values: Buffer[] = [];
+  readonly values: Uint8Array[] = [];
   /** Per name id: the last package of that name (-1: none). */
   readonly lastOfName = new IntList(1 << 16);
   /**
@@ -240,10 +248,10 @@ export class NameIndex {
   }
 
   /** The document's bytes (set by the reader). */
-  bytes: Buffer = Buffer.alloc(0);
+  bytes: Uint8Array = new Uint8Array(0);
 
   /** The bytes holding package `id`'s values: the document's, or those `source` names. */
-  packageBytes(id: number): Buffer {
+  packageBytes(id: number): Uint8Array {
     const source = this.source.data[id]!;
     return source === 0 ? this.bytes : this.values[source - 1]!;
   }
