@@ -4,9 +4,43 @@
  */
 
 import { writeFileSync } from "node:fs";
-import type { Command } from "commander";
-import { FAIL, parseCriteria, readCudfFile, solveCudf, writeSolution } from "../index.js";
-import { EXIT, type GlobalOptions, type Io, printJson } from "./io.js";
+import { Command } from "commander";
+// The cudf modules themselves, not ../index.js nor ./io.js (which load every stage of pthbs):
+// `runCudf` starts in a third of the time, and apt-cudf and opam start a solver per request.
+import { parseCriteria } from "../cudf/criteria.js";
+import { readCudfFile } from "../cudf/document.js";
+import { FAIL, writeSolution } from "../cudf/solution.js";
+import { solveCudf } from "../cudf/solve.js";
+import type { GlobalOptions, Io } from "./io.js";
+
+/** `EXIT.ok` of ./io.js. */
+const OK = 0;
+
+const printJson = (io: Io, data: unknown) => io.stdout(`${JSON.stringify(data, null, 2)}\n`);
+
+/**
+ * `pthbs cudf …` alone, as cli/main.ts runs it when `cudf` is the first argument: the same
+ * command and global `--json`, without loading the other commands. Errors are reported by the
+ * full program's `report`, loaded only then.
+ */
+export async function runCudf(argv: readonly string[], io: Io): Promise<number> {
+  let code = OK;
+  const program = new Command("pthbs")
+    .option("--json", "print machine-readable JSON on stdout", false)
+    .showHelpAfterError("(run pthbs --help for usage)")
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  registerCudf(program, io, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return code;
+  } catch (e) {
+    const { report } = await import("./program.js");
+    return report(e, io, argv.includes("--json"));
+  }
+}
 
 interface CudfOptions extends GlobalOptions {
   readonly timings?: boolean;
@@ -51,12 +85,12 @@ export function registerCudf(program: Command, io: Io, done: (code: number) => v
         io.stderr(`${outcome.explanation.text}\n`);
         // "No solution" is an answer, given in OUT: apt-cudf reports a failing exit status as a
         // broken solver rather than as an unsatisfiable request (aspcud exits 0 too).
-        done(EXIT.ok);
+        done(OK);
         return;
       }
       write(writeSolution(outcome.universe, outcome.installed));
       if (opts.json)
         printJson(io, { ok: true, installed: outcome.installed.length, criteria: outcome.values });
-      done(EXIT.ok);
+      done(OK);
     });
 }

@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 /** Entry point of the `pthbs` binary. */
-import { run } from "./program.js";
+
+// `pthbs cudf` is started once per request by apt-cudf and opam: it loads only what it needs.
+const argv = process.argv.slice(2);
+const { run } =
+  argv[0] === "cudf" ? { run: (await import("./cudf.js")).runCudf } : await import("./program.js");
 
 // `pthbs show s6 | head` closes the pipe early: that is not an error.
 for (const stream of [process.stdout, process.stderr]) {
@@ -16,4 +20,4 @@ const io = {
   color: Boolean(process.stdout.isTTY) && process.env.NO_COLOR === undefined,
   tty: Boolean(process.stderr.isTTY),
 };
-process.exitCode = await run(process.argv.slice(2), io, process.env);
+process.exitCode = await run(argv, io, process.env);

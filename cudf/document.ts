@@ -4,11 +4,17 @@
  * first column, continuation lines starting with a space; an optional preamble declaring typed
  * extra properties with defaults, package stanzas, and one request stanza.
  *
- * Speed matters (Debian's universe is 39 MB): lines are scanned with `indexOf`, values are parsed
- * by hand-written scanners, and every error cites the line of the property it is in.
+ * Speed matters (Debian's universe is 24 MB, and apt-cudf starts a solver per request): the
+ * document is read as bytes, and a package stanza of the usual shape (one line per property, the
+ * core properties and declared relationship or string properties) is checked and indexed in one
+ * pass over them, with no string made but its name's (interned: `names.ts`). Relationships are
+ * parsed into objects only when a solver asks for them. Any other stanza — a preamble, the
+ * request, continued values, comments inside, anything malformed — is read again by the general
+ * reader below, so every error cites the line of the property it is in, in the same words.
  */
 import { readFileSync } from "node:fs";
 import { CudfSyntaxError, NotFoundError } from "../solver/errors.js";
+import { decode, KEEP_CODES, mix, NameIndex } from "./names.js";
 
 /** A version comparison of CUDF (`=`, `!=`, `>=`, `>`, `<=`, `<`). */
 export type RelOp = "=" | "!=" | ">=" | ">" | "<=" | "<";
@@ -69,87 +75,176 @@ export class CudfPackage {
   private parsedDepends?: Formula;
   private parsedConflicts?: readonly Vpkg[];
   private parsedProvides?: readonly Vpkg[];
+  /** The id of its name in the document's name table. */
+  readonly nameId: number;
+  readonly version: number;
+  readonly installed: boolean;
+  readonly wasInstalled: boolean;
+  readonly keep: Keep;
+  /** Line of the `package:` property. */
+  readonly line: number;
+  /** Offsets of the stanza in the document's bytes (for reading its other properties). */
+  readonly start: number;
+  readonly end: number;
 
   constructor(
-    readonly name: string,
-    readonly version: number,
-    readonly installed: boolean,
-    readonly wasInstalled: boolean,
-    readonly keep: Keep,
-    /** Line of the `package:` property. */
-    readonly line: number,
-    /** Offsets of the stanza in the document's text (for reading its other properties). */
-    readonly start: number,
-    readonly end: number,
-    private readonly texts: {
-      readonly depends: string;
-      readonly conflicts: string;
-      readonly provides: string;
-      /** Where a one-line `provides` value is in `document` (-1 otherwise). */
-      readonly providesFrom: number;
-      readonly providesTo: number;
-      readonly document: string;
-      readonly parser: ValueParser;
-    },
-  ) {}
+    private readonly context: PackageContext,
+    /** Its index in the document's packages. */
+    readonly id: number,
+  ) {
+    const t = context.index;
+    this.nameId = t.packageName.data[id]!;
+    this.version = t.version[id]!;
+    const flags = t.flags.data[id]!;
+    this.installed = (flags & 1) !== 0;
+    this.wasInstalled = (flags & 2) !== 0;
+    this.keep = KEEP_CODES[flags >> 2]!;
+    this.line = t.line.data[id]!;
+    this.start = t.start.data[id]!;
+    this.end = t.end.data[id]!;
+  }
+
+  /** The package's name. */
+  get name(): string {
+    return this.context.index.names.name(this.nameId);
+  }
 
   /** The `depends` formula (`true!` when absent). */
   get depends(): Formula {
-    const t = this.texts;
-    this.parsedDepends ??= t.depends ? t.parser.formula(t.depends, this.line) : [];
+    this.parsedDepends ??= this.relation(0, FORMULA) as Formula;
     return this.parsedDepends;
   }
 
   /** The `conflicts` list. */
   get conflicts(): readonly Vpkg[] {
-    const t = this.texts;
-    this.parsedConflicts ??= t.conflicts ? t.parser.vpkglist(t.conflicts, this.line, false) : [];
+    this.parsedConflicts ??= this.relation(2, LIST) as readonly Vpkg[];
     return this.parsedConflicts;
-  }
-
-  /**
-   * Calls `f` for each provided feature, from the text, without building constraint objects
-   * (the feature index of a whole distribution is built this way). A package providing its own
-   * name at its own version is skipped: it satisfies those constraints by name already (apt-cudf
-   * and dose-ceve write one such feature per package).
-   */
-  eachFeature(f: (name: string, version: number | undefined) => void): void {
-    const t = this.texts;
-    if (!t.provides) return;
-    // Scanned in the document itself when the value is one line there (see `checkRelations`).
-    const text = t.providesFrom >= 0 ? t.document : t.provides;
-    const end = t.providesFrom >= 0 ? t.providesTo : t.provides.length;
-    let i = Math.max(t.providesFrom, 0);
-    while (i < end) {
-      while (i < end && text.charCodeAt(i) === 32) i++;
-      const nameStart = i;
-      while (i < end && isNameChar(text.charCodeAt(i))) i++;
-      const nameEnd = i;
-      while (i < end && text.charCodeAt(i) === 32) i++;
-      let version: number | undefined;
-      if (text.charCodeAt(i) === 61 /* = */) {
-        i++;
-        while (i < end && text.charCodeAt(i) === 32) i++;
-        version = 0;
-        for (let d = text.charCodeAt(i); i < end && d >= 48 && d <= 57; d = text.charCodeAt(++i))
-          version = version * 10 + d - 48;
-        while (i < end && text.charCodeAt(i) === 32) i++;
-      }
-      i++; // the comma
-      const sameName =
-        nameEnd - nameStart === this.name.length && text.startsWith(this.name, nameStart);
-      if (!sameName || version !== this.version)
-        f(sameName ? this.name : text.slice(nameStart, nameEnd), version);
-    }
   }
 
   /** Features: `name` (every version) or `name = version`. */
   get provides(): readonly Vpkg[] {
-    const t = this.texts;
-    this.parsedProvides ??= t.provides ? t.parser.vpkglist(t.provides, this.line, true) : [];
+    this.parsedProvides ??= this.relation(4, FEATURES) as readonly Vpkg[];
     return this.parsedProvides;
   }
+
+  /** The relationship whose offsets are at `at` in the package's six. */
+  private relation(at: number, kind: number): Formula | readonly Vpkg[] {
+    const t = this.context.index;
+    const r = t.relations.data;
+    const from = r[6 * this.id + at]!;
+    const to = r[6 * this.id + at + 1]!;
+    if (to <= from) return [];
+    return this.context.relations.read(t.packageBytes(this.id), from, to, kind, this.line);
+  }
 }
+
+/** What packages share: the document's bytes, its tables and a parser for their values. */
+interface PackageContext {
+  readonly bytes: Uint8Array;
+  readonly index: NameIndex;
+  readonly relations: RelationReader;
+}
+
+/**
+ * Reads relationships from bytes the reader has checked, into constraint objects shared by
+ * name, operator and version (Debian repeats `libc6 >= 2.34` thousands of times). Anything
+ * unusual (an empty item) is left to the general value parser, which says what is wrong.
+ */
+class RelationReader {
+  /** Per name id: constraints by version × 8 + operator code (0 for the bare name). */
+  private readonly shared: (Map<number, Vpkg> | undefined)[] = [];
+  /** Where the last `atom` ended. */
+  private next = 0;
+
+  constructor(
+    private readonly index: NameIndex,
+    private readonly values: ValueReader,
+  ) {}
+
+  /** A formula (`FORMULA`) or a list (`LIST`, `FEATURES`) in `b[from, to)`. */
+  read(b: Uint8Array, from: number, to: number, kind: number, line: number): Formula | Vpkg[] {
+    const formula = kind === FORMULA;
+    const out: Vpkg[][] = [];
+    let items: Vpkg[] = [];
+    let always = false;
+    let i = from;
+    for (;;) {
+      while (i < to && b[i] === 32) i++;
+      if (formula && b[i] === 116 /* t */ && i + 5 <= to && bytesAre(b, i, "true!")) {
+        always = true;
+        i += 5;
+      } else if (formula && b[i] === 102 /* f */ && i + 6 <= to && bytesAre(b, i, "false!")) {
+        i += 6;
+      } else {
+        const v = this.atom(b, i, to);
+        if (v === undefined) {
+          const text = decode(b, from, to);
+          return formula
+            ? this.values.formula(text, line)
+            : this.values.vpkglist(text, line, kind === FEATURES);
+        }
+        items.push(v);
+        i = this.next;
+      }
+      while (i < to && b[i] === 32) i++;
+      if (!formula) {
+        if (i >= to) return items;
+        i++; // the comma
+        continue;
+      }
+      if (i >= to || b[i] === 44 /* , */) {
+        if (!always) out.push(items);
+        if (i >= to) return out;
+        items = [];
+        always = false;
+      }
+      i++; // the comma or the bar
+    }
+  }
+
+  /** The constraint at `b[i]`, or undefined when there is no name there. */
+  private atom(b: Uint8Array, i: number, to: number): Vpkg | undefined {
+    const start = i;
+    while (i < to && isNameChar(b[i]!)) i++;
+    if (i === start) return undefined;
+    const name = this.index.name(b, start, i);
+    while (i < to && b[i] === 32) i++;
+    let code = 0;
+    let version = 0;
+    if (i < to) {
+      const c = b[i]!;
+      const long = i + 1 < to && b[i + 1] === 61;
+      // = 1, != 2, >= 3, > 4, <= 5, < 6
+      if (c === 61) code = 1;
+      else if (c === 33) code = 2;
+      else if (c === 62) code = long ? 3 : 4;
+      else if (c === 60) code = long ? 5 : 6;
+      if (code !== 0) {
+        i += code === 2 || code === 3 || code === 5 ? 2 : 1;
+        while (i < to && b[i] === 32) i++;
+        for (let d = b[i]!; i < to && d >= 48 && d <= 57; d = b[++i]!)
+          version = version * 10 + d - 48;
+      }
+    }
+    this.next = i;
+    let byKey = this.shared[name];
+    if (byKey === undefined) {
+      byKey = new Map();
+      this.shared[name] = byKey;
+    }
+    const key = version * 8 + code;
+    let v = byKey.get(key);
+    if (v === undefined) {
+      const text = this.index.names.name(name);
+      v = code === 0 ? { name: text } : { name: text, op: OPS[code]!, version };
+      byKey.set(key, v);
+    }
+    return v;
+  }
+}
+
+/** Operators by their code in `RelationReader`. */
+const OPS: readonly (RelOp | undefined)[] = [undefined, "=", "!=", ">=", ">", "<=", "<"];
 
 /** The request stanza. */
 export interface CudfRequest {
@@ -165,19 +260,56 @@ export interface CudfRequest {
 
 /**
  * A whole CUDF document. Package stanzas keep only what solving needs; other properties are
- * read again from the text when asked for (a distribution's stanzas carry a dozen properties
+ * read again from the bytes when asked for (a distribution's stanzas carry a dozen properties
  * each, and keeping them all as objects made reading Debian's universe four times slower).
  */
 export class CudfDocument {
+  /** Package objects, made on first use. */
+  private readonly made: (CudfPackage | undefined)[];
+  private all?: readonly CudfPackage[];
+  private readonly context: PackageContext;
+
   constructor(
     /** The path it was read from, for citations. */
     readonly file: string,
-    private readonly text: string,
+    private readonly bytes: Uint8Array,
     /** Extra properties declared by the preamble, by name, in declaration order. */
     readonly properties: ReadonlyMap<string, PropertyDecl>,
-    readonly packages: readonly CudfPackage[],
+    /** Number of packages. */
+    readonly size: number,
     readonly request: CudfRequest,
-  ) {}
+    /** Names interned to integers, the packages and features of each (for `CudfUniverse`). */
+    readonly index: NameIndex,
+    private readonly values: ValueReader,
+  ) {
+    this.context = { bytes, index, relations: new RelationReader(index, values) };
+    this.made = new Array(size);
+  }
+
+  /** The package stanzas, in document order. */
+  get packages(): readonly CudfPackage[] {
+    if (this.all === undefined) {
+      const all: CudfPackage[] = [];
+      for (let id = 0; id < this.size; id++) all.push(this.package(id));
+      this.all = all;
+    }
+    return this.all;
+  }
+
+  /** The package with this id (its index in `packages`). */
+  package(id: number): CudfPackage {
+    let p = this.made[id];
+    if (p === undefined) {
+      p = new CudfPackage(this.context, id);
+      this.made[id] = p;
+    }
+    return p;
+  }
+
+  /** Whether package `id` is installed (without making its object). */
+  installed(id: number): boolean {
+    return (this.index.flags.data[id]! & 1) !== 0;
+  }
 
   /** The value of a declared extra property of a package (its default when not given). */
   property(pkg: CudfPackage, name: string): Value | undefined {
@@ -185,7 +317,7 @@ export class CudfDocument {
     if (!decl) return undefined;
     const found = this.raw(pkg, name);
     if (found === undefined) return decl.default;
-    return new Reader(this.text, this.file).value(decl.type, found.value, found.line, name);
+    return this.values.value(decl.type, found.value, found.line, name);
   }
 
   /** The line a property of a package stanza is on (the stanza's first line when absent). */
@@ -195,18 +327,13 @@ export class CudfDocument {
 
   private raw(pkg: CudfPackage, name: string): { value: string; line: number } | undefined {
     let found: { value: string; line: number } | undefined;
-    scanLines(this.text, pkg.start, pkg.end, pkg.line, (key, value, line) => {
+    const text = decode(this.bytes, pkg.start, pkg.end);
+    scanLines(text, 0, text.length, pkg.line, (key, value, line) => {
       if (key === name) found = { value, line };
       return found === undefined;
     });
     return found;
   }
-}
-
-/** What a package needs to parse its relationships later. */
-interface ValueParser {
-  formula(text: string, line: number): Formula;
-  vpkglist(text: string, line: number, eq: boolean): Vpkg[];
 }
 
 const CORE_PACKAGE = new Set([
@@ -232,9 +359,15 @@ interface Property {
   readonly to: number;
 }
 
-/** Parses a CUDF document; `file` is used in error messages. */
-export function parseCudf(text: string, file: string): CudfDocument {
-  return new Reader(text, file).read();
+/** Parses a CUDF document (its text or its UTF-8 bytes); `file` is used in error messages. */
+export function parseCudf(text: string | Uint8Array, file: string): CudfDocument {
+  const bytes =
+    typeof text === "string"
+      ? Buffer.from(text, "utf8")
+      : Buffer.isBuffer(text)
+        ? text
+        : Buffer.from(text.buffer, text.byteOffset, text.byteLength);
+  return new Reader(bytes, file).read();
 }
 
 /**
@@ -340,140 +473,17 @@ function isBlank(text: string, from: number, to: number): boolean {
   return true;
 }
 
-class Reader implements ValueParser {
-  private readonly properties = new Map<string, PropertyDecl>();
-  /** Declared properties without a default: every package stanza must give them. */
-  private readonly required: string[] = [];
+/** Parses values of the property types (the relationships of packages, on first use). */
+class ValueReader {
   /** One object per distinct constraint text: Debian repeats `libc6 (>= 2.34)` thousands of times. */
   private readonly interned = new Map<string, Vpkg>();
-  private readonly packages: CudfPackage[] = [];
-  private request: CudfRequest | undefined;
-  /** Versions met so far, by package name (a name and version may be declared once). */
-  private readonly seen = new Map<string, number[]>();
 
-  constructor(
-    private readonly text: string,
-    private readonly file: string,
-  ) {}
+  constructor(protected readonly file: string) {}
 
-  read(): CudfDocument {
-    let stanza: Property[] = [];
-    let start = 0;
-    scanLines(
-      this.text,
-      0,
-      this.text.length,
-      1,
-      (key, value, line, offset, from, to) => {
-        if (stanza.length === 0) start = offset;
-        stanza.push({ key, value, line, from, to });
-        return true;
-      },
-      (offset) => {
-        if (stanza.length > 0) this.stanza(stanza, start, offset);
-        stanza = [];
-      },
-      (line, reason) => this.fail(line, reason),
-    );
-    return new CudfDocument(
-      this.file,
-      this.text,
-      this.properties,
-      this.packages,
-      this.request ?? {
-        id: "",
-        install: [],
-        remove: [],
-        upgrade: [],
-        line: 0,
-        lines: new Map(),
-      },
-    );
-  }
-
-  private fail(line: number, reason: string, hint?: string): never {
+  protected fail(line: number, reason: string, hint?: string): never {
     throw new CudfSyntaxError(this.file, line, reason, hint);
   }
 
-  private stanza(props: Property[], start: number, end: number): void {
-    const head = props[0]!;
-    for (let i = 1; i < props.length; i++)
-      for (let j = 0; j < i; j++)
-        if (props[i]!.key === props[j]!.key)
-          this.fail(props[i]!.line, `property "${props[i]!.key}" given twice in one stanza`);
-    if (this.request)
-      this.fail(head.line, "nothing may follow the request stanza", "put the request last");
-    switch (head.key) {
-      case "preamble":
-        if (this.packages.length > 0 || this.properties.size > 0)
-          this.fail(head.line, "the preamble must be the first stanza");
-        this.preamble(props);
-        return;
-      case "package":
-        this.package(props, start, end);
-        return;
-      case "request":
-        this.requestStanza(props);
-        return;
-      default:
-        this.fail(
-          head.line,
-          `a stanza must start with "preamble:", "package:" or "request:", not "${head.key}:"`,
-        );
-    }
-  }
-
-  private preamble(props: Property[]): void {
-    for (const p of props.slice(1)) {
-      if (p.key !== "property") continue; // univ-checksum, status-checksum, req-checksum
-      for (const piece of splitTop(p.value)) {
-        const m = /^([a-z][a-z0-9-]*)\s*:\s*(.+)$/s.exec(piece.trim());
-        if (!m) this.fail(p.line, `bad property declaration "${piece.trim()}"`);
-        const [, name, rest] = m as unknown as [string, string, string];
-        if (CORE_PACKAGE.has(name) || this.properties.has(name))
-          this.fail(p.line, `property "${name}" is declared twice or is a core property`);
-        const { typeText, defaultText } = splitDeclaration(rest);
-        const type = this.type(typeText.trim(), p.line);
-        let value: Value | undefined;
-        if (defaultText !== undefined) {
-          const d = /^\[(.*)\]$/s.exec(defaultText.trim());
-          if (!d) this.fail(p.line, `the default of "${name}" must be in brackets: [value]`);
-          value = this.value(type, d[1]!.trim(), p.line, name);
-        }
-        this.properties.set(name, { name, type, ...(value !== undefined && { default: value }) });
-        if (value === undefined) this.required.push(name);
-      }
-    }
-  }
-
-  private type(text: string, line: number): PropertyType {
-    const e = /^enum\s*\[(.*)\]$/s.exec(text);
-    if (e) {
-      const values = e[1]!.split(",").map((v) => v.trim());
-      if (values.some((v) => !/^[a-zA-Z][a-zA-Z0-9_-]*$/.test(v)))
-        this.fail(line, `bad enum "${text}"`);
-      return { kind: "enum", values };
-    }
-    switch (text) {
-      case "int":
-      case "posint":
-      case "nat":
-      case "bool":
-      case "string":
-      case "pkgname":
-      case "ident":
-      case "vpkg":
-      case "vpkglist":
-      case "vpkgformula":
-      case "veqpkg":
-      case "veqpkglist":
-        return { kind: text };
-      default:
-        return this.fail(line, `unknown property type "${text}"`);
-    }
-  }
-
-  /** Parses a value of a declared type. */
   value(type: PropertyType, text: string, line: number, what: string): Value {
     switch (type.kind) {
       case "int":
@@ -510,7 +520,7 @@ class Reader implements ValueParser {
     }
   }
 
-  private integer(text: string, line: number, what: string, min: number): number {
+  protected integer(text: string, line: number, what: string, min: number): number {
     let i = text.charCodeAt(0) === 43 || text.charCodeAt(0) === 45 ? 1 : 0; // + -
     if (i === text.length) this.fail(line, `${what} must be an integer, not "${text}"`);
     for (; i < text.length; i++) {
@@ -523,7 +533,7 @@ class Reader implements ValueParser {
     return n;
   }
 
-  private pkgname(text: string, line: number): void {
+  protected pkgname(text: string, line: number): void {
     if (text.length === 0) this.fail(line, "a package name is empty");
     for (let i = 0; i < text.length; i++)
       if (!isNameChar(text.charCodeAt(i)))
@@ -602,16 +612,404 @@ class Reader implements ValueParser {
     }
     return out;
   }
+}
 
-  private package(props: Property[], start: number, end: number): void {
+/** Keys of the core package properties, as bits of a stanza's "seen" mask. */
+const PACKAGE = 1;
+const VERSION = 2;
+const DEPENDS = 4;
+const CONFLICTS = 8;
+const PROVIDES = 16;
+const INSTALLED = 32;
+const WAS_INSTALLED = 64;
+const KEEP_BIT = 128;
+
+/** Relationship kinds of the byte-level syntax check. */
+const FORMULA = 0;
+const LIST = 1;
+const FEATURES = 2;
+const RELATION_KINDS = { vpkgformula: FORMULA, vpkglist: LIST, veqpkglist: FEATURES } as const;
+
+/** Reads a whole document: the fast pass over package stanzas, the general reader for the rest. */
+class Reader extends ValueReader {
+  private readonly properties = new Map<string, PropertyDecl>();
+  /** Declared properties without a default: every package stanza must give them. */
+  private readonly required: string[] = [];
+  /** Number of packages so far. */
+  private count = 0;
+  private request: CudfRequest | undefined;
+  private readonly index = new NameIndex();
+  /** Where the pass is: offset and line number of the next line. */
+  private pos = 0;
+  private lineNo = 1;
+
+  constructor(
+    private readonly bytes: Buffer,
+    file: string,
+  ) {
+    super(file);
+    this.index.bytes = bytes;
+  }
+
+  read(): CudfDocument {
+    const b = this.bytes;
+    const n = b.length;
+    while (this.pos < n) {
+      const start = this.pos;
+      const eol = lineEnd(b, start, n);
+      if (b[start] === 35 /* # */ || isBlankBytes(b, start, eol)) {
+        this.pos = eol + 1;
+        this.lineNo++;
+      } else if (this.request !== undefined || !this.fastPackage(start)) {
+        this.slowStanza(start);
+      }
+    }
+    return new CudfDocument(
+      this.file,
+      this.bytes,
+      this.properties,
+      this.count,
+      this.request ?? {
+        id: "",
+        install: [],
+        remove: [],
+        upgrade: [],
+        line: 0,
+        lines: new Map(),
+      },
+      this.index,
+      this,
+    );
+  }
+
+  /**
+   * Reads the package stanza at `start` if it has the usual shape and no error; false (having
+   * changed nothing) otherwise, for the general reader to read it again.
+   */
+  private fastPackage(start: number): boolean {
+    const b = this.bytes;
+    const n = b.length;
+    if (!startsWithKey(b, start, "package")) return false;
+    let p = start;
+    let line = this.lineNo;
+    let seen = 0;
+    let requiredSeen = 0;
+    let extraKeys: string[] | undefined;
+    let nameFrom = 0;
+    let nameTo = 0;
+    let nameHash = 0;
+    let version = 0;
+    let installed = false;
+    let wasInstalled = false;
+    let keep = 0;
+    let depends = -1;
+    let dependsEnd = -1;
+    let conflicts = -1;
+    let conflictsEnd = -1;
+    let provides = -1;
+    let providesEnd = -1;
+    while (p < n) {
+      const eol = lineEnd(b, p, n);
+      let last = eol;
+      if (last > p && b[last - 1] === 13) last--; // CRLF
+      if (isBlankBytes(b, p, last)) break;
+      // A continued value or a comment inside the stanza: the general reader.
+      if (eol + 1 < n) {
+        const next = b[eol + 1];
+        if (next === 32 || next === 9 || next === 35) return false;
+      }
+      let k = p;
+      const c0 = b[p]!;
+      if (c0 < 97 || c0 > 122) return false;
+      while (k < last && isKeyByte(b[k]!)) k++;
+      if (b[k] !== 58 /* : */ || k >= last) return false;
+      let v = k + 1;
+      while (v < last && (b[v] === 32 || b[v] === 9)) v++;
+      let e = last;
+      while (e > v && (b[e - 1] === 32 || b[e - 1] === 9)) e--;
+      const bit = coreKey(b, p, k);
+      if (bit !== 0) {
+        if ((seen & bit) !== 0) return false;
+        seen |= bit;
+      }
+      switch (bit) {
+        case PACKAGE: {
+          if (e === v) return false;
+          let hash = 0x811c9dc5; // `hashBytes`, as the name is checked
+          for (let i = v; i < e; i++) {
+            const c = b[i]!;
+            if (NAME_CHARS[c] !== 1) return false;
+            hash = Math.imul(hash ^ c, 0x01000193);
+          }
+          nameHash = mix(hash);
+          nameFrom = v;
+          nameTo = e;
+          break;
+        }
+        case VERSION:
+          if (e === v || e - v > 15) return false;
+          for (let i = v; i < e; i++) {
+            const d = b[i]!;
+            if (d < 48 || d > 57) return false;
+            version = version * 10 + d - 48;
+          }
+          if (version < 1) return false;
+          break;
+        case DEPENDS:
+        case CONFLICTS:
+        case PROVIDES:
+          // One call of the checker below for every relationship (a smaller function to compile).
+          break;
+        case INSTALLED:
+        case WAS_INSTALLED: {
+          const value = boolBytes(b, v, e);
+          if (value === undefined) return false;
+          if (bit === INSTALLED) installed = value;
+          else wasInstalled = value;
+          break;
+        }
+        case KEEP_BIT: {
+          keep = keepBytes(b, v, e);
+          if (keep === -1) return false;
+          break;
+        }
+        default: {
+          const key = b.toString("latin1", p, k);
+          const decl = this.properties.get(key);
+          if (decl === undefined || extraKeys?.includes(key)) return false;
+          extraKeys ??= [];
+          extraKeys.push(key);
+          if (decl.default === undefined) requiredSeen++;
+          const kind = decl.type.kind;
+          if (kind !== "vpkgformula" && kind !== "vpkglist" && kind !== "veqpkglist") {
+            if (kind !== "string") return false;
+            break;
+          }
+          // A declared relationship: checked below as one.
+          if (!relationsOk(b, v, e, RELATION_KINDS[kind])) return false;
+          break;
+        }
+      }
+      if ((bit & (DEPENDS | CONFLICTS | PROVIDES)) !== 0) {
+        if (!relationsOk(b, v, e, bit === DEPENDS ? FORMULA : bit === CONFLICTS ? LIST : FEATURES))
+          return false;
+        if (bit === DEPENDS) {
+          depends = v;
+          dependsEnd = e;
+        } else if (bit === CONFLICTS) {
+          conflicts = v;
+          conflictsEnd = e;
+        } else {
+          provides = v;
+          providesEnd = e;
+        }
+      }
+      p = eol + 1;
+      line++;
+    }
+    if (version === 0 || requiredSeen < this.required.length) return false;
+    const name = this.index.name(b, nameFrom, nameTo, nameHash);
+    const flags = (installed ? 1 : 0) | (wasInstalled ? 2 : 0) | (keep << 2);
+    const index = this.index;
+    index.relations.push(depends);
+    index.relations.push(dependsEnd);
+    index.relations.push(conflicts);
+    index.relations.push(conflictsEnd);
+    index.relations.push(provides);
+    index.relations.push(providesEnd);
+    this.addPackage(name, nameFrom, nameTo, version, flags, this.lineNo, start, Math.min(p, n), 0);
+    this.pos = p;
+    this.lineNo = line;
+    return true;
+  }
+
+  /** Reads the stanza at `start` with the general reader (every error in its words). */
+  private slowStanza(start: number): void {
+    const b = this.bytes;
+    const n = b.length;
+    let p = start;
+    let lines = 0;
+    while (p < n) {
+      const eol = lineEnd(b, p, n);
+      let last = eol;
+      if (last > p && b[last - 1] === 13) last--;
+      if (isBlankBytes(b, p, last)) break;
+      p = eol + 1;
+      lines++;
+    }
+    const end = Math.min(p, n);
+    const text = b.toString("utf8", start, end);
+    const props: Property[] = [];
+    scanLines(
+      text,
+      0,
+      text.length,
+      this.lineNo,
+      (key, value, line, _offset, from, to) => {
+        props.push({ key, value, line, from, to });
+        return true;
+      },
+      () => {},
+      (line, reason) => this.fail(line, reason),
+    );
+    if (props.length > 0) this.stanza(props, text, start, end);
+    this.pos = end;
+    this.lineNo += lines;
+  }
+
+  /**
+   * Adds a package, its name and its features to the index; fails when its name and version are
+   * taken. Its six relation offsets are pushed already, into the values `source` says, where
+   * its name is `[nameFrom, nameTo)`.
+   */
+  private addPackage(
+    name: number,
+    nameFrom: number,
+    nameTo: number,
+    version: number,
+    flags: number,
+    line: number,
+    start: number,
+    end: number,
+    source: number,
+  ): void {
+    const index = this.index;
+    for (let q = index.lastOfName.data[name]!; q !== -1; q = index.previousOfName.data[q]!)
+      if (index.version[q] === version)
+        this.fail(line, `package ${index.names.name(name)} version ${version} is declared twice`);
+    const id = this.count++;
+    index.addPackage(id, name);
+    index.version.push(version);
+    index.flags.push(flags);
+    index.line.push(line);
+    index.start.push(start);
+    index.end.push(end);
+    index.source.push(source);
+    const bytes = index.packageBytes(id);
+    // Features: a package providing its own name at its own version is skipped (it satisfies
+    // those constraints by name already; apt-cudf and dose-ceve write one such per package).
+    const to = index.relations.data[6 * id + 5]!;
+    let i = index.relations.data[6 * id + 4]!;
+    while (i < to) {
+      while (i < to && bytes[i] === 32) i++;
+      const nameStart = i;
+      // The name's hash (`hashBytes`) as it is scanned.
+      let hash = 0x811c9dc5;
+      for (let c = bytes[i]!; i < to && NAME_CHARS[c] === 1; c = bytes[++i]!)
+        hash = Math.imul(hash ^ c, 0x01000193);
+      const nameEnd = i;
+      while (i < to && bytes[i] === 32) i++;
+      let featureVersion = -1;
+      if (i < to && bytes[i] === 61 /* = */) {
+        i++;
+        while (i < to && bytes[i] === 32) i++;
+        featureVersion = 0;
+        for (let d = bytes[i]!; i < to && d >= 48 && d <= 57; d = bytes[++i]!)
+          featureVersion = featureVersion * 10 + d - 48;
+        while (i < to && bytes[i] === 32) i++;
+      }
+      i++; // the comma
+      if (nameEnd === nameStart) continue;
+      if (featureVersion === version && nameEnd - nameStart === nameTo - nameFrom) {
+        let same = true;
+        for (let k = 0; k < nameTo - nameFrom; k++)
+          if (bytes[nameStart + k] !== bytes[nameFrom + k]) {
+            same = false;
+            break;
+          }
+        if (same) continue;
+      }
+      index.addFeature(id, nameStart, nameEnd, mix(hash), featureVersion);
+    }
+  }
+
+  private stanza(props: Property[], text: string, start: number, end: number): void {
+    const head = props[0]!;
+    for (let i = 1; i < props.length; i++)
+      for (let j = 0; j < i; j++)
+        if (props[i]!.key === props[j]!.key)
+          this.fail(props[i]!.line, `property "${props[i]!.key}" given twice in one stanza`);
+    if (this.request)
+      this.fail(head.line, "nothing may follow the request stanza", "put the request last");
+    switch (head.key) {
+      case "preamble":
+        if (this.count > 0 || this.properties.size > 0)
+          this.fail(head.line, "the preamble must be the first stanza");
+        this.preamble(props);
+        return;
+      case "package":
+        this.package(props, text, start, end);
+        return;
+      case "request":
+        this.requestStanza(props);
+        return;
+      default:
+        this.fail(
+          head.line,
+          `a stanza must start with "preamble:", "package:" or "request:", not "${head.key}:"`,
+        );
+    }
+  }
+
+  private preamble(props: Property[]): void {
+    for (const p of props.slice(1)) {
+      if (p.key !== "property") continue; // univ-checksum, status-checksum, req-checksum
+      for (const piece of splitTop(p.value)) {
+        const m = /^([a-z][a-z0-9-]*)\s*:\s*(.+)$/s.exec(piece.trim());
+        if (!m) this.fail(p.line, `bad property declaration "${piece.trim()}"`);
+        const [, name, rest] = m as unknown as [string, string, string];
+        if (CORE_PACKAGE.has(name) || this.properties.has(name))
+          this.fail(p.line, `property "${name}" is declared twice or is a core property`);
+        const { typeText, defaultText } = splitDeclaration(rest);
+        const type = this.type(typeText.trim(), p.line);
+        let value: Value | undefined;
+        if (defaultText !== undefined) {
+          const d = /^\[(.*)\]$/s.exec(defaultText.trim());
+          if (!d) this.fail(p.line, `the default of "${name}" must be in brackets: [value]`);
+          value = this.value(type, d[1]!.trim(), p.line, name);
+        }
+        this.properties.set(name, { name, type, ...(value !== undefined && { default: value }) });
+        if (value === undefined) this.required.push(name);
+      }
+    }
+  }
+
+  private type(text: string, line: number): PropertyType {
+    const e = /^enum\s*\[(.*)\]$/s.exec(text);
+    if (e) {
+      const values = e[1]!.split(",").map((v) => v.trim());
+      if (values.some((v) => !/^[a-zA-Z][a-zA-Z0-9_-]*$/.test(v)))
+        this.fail(line, `bad enum "${text}"`);
+      return { kind: "enum", values };
+    }
+    switch (text) {
+      case "int":
+      case "posint":
+      case "nat":
+      case "bool":
+      case "string":
+      case "pkgname":
+      case "ident":
+      case "vpkg":
+      case "vpkglist":
+      case "vpkgformula":
+      case "veqpkg":
+      case "veqpkglist":
+        return { kind: text };
+      default:
+        return this.fail(line, `unknown property type "${text}"`);
+    }
+  }
+
+  /** Parses a value of a declared type. */
+  /** A package stanza of `text` (the stanza's text), by the general reader. */
+  private package(props: Property[], text: string, start: number, end: number): void {
     const head = props[0]!;
     this.pkgname(head.value, head.line);
     let version = 0;
     let depends = "";
     let conflicts = "";
     let provides = "";
-    let providesFrom = -1;
-    let providesTo = -1;
     let installed = false;
     let wasInstalled = false;
     let keep: Keep = "none";
@@ -623,18 +1021,16 @@ class Reader implements ValueParser {
           version = this.integer(p.value, p.line, "version", 1);
           break;
         case "depends":
-          this.check(p, checkRelations(this.text, p, "formula"));
+          this.check(p, checkRelations(text, p, "formula"));
           depends = p.value;
           break;
         case "conflicts":
-          this.check(p, checkRelations(this.text, p, "list"));
+          this.check(p, checkRelations(text, p, "list"));
           conflicts = p.value;
           break;
         case "provides":
-          this.check(p, checkRelations(this.text, p, "features"));
+          this.check(p, checkRelations(text, p, "features"));
           provides = p.value;
-          providesFrom = p.from;
-          providesTo = p.to;
           break;
         case "installed":
           installed = this.value({ kind: "bool" }, p.value, p.line, "installed") as boolean;
@@ -661,7 +1057,7 @@ class Reader implements ValueParser {
             this.check(
               p,
               checkRelations(
-                this.text,
+                text,
                 p,
                 kind === "vpkgformula" ? "formula" : kind === "vpkglist" ? "list" : "features",
               ),
@@ -676,22 +1072,22 @@ class Reader implements ValueParser {
       for (const name of this.required)
         if (!props.some((p) => p.key === name))
           this.fail(head.line, `package ${head.value} lacks the required property "${name}"`);
-    const versions = this.seen.get(head.value);
-    if (versions === undefined) this.seen.set(head.value, [version]);
-    else if (versions.includes(version))
-      this.fail(head.line, `package ${head.value} version ${version} is declared twice`);
-    else versions.push(version);
-    this.packages.push(
-      new CudfPackage(head.value, version, installed, wasInstalled, keep, head.line, start, end, {
-        depends,
-        conflicts,
-        provides,
-        providesFrom,
-        providesTo,
-        document: this.text,
-        parser: this,
-      }),
-    );
+    // The values, one after another in bytes of their own (a continued value is no slice of
+    // the document's).
+    const values = Buffer.from(`${head.value}\n${depends}\n${conflicts}\n${provides}`, "utf8");
+    const index = this.index;
+    let at = Buffer.byteLength(head.value) + 1;
+    for (const value of [depends, conflicts, provides]) {
+      index.relations.push(at);
+      at += Buffer.byteLength(value);
+      index.relations.push(at);
+      at++;
+    }
+    index.values.push(values);
+    const nameTo = Buffer.byteLength(head.value);
+    const name = index.name(values, 0, nameTo);
+    const flags = (installed ? 1 : 0) | (wasInstalled ? 2 : 0) | (KEEP_CODES.indexOf(keep) << 2);
+    this.addPackage(name, 0, nameTo, version, flags, head.line, start, end, index.values.length);
   }
 
   /** Fails with the property's line when the syntax check found a problem. */
@@ -716,14 +1112,14 @@ class Reader implements ValueParser {
 
 /** Characters of package names: A-Z a-z 0-9 - + . / @ ( ) % _ (a table: this is the hot loop). */
 const NAME_CHARS = (() => {
-  const table = new Uint8Array(128);
+  const table = new Uint8Array(256);
   for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-+./@()%_")
     table[c.charCodeAt(0)] = 1;
   return table;
 })();
 
 function isNameChar(c: number): boolean {
-  return c < 128 && NAME_CHARS[c] === 1;
+  return NAME_CHARS[c] === 1;
 }
 
 /**
@@ -817,9 +1213,9 @@ function checkRelations(
 
 /** Reads and parses a CUDF file (`-` reads standard input). */
 export function readCudfFile(path: string): CudfDocument {
-  let text: string;
+  let text: Buffer;
   try {
-    text = readFileSync(path === "-" ? 0 : path, "utf8");
+    text = readFileSync(path === "-" ? 0 : path);
   } catch (e) {
     throw new NotFoundError(
       `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
@@ -827,4 +1223,116 @@ export function readCudfFile(path: string): CudfDocument {
     );
   }
   return parseCudf(text, path === "-" ? "stdin" : path);
+}
+
+/** The offset of the end of the line at `from` (its newline, or `n`). */
+function lineEnd(b: Buffer, from: number, n: number): number {
+  const eol = b.indexOf(10, from);
+  return eol === -1 ? n : eol;
+}
+
+/** Whether the line `b[from, eol)` is blank (spaces and tabs, a CR before its newline). */
+function isBlankBytes(b: Uint8Array, from: number, eol: number): boolean {
+  let last = eol;
+  if (last > from && b[last - 1] === 13) last--;
+  for (let i = from; i < last; i++) {
+    const c = b[i];
+    if (c !== 32 && c !== 9) return false;
+  }
+  return true;
+}
+
+/** Whether `word` is at `at`. */
+function bytesAre(b: Uint8Array, at: number, word: string): boolean {
+  for (let i = 0; i < word.length; i++) if (b[at + i] !== word.charCodeAt(i)) return false;
+  return true;
+}
+
+/** Whether the line at `at` starts with `key:`. */
+function startsWithKey(b: Uint8Array, at: number, key: string): boolean {
+  return b[at + key.length] === 58 && bytesAre(b, at, key);
+}
+
+/** Letters, digits and `-`: the characters of property names after the first. */
+function isKeyByte(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45;
+}
+
+/** The bit of the core package property named `b[from, to)`, 0 for any other. */
+function coreKey(b: Uint8Array, from: number, to: number): number {
+  switch (to - from) {
+    case 7:
+      if (bytesAre(b, from, "depends")) return DEPENDS;
+      if (bytesAre(b, from, "version")) return VERSION;
+      if (bytesAre(b, from, "package")) return PACKAGE;
+      return 0;
+    case 8:
+      return bytesAre(b, from, "provides") ? PROVIDES : 0;
+    case 9:
+      if (bytesAre(b, from, "conflicts")) return CONFLICTS;
+      return bytesAre(b, from, "installed") ? INSTALLED : 0;
+    case 4:
+      return bytesAre(b, from, "keep") ? KEEP_BIT : 0;
+    case 13:
+      return bytesAre(b, from, "was-installed") ? WAS_INSTALLED : 0;
+    default:
+      return 0;
+  }
+}
+
+/** `true` or `false` in `b[from, to)`; undefined for anything else. */
+function boolBytes(b: Uint8Array, from: number, to: number): boolean | undefined {
+  if (to - from === 4 && bytesAre(b, from, "true")) return true;
+  if (to - from === 5 && bytesAre(b, from, "false")) return false;
+  return undefined;
+}
+
+/** The code (in `KEEP_CODES`) of the `keep` value in `b[from, to)`; -1 for anything else. */
+function keepBytes(b: Uint8Array, from: number, to: number): number {
+  for (let code = 0; code < KEEP_CODES.length; code++) {
+    const k = KEEP_CODES[code]!;
+    if (to - from === k.length && bytesAre(b, from, k)) return code;
+  }
+  return -1;
+}
+
+/**
+ * `checkRelations` over bytes: whether `b[i, n)` is a well-formed vpkgformula (`FORMULA`),
+ * vpkglist (`LIST`) or veqpkglist (`FEATURES`). When it is not, the general reader reads the
+ * stanza again and `checkRelations` says what is wrong.
+ */
+function relationsOk(b: Uint8Array, from: number, n: number, kind: number): boolean {
+  const formula = kind === FORMULA;
+  let i = from;
+  for (;;) {
+    while (i < n && b[i] === 32) i++;
+    if (i === n) return true;
+    const c0 = b[i];
+    if (formula && c0 === 116 /* t */ && i + 5 <= n && bytesAre(b, i, "true!")) i += 5;
+    else if (formula && c0 === 102 /* f */ && i + 6 <= n && bytesAre(b, i, "false!")) i += 6;
+    else {
+      const nameStart = i;
+      while (i < n && NAME_CHARS[b[i]!] === 1) i++;
+      if (i === nameStart) return false;
+      while (i < n && b[i] === 32) i++;
+      const c = i < n ? b[i] : 0;
+      if (c === 61 || c === 33 || c === 60 || c === 62) {
+        // = != < <= > >=
+        const long = i + 1 < n && b[i + 1] === 61 && c !== 61;
+        if (c === 33 && !long) return false;
+        if (kind === FEATURES && c !== 61) return false;
+        i += long ? 2 : 1;
+        while (i < n && b[i] === 32) i++;
+        const vStart = i;
+        let zero = true;
+        for (let d = b[i]!; i < n && d >= 48 && d <= 57; d = b[++i]!) if (d !== 48) zero = false;
+        if (i === vStart || zero) return false;
+      }
+    }
+    while (i < n && b[i] === 32) i++;
+    if (i === n) return true;
+    const sep = b[i];
+    if (sep === 44 || (sep === 124 && formula)) i++;
+    else return false;
+  }
 }

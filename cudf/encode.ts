@@ -85,7 +85,8 @@ class Encoder implements CudfEncoding {
   readonly circuit = new Circuit();
   readonly facts: EncodedCudfFact[] = [];
   packages: PackageId[] = [];
-  private readonly vars = new Map<PackageId, Lit>();
+  /** Per package id, its variable; -1 for a package left out. */
+  private readonly vars: Int32Array;
   private readonly doc;
 
   constructor(
@@ -93,21 +94,22 @@ class Encoder implements CudfEncoding {
     private readonly options: CudfEncodeOptions,
   ) {
     this.doc = universe.doc;
+    this.vars = new Int32Array(universe.size).fill(-1);
   }
 
   run(): CudfEncoding {
     this.packages = this.options.everything
       ? Array.from({ length: this.universe.size }, (_, i) => i)
       : this.reachable();
-    for (const id of this.packages)
-      this.vars.set(id, this.circuit.variable(this.universe.label(id)));
+    for (const id of this.packages) this.vars[id] = this.circuit.variable(this.universe.label(id));
     for (const id of this.packages) this.packageRules(id);
     if (!this.options.noRequest) this.requestRules();
     return this;
   }
 
   variable(id: PackageId): Lit {
-    return this.vars.get(id) ?? this.circuit.FALSE;
+    const v = this.vars[id]!;
+    return v === -1 ? this.circuit.FALSE : v;
   }
 
   satisfied(vpkg: Vpkg, except?: PackageId): Lit {
@@ -117,9 +119,11 @@ class Encoder implements CudfEncoding {
   /** The variables of the encoded packages satisfying `vpkg`, other than `except`. */
   private targets(vpkg: Vpkg, except?: PackageId): Lit[] {
     const out: Lit[] = [];
-    for (const id of this.universe.satisfying(vpkg)) {
-      const v = this.vars.get(id);
-      if (v !== undefined && id !== except) out.push(v);
+    const ids = this.universe.satisfying(vpkg);
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      const v = this.vars[id]!;
+      if (v !== -1 && id !== except) out.push(v);
     }
     return out;
   }
@@ -132,7 +136,7 @@ class Encoder implements CudfEncoding {
     ];
     const seeds: PackageId[] = [...(this.options.seeds ?? [])];
     if (!this.options.noRequest) {
-      for (let id = 0; id < u.size; id++) if (u.get(id).installed) seeds.push(id);
+      for (let id = 0; id < u.size; id++) if (u.installed(id)) seeds.push(id);
       const r = this.doc.request;
       for (const v of [...r.install, ...r.upgrade]) seeds.push(...u.satisfying(v));
     }
@@ -175,14 +179,21 @@ class Encoder implements CudfEncoding {
   private packageRules(id: PackageId): void {
     const c = this.circuit;
     const p = this.universe.get(id);
-    const x = this.vars.get(id)!;
+    const x = this.vars[id]!;
     const depends = p.depends;
     if (depends.length > 0) {
       depends.forEach((conjunct, index) => {
-        const options = [...new Set(conjunct.flatMap((v) => this.targets(v)))];
-        this.fact({ kind: "depends", package: id, index }, (g) =>
-          c.clause([neg(x), ...options], g),
-        );
+        // ¬x and the variables of the packages satisfying an atom, each once.
+        const clause = [neg(x)];
+        for (let a = 0; a < conjunct.length; a++) {
+          const ids = this.universe.satisfying(conjunct[a]!);
+          for (let i = 0; i < ids.length; i++) {
+            const y = this.vars[ids[i]!]!;
+            if (y !== -1 && !clause.includes(y)) clause.push(y);
+          }
+        }
+        if (!this.options.selectors) c.clause(clause);
+        else this.fact({ kind: "depends", package: id, index }, (g) => c.clause(clause, g));
       });
     }
     const conflicts = p.conflicts;
@@ -190,6 +201,10 @@ class Encoder implements CudfEncoding {
       conflicts.forEach((vpkg, index) => {
         const others = this.targets(vpkg, id);
         if (others.length === 0) return;
+        if (!this.options.selectors) {
+          for (let i = 0; i < others.length; i++) c.clause([neg(x), neg(others[i]!)]);
+          return;
+        }
         this.fact({ kind: "conflicts", package: id, index }, (g) => {
           for (const y of others) c.clause([neg(x), neg(y)], g);
         });
@@ -254,9 +269,9 @@ class Encoder implements CudfEncoding {
         }
       }
     } else {
-      const names = new Set(this.packages.map((id) => u.get(id).name));
+      const names = new Set(this.packages.map((id) => u.get(id).nameId));
       for (const name of names) {
-        const versions = u.versions(name);
+        const versions = u.versionsOf(name);
         const vars = versions.map((v) => this.variable(v));
         const any = c.or(vars);
         const wasThere = versions.some((v) => u.get(v).installed);

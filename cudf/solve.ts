@@ -66,9 +66,14 @@ export function solveCudf(doc: CudfDocument, criteria: readonly Criterion[]): Cu
   const values: CriterionValue[] = [];
   for (const criterion of criteria) {
     const { terms, constant } = encoding.costTerms(criterion);
-    const result = minimise(encoding.circuit, terms);
-    model = result.model;
-    const total = result.value + constant;
+    let total = constant;
+    // Nothing to count (-removed with nothing installed): every solution scores the same, and
+    // the model so far stands (a solve less).
+    if (terms.some((t) => t.lit !== encoding.circuit.FALSE && t.weight !== 0)) {
+      const result = minimise(encoding.circuit, terms);
+      model = result.model;
+      total += result.value;
+    }
     values.push({ criterion: printCriterion(criterion), value: Math.abs(total) });
     lap(`minimise ${printCriterion(criterion)}`);
   }

@@ -7,6 +7,7 @@
  * `n` unversioned (any constraint), or p provides `n = w` and w passes `op v`.
  */
 import type { CudfDocument, CudfPackage, Vpkg } from "./document.js";
+import { hashString, type NameIndex } from "./names.js";
 
 /** A package id: its index in the document's package list. */
 export type PackageId = number;
@@ -37,45 +38,67 @@ export function printVpkg(v: Vpkg): string {
   return v.op === undefined ? v.name : `${v.name} ${v.op} ${v.version}`;
 }
 
-/** A CUDF document's packages with the indexes the solver needs. */
+/**
+ * A CUDF document's packages with the indexes the solver needs, over the reader's integer
+ * tables (`names.ts`): the packages of a name and the providers of a feature are found by the
+ * name's id, and lists are made only for the names a solver asks about.
+ */
 export class CudfUniverse {
-  /** Package ids by name, ascending version. */
-  private readonly byName = new Map<string, PackageId[]>();
-  /** Per feature name, pairs (package id, version), version -1 for "every version". */
-  private features?: Map<string, number[]>;
+  private readonly index: NameIndex;
+  /** Package ids by name id, ascending version (made on first use). */
+  private readonly byName: (readonly PackageId[] | undefined)[] = [];
   /** By constraint object: the reader shares one object per distinct constraint text. */
   private readonly memo = new Map<Vpkg, readonly PackageId[]>();
 
   constructor(readonly doc: CudfDocument) {
-    const packages = doc.packages;
-    for (let id = 0; id < packages.length; id++) {
-      const name = packages[id]!.name;
-      const list = this.byName.get(name);
-      if (list) list.push(id);
-      else this.byName.set(name, [id]);
-    }
-    for (const list of this.byName.values())
-      if (list.length > 1) list.sort((a, b) => packages[a]!.version - packages[b]!.version);
+    this.index = doc.index;
   }
 
   /** The package with this id. */
   get(id: PackageId): CudfPackage {
-    return this.doc.packages[id]!;
+    return this.doc.package(id);
+  }
+
+  /** Whether package `id` was installed (without making its object). */
+  installed(id: PackageId): boolean {
+    return this.doc.installed(id);
   }
 
   /** Number of packages. */
   get size(): number {
-    return this.doc.packages.length;
+    return this.doc.size;
   }
 
   /** Every package name. */
-  names(): IterableIterator<string> {
-    return this.byName.keys();
+  names(): string[] {
+    return this.index.packageNames.map((id) => this.index.names.name(id));
   }
 
   /** The packages called `name`, ascending version. */
   versions(name: string): readonly PackageId[] {
-    return this.byName.get(name) ?? [];
+    const id = this.index.names.find(name);
+    return id === -1 ? [] : this.versionsOf(id);
+  }
+
+  /** The packages whose name has id `name`, ascending version. */
+  versionsOf(name: number): readonly PackageId[] {
+    const known = this.byName[name];
+    if (known) return known;
+    const index = this.index;
+    const list: PackageId[] = [];
+    for (let q = index.lastOfName.data[name]!; q !== -1; q = index.previousOfName.data[q]!)
+      list.push(q);
+    list.reverse();
+    // By insertion: a name has a few versions, mostly in order already.
+    const version = index.version;
+    for (let i = 1; i < list.length; i++) {
+      const id = list[i]!;
+      let j = i;
+      for (; j > 0 && version[list[j - 1]!]! > version[id]!; j--) list[j] = list[j - 1]!;
+      list[j] = id;
+    }
+    this.byName[name] = list;
+    return list;
   }
 
   /** `id name version`, as people read it: `libc6 20368`. */
@@ -88,17 +111,27 @@ export class CudfUniverse {
   satisfying(vpkg: Vpkg): readonly PackageId[] {
     const known = this.memo.get(vpkg);
     if (known) return known;
-    const out = new Set<PackageId>();
-    for (const id of this.versions(vpkg.name))
-      if (versionMatches(this.get(id).version, vpkg)) out.add(id);
-    const pairs = this.featureIndex().get(vpkg.name) ?? [];
-    for (let i = 0; i < pairs.length; i += 2) {
-      const version = pairs[i + 1]!;
-      if (version === -1 || versionMatches(version, vpkg)) out.add(pairs[i]!);
+    const index = this.index;
+    const hash = hashString(vpkg.name);
+    const name = index.names.find(vpkg.name, hash);
+    const out: PackageId[] = [];
+    if (name !== -1)
+      for (const id of this.versionsOf(name))
+        if (versionMatches(index.version[id]!, vpkg)) out.push(id);
+    const byName = out.length;
+    for (const e of index.features(vpkg.name, hash)) {
+      const version = index.featureVersion[e]!;
+      if (version === -1 || versionMatches(version, vpkg)) out.push(index.featurePackage.data[e]!);
     }
-    const list = out.size > 1 ? [...out].sort((a, b) => a - b) : [...out];
-    this.memo.set(vpkg, list);
-    return list;
+    if (out.length > byName && out.length > 1) {
+      // A package may satisfy it by name and by feature, or by two features.
+      out.sort((a, b) => a - b);
+      let w = 1;
+      for (let r = 1; r < out.length; r++) if (out[r] !== out[w - 1]) out[w++] = out[r]!;
+      out.length = w;
+    }
+    this.memo.set(vpkg, out);
+    return out;
   }
 
   /**
@@ -107,19 +140,25 @@ export class CudfUniverse {
    * solution holding the seeds can need.
    */
   closure(seeds: Iterable<PackageId>, more?: (id: PackageId) => Iterable<Vpkg>): PackageId[] {
-    const names = new Set<string>();
+    const met = new Uint8Array(this.index.names.size);
     const queue: PackageId[] = [];
     const reach = (id: PackageId) => {
-      const name = this.get(id).name;
-      if (names.has(name)) return;
-      names.add(name);
-      queue.push(...this.versions(name));
+      const name = this.index.packageName.data[id]!;
+      if (met[name] === 1) return;
+      met[name] = 1;
+      for (const q of this.versionsOf(name)) queue.push(q);
     };
     for (const id of seeds) reach(id);
     for (let i = 0; i < queue.length; i++) {
       const id = queue[i]!;
-      for (const conjunct of this.get(id).depends)
-        for (const v of conjunct) for (const q of this.satisfying(v)) reach(q);
+      const depends = this.get(id).depends;
+      for (let c = 0; c < depends.length; c++) {
+        const conjunct = depends[c]!;
+        for (let a = 0; a < conjunct.length; a++) {
+          const targets = this.satisfying(conjunct[a]!);
+          for (let t = 0; t < targets.length; t++) reach(targets[t]!);
+        }
+      }
       if (more) for (const v of more(id)) for (const q of this.satisfying(v)) reach(q);
     }
     return queue;
@@ -127,23 +166,9 @@ export class CudfUniverse {
 
   /** The packages that provide feature `name` (at some version), in id order. */
   providers(name: string): readonly PackageId[] {
-    const pairs = this.featureIndex().get(name) ?? [];
-    return [...new Set(pairs.filter((_, i) => i % 2 === 0))];
-  }
-
-  /** Built on first use: it parses every package's `provides`. */
-  private featureIndex(): Map<string, number[]> {
-    if (this.features) return this.features;
-    const index = new Map<string, number[]>();
-    const packages = this.doc.packages;
-    for (let id = 0; id < packages.length; id++) {
-      packages[id]!.eachFeature((name, version) => {
-        const list = index.get(name);
-        if (list) list.push(id, version ?? -1);
-        else index.set(name, [id, version ?? -1]);
-      });
-    }
-    this.features = index;
-    return index;
+    const index = this.index;
+    const out = new Set<PackageId>();
+    for (const e of index.features(name)) out.add(index.featurePackage.data[e]!);
+    return [...out].sort((a, b) => a - b);
   }
 }

@@ -124,6 +124,59 @@ describe("CUDF reader", () => {
   });
 });
 
+describe("CUDF reader: the fast pass and the general reader agree", () => {
+  /** What solving reads of each package, and the lines of its properties. */
+  const summary = (text: string) => {
+    const doc = parseCudf(text, "t.cudf");
+    return doc.packages.map((p) => ({
+      name: p.name,
+      version: p.version,
+      installed: p.installed,
+      wasInstalled: p.wasInstalled,
+      keep: p.keep,
+      depends: p.depends,
+      conflicts: p.conflicts,
+      provides: p.provides,
+      dependsLine: doc.line(p, "depends") - p.line,
+    }));
+  };
+
+  it("reads a stanza the same when a comment or CRLF sends it to the general reader", () => {
+    fc.assert(
+      fc.property(arbCudfDocument, (text) => {
+        const plain = summary(text);
+        // A comment after each `package:` line: every package stanza is read by the general reader.
+        const commented = text.replace(/^(package: .*)$/gm, "$1\n# a comment");
+        expect(summary(commented).map((p) => ({ ...p, dependsLine: 0 }))).toEqual(
+          plain.map((p) => ({ ...p, dependsLine: 0 })),
+        );
+        expect(summary(text.replace(/\n/g, "\r\n"))).toEqual(plain);
+      }),
+      runs(200),
+    );
+  });
+
+  it("reads continued values, declared extra properties and every keep", () => {
+    const doc = parseCudf(
+      "preamble: \nproperty: recommends: vpkgformula = [true!], note: string\n\n" +
+        "package: a\nversion: 2\ndepends: b,\n c | d >= 3\nnote: x\nrecommends: e\nkeep: package\ninstalled: true\n\n" +
+        "package: b\nversion: 1\nprovides: d = 3, f\nnote: y\nkeep: version\n\n" +
+        "package: c\nversion: 1\nnote: z\nkeep: feature\n",
+      "t.cudf",
+    );
+    const [a, b, c] = doc.packages;
+    expect(a!.depends).toEqual([
+      [{ name: "b" }],
+      [{ name: "c" }, { name: "d", op: ">=", version: 3 }],
+    ]);
+    expect([a!.keep, b!.keep, c!.keep]).toEqual(["package", "version", "feature"]);
+    expect(doc.property(a!, "recommends")).toEqual([[{ name: "e" }]]);
+    expect(doc.property(b!, "note")).toBe("y");
+    expect(b!.provides).toEqual([{ name: "d", op: "=", version: 3 }, { name: "f" }]);
+    expect(doc.line(b!, "provides")).toBe(15);
+  });
+});
+
 describe("criteria", () => {
   it("reads aspcud's and mccs's forms alike", () => {
     const expected = parseCriteria("-removed,-changed");

@@ -38,7 +38,12 @@ export interface SatStats {
 }
 
 interface Clause {
-  lits: Int32Array;
+  /**
+   * A plain array, not an Int32Array: V8 allocates typed arrays slowly and its scavenger sweeps
+   * every ArrayBuffer, which made adding a CUDF request's 14,000 clauses cost a third of a
+   * second in garbage collection.
+   */
+  lits: Lit[];
   readonly learnt: boolean;
   activity: number;
   removed: boolean;
@@ -123,11 +128,21 @@ export class SatSolver {
     if (!this.ok) return false;
     if (this.trailLim.length > 0 && this.attachAbove(input)) return true;
     this.cancelUntil(0);
+    // Sorted by insertion (clauses are short), then duplicates and false literals dropped.
+    const sorted: Lit[] = [];
+    for (let i = 0; i < input.length; i++) {
+      const l = input[i]!;
+      let j = sorted.length;
+      while (j > 0 && sorted[j - 1]! > l) j--;
+      sorted.splice(j, 0, l);
+    }
     const lits: Lit[] = [];
-    for (const l of [...input].sort((a, b) => a - b)) {
+    for (let i = 0; i < sorted.length; i++) {
+      const l = sorted[i]!;
       const value = this.vals[l]!;
-      if (value === TRUE || lits.at(-1) === neg(l)) return true; // satisfied or tautology
-      if (value === FALSE || lits.at(-1) === l) continue;
+      const last = lits.length > 0 ? lits[lits.length - 1] : -1;
+      if (value === TRUE || last === neg(l)) return true; // satisfied or tautology
+      if (value === FALSE || last === l) continue;
       lits.push(l);
     }
     if (lits.length === 0) {
@@ -191,9 +206,9 @@ export class SatSolver {
     return true;
   }
 
-  /** Stores and watches a clause (its first two literals are watched). */
-  private store(lits: readonly Lit[], learnt: boolean): Clause {
-    const c: Clause = { lits: Int32Array.from(lits), learnt, activity: 0, removed: false };
+  /** Stores and watches a clause (its first two literals are watched); it keeps `lits`. */
+  private store(lits: Lit[], learnt: boolean): Clause {
+    const c: Clause = { lits, learnt, activity: 0, removed: false };
     if (learnt) {
       this.learnts.push(c);
       this.stats.learnts++;
@@ -568,7 +583,8 @@ export class SatSolver {
   }
 
   private attach(c: Clause): void {
-    const [a, b] = [c.lits[0]!, c.lits[1]!];
+    const a = c.lits[0]!;
+    const b = c.lits[1]!;
     this.watches[a ^ 1]!.push(c);
     this.blockers[a ^ 1]!.push(b);
     this.watches[b ^ 1]!.push(c);
