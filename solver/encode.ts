@@ -123,6 +123,8 @@ class Encoder {
   private readonly rootNames: Set<string>;
   private readonly requestedVirtuals: Set<string>;
   private readonly providesCache = new Map<string, F>();
+  /** Gates over one package's choices that already have their range clauses (`choiceSet`). */
+  private readonly choiceSets = new Set<Lit>();
 
   constructor(
     private readonly universe: Universe,
@@ -307,14 +309,38 @@ class Encoder {
     if (range) {
       const external = p.external && range.contains(p.external.version) ? [p.externalVar!] : [];
       parts.push(
-        this.c.or(
+        this.choiceSet(p, [
           ...p.versions.filter((v) => range.contains(v.entry.version)).map((v) => v.variable),
           ...external,
-        ),
+        ]),
       );
     }
     for (const req of spec.options) parts.push(this.optionIs(p, req.name, req.value));
     return this.c.and(parts);
+  }
+
+  /**
+   * A literal for "p's chosen configuration is one of `inside`" (versions, or the external). Besides
+   * the gate, redundant clauses let unit propagation reason on ranges as PubGrub does: a present
+   * package whose choices outside the set are all excluded is inside it, and (when one
+   * configuration is a hard rule, not a relaxable fact) being inside excludes every choice
+   * outside. Without them a range is only known through a decision on one version, and proving
+   * that a root cannot be at its newest version took thousands of conflicts (bench/README.md).
+   */
+  private choiceSet(p: EncodedPackage, inside: readonly Lit[]): F {
+    const c = this.c;
+    const out = c.or(inside);
+    if (out === c.FALSE || out === c.TRUE || this.choiceSets.has(out)) return out;
+    this.choiceSets.add(out);
+    const set = new Set(inside);
+    const outside = [
+      ...p.versions.map((v) => v.variable),
+      ...(p.externalVar !== undefined ? [p.externalVar] : []),
+    ].filter((x) => !set.has(x));
+    c.clause([neg(p.present), out, ...outside]);
+    if (this.options.selectors !== true && set.size > 1)
+      for (const x of outside) c.clause([neg(out), neg(x)]);
+    return out;
   }
 
   private optionIs(p: EncodedPackage, option: string, value: OptionValue): F {
@@ -408,7 +434,10 @@ class Encoder {
       // Version age as a ladder: rank r pays one for each of `age≥1` … `age≥r`.
       const oldest = Math.max(0, ...p.versions.map((v) => v.rank));
       for (let k = 1; k <= oldest; k++) {
-        const older = c.or(p.versions.filter((v) => v.rank >= k).map((v) => v.variable));
+        const older = this.choiceSet(
+          p,
+          p.versions.filter((v) => v.rank >= k).map((v) => v.variable),
+        );
         add("root-version-age", asRoot(older), 1);
         add("version-age", asOther(older), 1);
       }

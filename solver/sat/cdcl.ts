@@ -45,6 +45,8 @@ interface Clause {
 }
 
 const UNDEF = 0;
+/** Backjumps over more levels than this backtrack chronologically instead (see `search`). */
+const CHRONO = 0;
 const TRUE = 1;
 const FALSE = -1;
 
@@ -69,8 +71,16 @@ export class SatSolver {
   private watches: Clause[][] = [];
   /** In step with `watches`: another literal of the clause; when it is true the clause is skipped. */
   private blockers: Lit[][] = [];
+  /**
+   * Binary clauses, apart (they never move their watches): per literal p, the other literal of
+   * each binary clause holding ¬p, and in step the clause (a reason). Propagating them reads no
+   * clause, and a reason's implied literal may be either of its two.
+   */
+  private binOther: Lit[][] = [];
+  private binClause: Clause[][] = [];
   private readonly trail: Lit[] = [];
   private readonly trailLim: number[] = [];
+  private readonly keptOnTrail: Lit[] = [];
   private qhead = 0;
   private readonly clauses: Clause[] = [];
   private learnts: Clause[] = [];
@@ -104,6 +114,8 @@ export class SatSolver {
     this.ensureCapacity(this.nVars);
     this.watches.push([], []);
     this.blockers.push([], []);
+    this.binOther.push([], []);
+    this.binClause.push([], []);
     this.reasons.push(null);
     this.heap.insert(v);
     this.stats.variables = this.nVars;
@@ -299,18 +311,24 @@ export class SatSolver {
       if (conflict !== null) {
         this.stats.conflicts++;
         conflicts++;
-        if (this.trailLim.length === 0) {
+        const high = this.conflictLevel(conflict);
+        if (high === 0) {
           this.ok = false;
           return "unsat";
         }
-        const { learnt, backjump } = this.analyze(conflict);
-        this.cancelUntil(backjump);
+        if (high < 0) continue; // one literal at the highest level: a missed implication, now made
+        const { learnt, backjump } = this.analyze(conflict, high);
+        // Chronological backtracking (Nadel & Ryvchin 2018): when the learnt clause would undo
+        // many levels, keep them and undo only the conflict's own level; the asserted literal
+        // takes its true (lower) level out of order. Package problems learn short clauses whose
+        // literals were decided far apart, and undoing everything in between cost most of the time.
+        this.cancelUntil(high - backjump > CHRONO ? high - 1 : backjump);
         if (learnt.length === 1) {
-          this.assign(learnt[0]!, null);
+          this.assign(learnt[0]!, null, 0);
         } else {
           const c = this.store(learnt, true);
           this.bumpClause(c);
-          this.assign(learnt[0]!, c);
+          this.assign(learnt[0]!, c, backjump);
         }
         this.varInc /= 0.95;
         this.clauseInc /= 0.999;
@@ -379,9 +397,23 @@ export class SatSolver {
     while (this.qhead < this.trail.length) {
       const p = this.trail[this.qhead++]!;
       const falseLit = p ^ 1;
+      this.stats.propagations++;
+      const others = this.binOther[p]!;
+      if (others.length > 0) {
+        const level = this.levels[p >> 1]!;
+        for (let k = 0; k < others.length; k++) {
+          const other = others[k]!;
+          const value = vals[other];
+          if (value === TRUE) continue;
+          if (value === FALSE) {
+            this.qhead = this.trail.length;
+            return this.binClause[p]![k]!;
+          }
+          this.assign(other, this.binClause[p]![k]!, level);
+        }
+      }
       const ws = this.watches[p]!;
       const bs = this.blockers[p]!;
-      this.stats.propagations++;
       let i = 0;
       let j = 0;
       const n = ws.length;
@@ -395,18 +427,6 @@ export class SatSolver {
         }
         const c = ws[i++]!;
         const lits = c.lits;
-        if (lits.length === 2) {
-          // A binary clause's blocker is its other literal: no need to read the clause.
-          ws[j] = c;
-          bs[j++] = blocker;
-          if (vals[blocker] === FALSE) return this.conflictAt(c, ws, bs, i, j, n);
-          if (lits[0] !== blocker) {
-            lits[1] = lits[0]!;
-            lits[0] = blocker;
-          }
-          this.assign(blocker, c);
-          continue;
-        }
         if (lits[0] === falseLit) {
           lits[0] = lits[1]!;
           lits[1] = falseLit;
@@ -430,10 +450,35 @@ export class SatSolver {
           }
         }
         if (moved) continue;
+        if (vals[first] === FALSE) {
+          ws[j] = c;
+          bs[j++] = first;
+          return this.conflictAt(c, ws, bs, i, j, n);
+        }
+        // Implied at the highest level of its false literals, which becomes the other watch.
+        let level = this.levels[p >> 1]!;
+        if (level < this.trailLim.length) {
+          let best = 1;
+          for (let k = 2; k < lits.length; k++) {
+            const lk = this.levels[lits[k]! >> 1]!;
+            if (lk > level) {
+              level = lk;
+              best = k;
+            }
+          }
+          if (best !== 1) {
+            const w = lits[best]!;
+            lits[best] = falseLit;
+            lits[1] = w;
+            this.watches[w ^ 1]!.push(c);
+            this.blockers[w ^ 1]!.push(first);
+            this.assign(first, c, level);
+            continue;
+          }
+        }
         ws[j] = c;
         bs[j++] = first;
-        if (vals[first] === FALSE) return this.conflictAt(c, ws, bs, i, j, n);
-        this.assign(first, c);
+        this.assign(first, c, level);
       }
       ws.length = j;
       bs.length = j;
@@ -462,10 +507,84 @@ export class SatSolver {
     return c;
   }
 
+  /**
+   * The highest level among a conflicting clause's literals (they may be below the current level
+   * after chronological backtracking), with the clause rearranged to watch its two highest
+   * literals. When only one literal is at that level, the clause was a missed implication: the
+   * search backtracks below it, assigns it from the clause and answers -1.
+   */
+  private conflictLevel(c: Clause): number {
+    const lits = c.lits;
+    const levels = this.levels;
+    const current = this.trailLim.length;
+    if (levels[lits[0]! >> 1] === current && levels[lits[1]! >> 1] === current) return current;
+    // Order positions 0 and 1 as the highest and second-highest levels.
+    let first = 0;
+    let second = 1;
+    if (levels[lits[1]! >> 1]! > levels[lits[0]! >> 1]!) {
+      first = 1;
+      second = 0;
+    }
+    for (let k = 2; k < lits.length; k++) {
+      const lk = levels[lits[k]! >> 1]!;
+      if (lk > levels[lits[first]! >> 1]!) {
+        second = first;
+        first = k;
+      } else if (lk > levels[lits[second]! >> 1]!) {
+        second = k;
+      }
+    }
+    const high = levels[lits[first]! >> 1]!;
+    const next = levels[lits[second]! >> 1]!;
+    this.rewatch(c, first, second);
+    if (high === 0 || next === high) return high;
+    // lits[0] alone at `high`: every other literal stays false below it.
+    this.cancelUntil(high - 1);
+    this.assign(lits[0]!, c, next);
+    return -1;
+  }
+
+  /** Moves the literals at positions `a` and `b` to the watched positions 0 and 1. */
+  private rewatch(c: Clause, a: number, b: number): void {
+    const lits = c.lits;
+    const old0 = lits[0]!;
+    const old1 = lits[1]!;
+    const x = lits[a]!;
+    const y = lits[b]!;
+    if ((x === old0 && y === old1) || (x === old1 && y === old0)) {
+      lits[0] = x;
+      lits[1] = y;
+      return;
+    }
+    for (const w of [old0, old1]) if (w !== x && w !== y) this.unwatch(c, w);
+    // Put x, y first, keeping every literal once.
+    const rest = Array.from(lits).filter((l) => l !== x && l !== y);
+    lits[0] = x;
+    lits[1] = y;
+    for (let k = 0; k < rest.length; k++) lits[k + 2] = rest[k]!;
+    if (x !== old0 && x !== old1) {
+      this.watches[x ^ 1]!.push(c);
+      this.blockers[x ^ 1]!.push(y);
+    }
+    if (y !== old0 && y !== old1) {
+      this.watches[y ^ 1]!.push(c);
+      this.blockers[y ^ 1]!.push(x);
+    }
+  }
+
+  /** Removes clause `c` from the watch list of its literal `w`. */
+  private unwatch(c: Clause, w: Lit): void {
+    const ws = this.watches[w ^ 1]!;
+    const bs = this.blockers[w ^ 1]!;
+    const i = ws.indexOf(c);
+    if (i < 0) throw new Error("internal: a watched clause is missing from its watch list");
+    ws.splice(i, 1);
+    bs.splice(i, 1);
+  }
+
   /** First-UIP conflict analysis; the learnt clause has the asserting literal first. */
-  private analyze(conflict: Clause): { learnt: Lit[]; backjump: number } {
+  private analyze(conflict: Clause, level: number): { learnt: Lit[]; backjump: number } {
     const seen = this.seen;
-    const level = this.trailLim.length;
     const learnt: Lit[] = [0];
     let pathCount = 0;
     let p = -1;
@@ -474,16 +593,19 @@ export class SatSolver {
     do {
       if (c!.learnt) this.bumpClause(c!);
       const lits = c!.lits;
-      for (let k = p === -1 ? 0 : 1; k < lits.length; k++) {
+      const implied = p >> 1; // -1 for the conflict itself
+      for (let k = 0; k < lits.length; k++) {
         const q = lits[k]!;
         const v = q >> 1;
-        if (seen[v] || this.levels[v] === 0) continue;
+        if (v === implied || seen[v] || this.levels[v] === 0) continue;
         this.bumpVar(v);
         seen[v] = 1;
         if (this.levels[v]! >= level) pathCount++;
         else learnt.push(q);
       }
-      while (!seen[this.trail[index]! >> 1]) index--;
+      // Lower-level literals may sit above the conflict level's on the trail: skip them.
+      while (!seen[this.trail[index]! >> 1] || this.levels[this.trail[index]! >> 1]! < level)
+        index--;
       p = this.trail[index]!;
       index--;
       c = this.reasons[p >> 1]!;
@@ -497,7 +619,10 @@ export class SatSolver {
     for (let k = 1; k < learnt.length; k++) {
       const q = learnt[k]!;
       const r = this.reasons[q >> 1] ?? null;
-      if (r === null || !r.lits.slice(1).every((x) => seen[x >> 1] || this.levels[x >> 1] === 0))
+      if (
+        r === null ||
+        !r.lits.every((x) => x >> 1 === q >> 1 || seen[x >> 1] || this.levels[x >> 1] === 0)
+      )
         kept.push(q);
     }
     for (const q of learnt) seen[q >> 1] = 0;
@@ -527,9 +652,9 @@ export class SatSolver {
       if (r === null) {
         core.push(x);
       } else {
-        for (let k = 1; k < r.lits.length; k++) {
+        for (let k = 0; k < r.lits.length; k++) {
           const u = r.lits[k]! >> 1;
-          if (this.levels[u]! > 0) seen[u] = 1;
+          if (u !== v && this.levels[u]! > 0) seen[u] = 1;
         }
       }
       seen[v] = 0;
@@ -540,11 +665,11 @@ export class SatSolver {
 
   // --- bookkeeping --------------------------------------------------------------------------
 
-  private assign(l: Lit, reason: Clause | null): void {
+  private assign(l: Lit, reason: Clause | null, level = this.trailLim.length): void {
     const v = l >> 1;
     this.vals[l] = TRUE;
     this.vals[l ^ 1] = FALSE;
-    this.levels[v] = this.trailLim.length;
+    this.levels[v] = level;
     this.reasons[v] = reason;
     this.trail.push(l);
   }
@@ -553,9 +678,16 @@ export class SatSolver {
     this.scopeNext = 0;
     if (this.trailLim.length <= level) return;
     const stop = this.trailLim[level]!;
+    const kept = this.keptOnTrail;
+    kept.length = 0;
     for (let i = this.trail.length - 1; i >= stop; i--) {
       const l = this.trail[i]!;
       const v = l >> 1;
+      if (this.levels[v]! <= level) {
+        // Implied at a lower level than the decisions around it (chronological backtracking).
+        kept.push(l);
+        continue;
+      }
       this.vals[l] = UNDEF;
       this.vals[l ^ 1] = UNDEF;
       this.reasons[v] = null;
@@ -565,10 +697,18 @@ export class SatSolver {
     this.trail.length = stop;
     this.trailLim.length = level;
     this.qhead = stop;
+    for (let i = kept.length - 1; i >= 0; i--) this.trail.push(kept[i]!);
   }
 
   private attach(c: Clause): void {
     const [a, b] = [c.lits[0]!, c.lits[1]!];
+    if (c.lits.length === 2) {
+      this.binOther[a ^ 1]!.push(b);
+      this.binClause[a ^ 1]!.push(c);
+      this.binOther[b ^ 1]!.push(a);
+      this.binClause[b ^ 1]!.push(c);
+      return;
+    }
     this.watches[a ^ 1]!.push(c);
     this.blockers[a ^ 1]!.push(b);
     this.watches[b ^ 1]!.push(c);
@@ -646,6 +786,10 @@ export class SatSolver {
 /** A satisfying assignment, one value per variable. */
 export class Model {
   constructor(private readonly values: Int8Array) {}
+  /** Number of variables the model gives a value to (those that existed when it was found). */
+  get variables(): number {
+    return this.values.length;
+  }
   /** Whether literal `l` is true in this model. */
   value(l: Lit): boolean {
     const v = this.values[l >> 1];
