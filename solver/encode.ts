@@ -144,6 +144,7 @@ class Encoder {
 
   run(): Encoding {
     for (const name of this.cone.packages) this.declarePackage(name);
+    this.declareDecisionOrder();
     for (const p of this.packages.values()) this.encodeStructure(p);
     this.request.items.forEach((item, index) => {
       const wanted = this.matches(item.spec);
@@ -170,6 +171,51 @@ class Encoder {
       matches: (s) => this.matches(s),
       builtMatches: (n, c) => this.builtMatches(n, c),
     };
+  }
+
+  /**
+   * The solver decides packages as PubGrub does: dependents before their dependencies (reverse
+   * post-order of a depth-first walk from the request), a package nothing decided so far needs
+   * is absent, a needed one takes its most preferred version the ranges still allow, then its
+   * options their preferred values.
+   */
+  private declareDecisionOrder(): void {
+    const done = new Set<string>();
+    const post: string[] = [];
+    const visit = (root: string) => {
+      const stack: { name: string; next: string[] }[] = [];
+      const enter = (name: string) => {
+        if (done.has(name)) return;
+        done.add(name);
+        const next = [
+          ...(this.universe.packages.get(name)?.depends ?? []).map((d) => d.spec.name!),
+          ...(this.universe.virtuals.get(name) ?? []).map((q) => q.package),
+        ].reverse();
+        stack.push({ name, next });
+      };
+      enter(root);
+      while (stack.length > 0) {
+        const top = stack.at(-1)!;
+        const child = top.next.pop();
+        if (child === undefined) {
+          stack.pop();
+          post.push(top.name);
+        } else enter(child);
+      }
+    };
+    for (const item of this.request.items) visit(item.spec.name!);
+    for (const name of this.cone.packages) visit(name);
+    for (const name of post.reverse()) {
+      const p = this.packages.get(name);
+      if (!p) continue;
+      const choices = [...p.versions].sort((a, b) => a.rank - b.rank).map((v) => v.variable);
+      if (p.externalVar !== undefined) choices.push(p.externalVar);
+      this.c.sat.addDecisionGroup(
+        p.present,
+        choices,
+        p.options.flatMap((o) => o.values.map((v) => v.variable)),
+      );
+    }
   }
 
   private isVirtual(name: string): boolean {

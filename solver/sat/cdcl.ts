@@ -96,6 +96,9 @@ export class SatSolver {
   private previousAssumptions: readonly Lit[] = [];
   private scope: readonly number[] | undefined;
   private scopeNext = 0;
+  private readonly order: DecisionGroup[] = [];
+
+  private orderNext = 0;
   /** Counters since creation. */
   readonly stats: SatStats = {
     solves: 0,
@@ -360,7 +363,8 @@ export class SatSolver {
         }
       }
       if (next === -1) {
-        next = this.scope ? this.pickInScope(this.scope) : this.pickBranch();
+        next = this.scope ? this.pickInScope(this.scope) : this.pickOrdered();
+        if (next === -1 && !this.scope) next = this.pickBranch();
         if (next === -1) {
           this.lastModel = new Int8Array(this.nVars);
           for (let v = 0; v < this.nVars; v++) this.lastModel[v] = this.vals[2 * v] || FALSE;
@@ -379,6 +383,44 @@ export class SatSolver {
     for (; this.scopeNext < scope.length; this.scopeNext++) {
       const v = scope[this.scopeNext]!;
       if (this.vals[2 * v] === UNDEF) return 2 * v + this.phase[v]!;
+    }
+    return -1;
+  }
+
+  /**
+   * Declares the next group of the decision order (see `pickOrdered`): a presence literal, its
+   * choices (most preferred first) and the literals to decide with their saved phase once a
+   * choice is made.
+   */
+  addDecisionGroup(present: Lit, choices: readonly Lit[], afterwards: readonly Lit[]): void {
+    this.order.push({ present, choices: [...choices], afterwards: [...afterwards] });
+  }
+
+  /**
+   * PubGrub's decisions, in the declared order (dependents before their dependencies): a group
+   * whose presence is open is decided absent (nothing decided so far needs it), a present one
+   * takes its most preferred choice still open, then its other literals their saved phase. -1
+   * when every group is settled (VSIDS decides the rest).
+   */
+  private pickOrdered(): Lit {
+    const vals = this.vals;
+    for (; this.orderNext < this.order.length; this.orderNext++) {
+      const g = this.order[this.orderNext]!;
+      const presence = vals[g.present];
+      if (presence === UNDEF) return g.present ^ 1;
+      if (presence === FALSE) continue;
+      let chosen = false;
+      let open = -1;
+      for (const x of g.choices) {
+        const value = vals[x];
+        if (value === TRUE) {
+          chosen = true;
+          break;
+        }
+        if (value === UNDEF && open === -1) open = x;
+      }
+      if (!chosen && open !== -1) return open;
+      for (const x of g.afterwards) if (vals[x] === UNDEF) return (x & ~1) + this.phase[x >> 1]!;
     }
     return -1;
   }
@@ -676,6 +718,7 @@ export class SatSolver {
 
   private cancelUntil(level: number): void {
     this.scopeNext = 0;
+    this.orderNext = 0;
     if (this.trailLim.length <= level) return;
     const stop = this.trailLim[level]!;
     const kept = this.keptOnTrail;
@@ -781,6 +824,13 @@ export class SatSolver {
     this.phase = phase;
     this.seen = grow(this.seen, (k) => new Uint8Array(k), size);
   }
+}
+
+/** One package in the decision order (`addDecisionGroup`). */
+interface DecisionGroup {
+  readonly present: Lit;
+  readonly choices: readonly Lit[];
+  readonly afterwards: readonly Lit[];
 }
 
 /** A satisfying assignment, one value per variable. */
