@@ -37,12 +37,15 @@ export interface SatStats {
   variables: number;
 }
 
-interface Clause {
-  lits: Int32Array;
-  readonly learnt: boolean;
-  activity: number;
-  removed: boolean;
-}
+/**
+ * A clause: its offset in the arena, where it is stored as `[size, flags, learnt id, ...literals]`
+ * (one flat `Int32Array`: propagation reads literals without visiting an object per clause).
+ */
+type Clause = number;
+const NO_CLAUSE = -1;
+const HEADER = 3;
+const LEARNT = 1;
+const REMOVED = 2;
 
 const UNDEF = 0;
 /** Backjumps over more levels than this backtrack chronologically instead (see `search`). */
@@ -63,7 +66,12 @@ export class SatSolver {
   /** Truth value per literal (1 true, -1 false, 0 unassigned); both polarities kept in step. */
   private vals = new Int8Array(0);
   private levels = new Int32Array(0);
-  private reasons: (Clause | null)[] = [];
+  private reasons = new Int32Array(0);
+  private arena = new Int32Array(1 << 16);
+  private arenaTop = 0;
+  /** Activity of each learnt clause, by its learnt id (arena header). */
+  private clauseActivity = new Float64Array(1024);
+  private learntIds = 0;
   private activity = new Float64Array(0);
   private phase = new Uint8Array(0);
   private seen = new Uint8Array(0);
@@ -78,11 +86,13 @@ export class SatSolver {
    */
   private binOther: Lit[][] = [];
   private binClause: Clause[][] = [];
-  private readonly trail: Lit[] = [];
+  /** The assigned literals in order (`trailTop` of them; a variable is on it at most once). */
+  private trail = new Int32Array(0);
+  private trailTop = 0;
   private readonly trailLim: number[] = [];
   private readonly keptOnTrail: Lit[] = [];
   private qhead = 0;
-  private readonly clauses: Clause[] = [];
+  private nClauses = 0;
   private learnts: Clause[] = [];
   private readonly heap = new VarHeap(() => this.activity);
   private varInc = 1;
@@ -119,7 +129,6 @@ export class SatSolver {
     this.blockers.push([], []);
     this.binOther.push([], []);
     this.binClause.push([], []);
-    this.reasons.push(null);
     this.heap.insert(v);
     this.stats.variables = this.nVars;
     return v;
@@ -150,8 +159,8 @@ export class SatSolver {
       return false;
     }
     if (lits.length === 1) {
-      this.assign(lits[0]!, null);
-      this.ok = this.propagate() === null;
+      this.assign(lits[0]!, NO_CLAUSE);
+      this.ok = this.propagate() === NO_CLAUSE;
       return this.ok;
     }
     this.store(lits, false);
@@ -166,17 +175,17 @@ export class SatSolver {
   refutes(l: Lit): boolean {
     if (!this.ok) return true;
     this.cancelUntil(0);
-    if (this.propagate() !== null) {
+    if (this.propagate() !== NO_CLAUSE) {
       this.ok = false;
       return true;
     }
     const value = this.vals[l]!;
     if (value !== UNDEF) return value === FALSE;
-    this.trailLim.push(this.trail.length);
-    this.assign(l, null);
+    this.trailLim.push(this.trailTop);
+    this.assign(l, NO_CLAUSE);
     const conflict = this.propagate();
     this.cancelUntil(0);
-    if (conflict === null) return false;
+    if (conflict === NO_CLAUSE) return false;
     this.addClause([neg(l)]);
     return true;
   }
@@ -208,16 +217,40 @@ export class SatSolver {
 
   /** Stores and watches a clause (its first two literals are watched). */
   private store(lits: readonly Lit[], learnt: boolean): Clause {
-    const c: Clause = { lits: Int32Array.from(lits), learnt, activity: 0, removed: false };
+    const c = this.arenaTop;
+    if (c + HEADER + lits.length > this.arena.length) {
+      const next = new Int32Array(Math.max(2 * this.arena.length, c + HEADER + lits.length));
+      next.set(this.arena);
+      this.arena = next;
+    }
+    const arena = this.arena;
+    arena[c] = lits.length;
+    arena[c + 1] = learnt ? LEARNT : 0;
+    arena[c + 2] = -1;
+    for (let k = 0; k < lits.length; k++) arena[c + HEADER + k] = lits[k]!;
+    this.arenaTop = c + HEADER + lits.length;
     if (learnt) {
+      const id = this.learntIds++;
+      if (id >= this.clauseActivity.length) {
+        const next = new Float64Array(2 * this.clauseActivity.length);
+        next.set(this.clauseActivity);
+        this.clauseActivity = next;
+      }
+      this.clauseActivity[id] = 0;
+      arena[c + 2] = id;
       this.learnts.push(c);
       this.stats.learnts++;
     } else {
-      this.clauses.push(c);
+      this.nClauses++;
       this.stats.clauses++;
     }
     this.attach(c);
     return c;
+  }
+
+  /** A clause's literals, as a view into the arena (valid until the next clause is stored). */
+  private litsOf(c: Clause): Int32Array {
+    return this.arena.subarray(c + HEADER, c + HEADER + this.arena[c]!);
   }
 
   /** Sets the preferred polarity of a variable's next decisions (solution-guided search). */
@@ -263,14 +296,14 @@ export class SatSolver {
       keep++;
     this.previousAssumptions = [...assumptions];
     this.cancelUntil(keep);
-    if (this.propagate() !== null) {
+    if (this.propagate() !== NO_CLAUSE) {
       this.cancelUntil(0);
-      if (this.propagate() !== null) {
+      if (this.propagate() !== NO_CLAUSE) {
         this.ok = false;
         return "unsat";
       }
     }
-    this.maxLearnts = Math.max(this.maxLearnts, this.clauses.length / 3, 1000);
+    this.maxLearnts = Math.max(this.maxLearnts, this.nClauses / 3, 1000);
     const start = this.stats.conflicts;
     let result: SatResult = "unknown";
     for (let restart = 0; result === "unknown"; restart++) {
@@ -311,7 +344,7 @@ export class SatSolver {
     let conflicts = 0;
     for (;;) {
       const conflict = this.propagate();
-      if (conflict !== null) {
+      if (conflict !== NO_CLAUSE) {
         this.stats.conflicts++;
         conflicts++;
         const high = this.conflictLevel(conflict);
@@ -327,7 +360,7 @@ export class SatSolver {
         // literals were decided far apart, and undoing everything in between cost most of the time.
         this.cancelUntil(high - backjump > CHRONO ? high - 1 : backjump);
         if (learnt.length === 1) {
-          this.assign(learnt[0]!, null, 0);
+          this.assign(learnt[0]!, NO_CLAUSE, 0);
         } else {
           const c = this.store(learnt, true);
           this.bumpClause(c);
@@ -341,7 +374,7 @@ export class SatSolver {
         this.cancelUntil(0);
         return "unknown";
       }
-      if (this.learnts.length - this.trail.length >= this.maxLearnts) {
+      if (this.learnts.length - this.trailTop >= this.maxLearnts) {
         this.reduceLearnts();
         this.maxLearnts *= 1.1;
       }
@@ -350,10 +383,10 @@ export class SatSolver {
         const a = assumptions[this.trailLim.length]!;
         const value = this.vals[a]!;
         if (value === TRUE) {
-          this.trailLim.push(this.trail.length); // already true: an empty level keeps indices aligned
+          this.trailLim.push(this.trailTop); // already true: an empty level keeps indices aligned
         } else if (value === FALSE && this.skipFixed && this.levels[a >> 1] === 0) {
           this.skipped.add(a);
-          this.trailLim.push(this.trail.length);
+          this.trailLim.push(this.trailTop);
         } else if (value === FALSE) {
           this.lastCore = this.analyzeFinal(a);
           return "unsat";
@@ -372,8 +405,8 @@ export class SatSolver {
         }
         this.stats.decisions++;
       }
-      this.trailLim.push(this.trail.length);
-      this.assign(next, null);
+      this.trailLim.push(this.trailTop);
+      this.assign(next, NO_CLAUSE);
     }
   }
 
@@ -433,10 +466,11 @@ export class SatSolver {
     }
   }
 
-  /** Unit propagation over the watch lists; the conflicting clause, or null. */
-  private propagate(): Clause | null {
+  /** Unit propagation over the watch lists; the conflicting clause, or `NO_CLAUSE`. */
+  private propagate(): Clause {
     const vals = this.vals;
-    while (this.qhead < this.trail.length) {
+    const arena = this.arena;
+    while (this.qhead < this.trailTop) {
       const p = this.trail[this.qhead++]!;
       const falseLit = p ^ 1;
       this.stats.propagations++;
@@ -448,7 +482,7 @@ export class SatSolver {
           const value = vals[other];
           if (value === TRUE) continue;
           if (value === FALSE) {
-            this.qhead = this.trail.length;
+            this.qhead = this.trailTop;
             return this.binClause[p]![k]!;
           }
           this.assign(other, this.binClause[p]![k]!, level);
@@ -468,23 +502,24 @@ export class SatSolver {
           continue;
         }
         const c = ws[i++]!;
-        const lits = c.lits;
-        if (lits[0] === falseLit) {
-          lits[0] = lits[1]!;
-          lits[1] = falseLit;
+        const at = c + HEADER; // the literals: arena[at] … arena[end - 1]
+        const end = at + arena[c]!;
+        if (arena[at] === falseLit) {
+          arena[at] = arena[at + 1]!;
+          arena[at + 1] = falseLit;
         }
-        const first = lits[0]!;
+        const first = arena[at]!;
         if (first !== blocker && vals[first] === TRUE) {
           ws[j] = c;
           bs[j++] = first;
           continue;
         }
         let moved = false;
-        for (let k = 2; k < lits.length; k++) {
-          const l = lits[k]!;
+        for (let k = at + 2; k < end; k++) {
+          const l = arena[k]!;
           if (vals[l] !== FALSE) {
-            lits[1] = l;
-            lits[k] = falseLit;
+            arena[at + 1] = l;
+            arena[k] = falseLit;
             this.watches[l ^ 1]!.push(c);
             this.blockers[l ^ 1]!.push(first);
             moved = true;
@@ -500,18 +535,18 @@ export class SatSolver {
         // Implied at the highest level of its false literals, which becomes the other watch.
         let level = this.levels[p >> 1]!;
         if (level < this.trailLim.length) {
-          let best = 1;
-          for (let k = 2; k < lits.length; k++) {
-            const lk = this.levels[lits[k]! >> 1]!;
+          let best = at + 1;
+          for (let k = at + 2; k < end; k++) {
+            const lk = this.levels[arena[k]! >> 1]!;
             if (lk > level) {
               level = lk;
               best = k;
             }
           }
-          if (best !== 1) {
-            const w = lits[best]!;
-            lits[best] = falseLit;
-            lits[1] = w;
+          if (best !== at + 1) {
+            const w = arena[best]!;
+            arena[best] = falseLit;
+            arena[at + 1] = w;
             this.watches[w ^ 1]!.push(c);
             this.blockers[w ^ 1]!.push(first);
             this.assign(first, c, level);
@@ -525,7 +560,7 @@ export class SatSolver {
       ws.length = j;
       bs.length = j;
     }
-    return null;
+    return NO_CLAUSE;
   }
 
   /** Ends propagation at a conflict: keeps the rest of the watch list and empties the queue. */
@@ -545,7 +580,7 @@ export class SatSolver {
     }
     ws.length = j;
     bs.length = j;
-    this.qhead = this.trail.length;
+    this.qhead = this.trailTop;
     return c;
   }
 
@@ -556,7 +591,7 @@ export class SatSolver {
    * search backtracks below it, assigns it from the clause and answers -1.
    */
   private conflictLevel(c: Clause): number {
-    const lits = c.lits;
+    const lits = this.litsOf(c);
     const levels = this.levels;
     const current = this.trailLim.length;
     if (levels[lits[0]! >> 1] === current && levels[lits[1]! >> 1] === current) return current;
@@ -588,7 +623,7 @@ export class SatSolver {
 
   /** Moves the literals at positions `a` and `b` to the watched positions 0 and 1. */
   private rewatch(c: Clause, a: number, b: number): void {
-    const lits = c.lits;
+    const lits = this.litsOf(c);
     const old0 = lits[0]!;
     const old1 = lits[1]!;
     const x = lits[a]!;
@@ -630,11 +665,11 @@ export class SatSolver {
     const learnt: Lit[] = [0];
     let pathCount = 0;
     let p = -1;
-    let index = this.trail.length - 1;
-    let c: Clause | null = conflict;
+    let index = this.trailTop - 1;
+    let c: Clause = conflict;
     do {
-      if (c!.learnt) this.bumpClause(c!);
-      const lits = c!.lits;
+      if (this.arena[c + 1]! & LEARNT) this.bumpClause(c);
+      const lits = this.litsOf(c);
       const implied = p >> 1; // -1 for the conflict itself
       for (let k = 0; k < lits.length; k++) {
         const q = lits[k]!;
@@ -660,10 +695,10 @@ export class SatSolver {
     const kept = [learnt[0]!];
     for (let k = 1; k < learnt.length; k++) {
       const q = learnt[k]!;
-      const r = this.reasons[q >> 1] ?? null;
+      const r = this.reasons[q >> 1]!;
       if (
-        r === null ||
-        !r.lits.every((x) => x >> 1 === q >> 1 || seen[x >> 1] || this.levels[x >> 1] === 0)
+        r === NO_CLAUSE ||
+        !this.litsOf(r).every((x) => x >> 1 === q >> 1 || seen[x >> 1] || this.levels[x >> 1] === 0)
       )
         kept.push(q);
     }
@@ -686,16 +721,17 @@ export class SatSolver {
     if (this.trailLim.length === 0) return core;
     const seen = this.seen;
     seen[p >> 1] = 1;
-    for (let i = this.trail.length - 1; i >= this.trailLim[0]!; i--) {
+    for (let i = this.trailTop - 1; i >= this.trailLim[0]!; i--) {
       const x = this.trail[i]!;
       const v = x >> 1;
       if (!seen[v]) continue;
-      const r = this.reasons[v] ?? null;
-      if (r === null) {
+      const r = this.reasons[v]!;
+      if (r === NO_CLAUSE) {
         core.push(x);
       } else {
-        for (let k = 0; k < r.lits.length; k++) {
-          const u = r.lits[k]! >> 1;
+        const lits = this.litsOf(r);
+        for (let k = 0; k < lits.length; k++) {
+          const u = lits[k]! >> 1;
           if (u !== v && this.levels[u]! > 0) seen[u] = 1;
         }
       }
@@ -707,13 +743,13 @@ export class SatSolver {
 
   // --- bookkeeping --------------------------------------------------------------------------
 
-  private assign(l: Lit, reason: Clause | null, level = this.trailLim.length): void {
+  private assign(l: Lit, reason: Clause, level = this.trailLim.length): void {
     const v = l >> 1;
     this.vals[l] = TRUE;
     this.vals[l ^ 1] = FALSE;
     this.levels[v] = level;
     this.reasons[v] = reason;
-    this.trail.push(l);
+    this.trail[this.trailTop++] = l;
   }
 
   private cancelUntil(level: number): void {
@@ -723,7 +759,7 @@ export class SatSolver {
     const stop = this.trailLim[level]!;
     const kept = this.keptOnTrail;
     kept.length = 0;
-    for (let i = this.trail.length - 1; i >= stop; i--) {
+    for (let i = this.trailTop - 1; i >= stop; i--) {
       const l = this.trail[i]!;
       const v = l >> 1;
       if (this.levels[v]! <= level) {
@@ -733,19 +769,20 @@ export class SatSolver {
       }
       this.vals[l] = UNDEF;
       this.vals[l ^ 1] = UNDEF;
-      this.reasons[v] = null;
+      this.reasons[v] = NO_CLAUSE;
       this.phase[v] = l & 1;
       this.heap.insert(v);
     }
-    this.trail.length = stop;
+    this.trailTop = stop;
     this.trailLim.length = level;
     this.qhead = stop;
-    for (let i = kept.length - 1; i >= 0; i--) this.trail.push(kept[i]!);
+    for (let i = kept.length - 1; i >= 0; i--) this.trail[this.trailTop++] = kept[i]!;
   }
 
   private attach(c: Clause): void {
-    const [a, b] = [c.lits[0]!, c.lits[1]!];
-    if (c.lits.length === 2) {
+    const a = this.arena[c + HEADER]!;
+    const b = this.arena[c + HEADER + 1]!;
+    if (this.arena[c] === 2) {
       this.binOther[a ^ 1]!.push(b);
       this.binClause[a ^ 1]!.push(c);
       this.binOther[b ^ 1]!.push(a);
@@ -768,25 +805,29 @@ export class SatSolver {
   }
 
   private bumpClause(c: Clause): void {
-    c.activity += this.clauseInc;
-    if (c.activity > 1e20) {
-      for (const d of this.learnts) d.activity *= 1e-20;
+    const act = this.clauseActivity;
+    const id = this.arena[c + 2]!;
+    act[id]! += this.clauseInc;
+    if (act[id]! > 1e20) {
+      for (let k = 0; k < this.learntIds; k++) act[k]! *= 1e-20;
       this.clauseInc *= 1e-20;
     }
   }
 
   /** Forgets the less active half of the learnt clauses (never one that is a current reason). */
   private reduceLearnts(): void {
+    const arena = this.arena;
+    const activity = (c: Clause) => this.clauseActivity[arena[c + 2]!]!;
     const locked = (c: Clause) => {
-      const v = c.lits[0]! >> 1;
-      return this.reasons[v] === c && this.vals[c.lits[0]!] === TRUE;
+      const first = arena[c + HEADER]!;
+      return this.reasons[first >> 1] === c && this.vals[first] === TRUE;
     };
-    const sorted = [...this.learnts].sort((a, b) => a.activity - b.activity);
+    const sorted = [...this.learnts].sort((a, b) => activity(a) - activity(b));
     const limit = this.clauseInc / sorted.length;
     const keep: Clause[] = [];
     sorted.forEach((c, i) => {
-      const drop = c.lits.length > 2 && !locked(c) && (i < sorted.length / 2 || c.activity < limit);
-      if (drop) c.removed = true;
+      const drop = arena[c]! > 2 && !locked(c) && (i < sorted.length / 2 || activity(c) < limit);
+      if (drop) arena[c + 1]! |= REMOVED;
       else keep.push(c);
     });
     this.learnts = keep;
@@ -794,7 +835,7 @@ export class SatSolver {
       const bs = this.blockers[p]!;
       let j = 0;
       for (let i = 0; i < ws.length; i++) {
-        if (ws[i]!.removed) continue;
+        if (arena[ws[i]! + 1]! & REMOVED) continue;
         ws[j] = ws[i]!;
         bs[j++] = bs[i]!;
       }
@@ -817,6 +858,10 @@ export class SatSolver {
     };
     this.vals = grow(this.vals, (k) => new Int8Array(k), 2 * size);
     this.levels = grow(this.levels, (k) => new Int32Array(k), size);
+    this.trail = grow(this.trail, (k) => new Int32Array(k), size);
+    const reasons = new Int32Array(size).fill(NO_CLAUSE);
+    reasons.set(this.reasons);
+    this.reasons = reasons;
     this.activity = grow(this.activity, (k) => new Float64Array(k), size);
     // Default polarity false (1 = negative literal): fewer packages, default options.
     const phase = new Uint8Array(size).fill(1);
