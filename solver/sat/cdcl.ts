@@ -80,12 +80,11 @@ export class SatSolver {
   /** In step with `watches`: another literal of the clause; when it is true the clause is skipped. */
   private blockers: Lit[][] = [];
   /**
-   * Binary clauses, apart (they never move their watches): per literal p, the other literal of
-   * each binary clause holding ¬p, and in step the clause (a reason). Propagating them reads no
-   * clause, and a reason's implied literal may be either of its two.
+   * Binary clauses, apart (they never move their watches): per literal p, for each binary clause
+   * holding ¬p, its other literal then the clause (a reason), interleaved in one array.
+   * Propagating them reads no clause, and a reason's implied literal may be either of its two.
    */
-  private binOther: Lit[][] = [];
-  private binClause: Clause[][] = [];
+  private binary: number[][] = [];
   /** The assigned literals in order (`trailTop` of them; a variable is on it at most once). */
   private trail = new Int32Array(0);
   private trailTop = 0;
@@ -127,8 +126,7 @@ export class SatSolver {
     this.ensureCapacity(this.nVars);
     this.watches.push([], []);
     this.blockers.push([], []);
-    this.binOther.push([], []);
-    this.binClause.push([], []);
+    this.binary.push([], []);
     this.heap.insert(v);
     this.stats.variables = this.nVars;
     return v;
@@ -474,18 +472,19 @@ export class SatSolver {
       const p = this.trail[this.qhead++]!;
       const falseLit = p ^ 1;
       this.stats.propagations++;
-      const others = this.binOther[p]!;
-      if (others.length > 0) {
+      const binary = this.binary[p]!;
+      const nb = binary.length;
+      if (nb > 0) {
         const level = this.levels[p >> 1]!;
-        for (let k = 0; k < others.length; k++) {
-          const other = others[k]!;
+        for (let k = 0; k < nb; k += 2) {
+          const other = binary[k]!;
           const value = vals[other];
           if (value === TRUE) continue;
           if (value === FALSE) {
             this.qhead = this.trailTop;
-            return this.binClause[p]![k]!;
+            return binary[k + 1]!;
           }
-          this.assign(other, this.binClause[p]![k]!, level);
+          this.assign(other, binary[k + 1]!, level);
         }
       }
       const ws = this.watches[p]!;
@@ -783,10 +782,8 @@ export class SatSolver {
     const a = this.arena[c + HEADER]!;
     const b = this.arena[c + HEADER + 1]!;
     if (this.arena[c] === 2) {
-      this.binOther[a ^ 1]!.push(b);
-      this.binClause[a ^ 1]!.push(c);
-      this.binOther[b ^ 1]!.push(a);
-      this.binClause[b ^ 1]!.push(c);
+      this.binary[a ^ 1]!.push(b, c);
+      this.binary[b ^ 1]!.push(a, c);
       return;
     }
     this.watches[a ^ 1]!.push(c);
