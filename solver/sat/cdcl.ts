@@ -75,10 +75,11 @@ export class SatSolver {
   private activity = new Float64Array(0);
   private phase = new Uint8Array(0);
   private seen = new Uint8Array(0);
-  /** Per literal p: the clauses to visit when p becomes true (they hold ¬p among their first two). */
-  private watches: Clause[][] = [];
-  /** In step with `watches`: another literal of the clause; when it is true the clause is skipped. */
-  private blockers: Lit[][] = [];
+  /**
+   * Per literal p: the clauses to visit when p becomes true (they hold ¬p among their first two),
+   * each followed by a blocker, another of its literals: when it is true the clause is skipped.
+   */
+  private watches: number[][] = [];
   /**
    * Binary clauses, apart (they never move their watches): per literal p, for each binary clause
    * holding ¬p, its other literal then the clause (a reason), interleaved in one array.
@@ -125,7 +126,6 @@ export class SatSolver {
     const v = this.nVars++;
     this.ensureCapacity(this.nVars);
     this.watches.push([], []);
-    this.blockers.push([], []);
     this.binary.push([], []);
     this.heap.insert(v);
     this.stats.variables = this.nVars;
@@ -488,19 +488,18 @@ export class SatSolver {
         }
       }
       const ws = this.watches[p]!;
-      const bs = this.blockers[p]!;
       let i = 0;
       let j = 0;
       const n = ws.length;
       while (i < n) {
-        const blocker = bs[i]!;
+        const c = ws[i]!;
+        const blocker = ws[i + 1]!;
+        i += 2;
         if (vals[blocker] === TRUE) {
-          ws[j] = ws[i]!;
-          bs[j++] = blocker;
-          i++;
+          ws[j++] = c;
+          ws[j++] = blocker;
           continue;
         }
-        const c = ws[i++]!;
         const at = c + HEADER; // the literals: arena[at] … arena[end - 1]
         const end = at + arena[c]!;
         if (arena[at] === falseLit) {
@@ -509,8 +508,8 @@ export class SatSolver {
         }
         const first = arena[at]!;
         if (first !== blocker && vals[first] === TRUE) {
-          ws[j] = c;
-          bs[j++] = first;
+          ws[j++] = c;
+          ws[j++] = first;
           continue;
         }
         let moved = false;
@@ -519,17 +518,16 @@ export class SatSolver {
           if (vals[l] !== FALSE) {
             arena[at + 1] = l;
             arena[k] = falseLit;
-            this.watches[l ^ 1]!.push(c);
-            this.blockers[l ^ 1]!.push(first);
+            this.watches[l ^ 1]!.push(c, first);
             moved = true;
             break;
           }
         }
         if (moved) continue;
         if (vals[first] === FALSE) {
-          ws[j] = c;
-          bs[j++] = first;
-          return this.conflictAt(c, ws, bs, i, j, n);
+          ws[j++] = c;
+          ws[j++] = first;
+          return this.conflictAt(c, ws, i, j, n);
         }
         // Implied at the highest level of its false literals, which becomes the other watch.
         let level = this.levels[p >> 1]!;
@@ -546,39 +544,26 @@ export class SatSolver {
             const w = arena[best]!;
             arena[best] = falseLit;
             arena[at + 1] = w;
-            this.watches[w ^ 1]!.push(c);
-            this.blockers[w ^ 1]!.push(first);
+            this.watches[w ^ 1]!.push(c, first);
             this.assign(first, c, level);
             continue;
           }
         }
-        ws[j] = c;
-        bs[j++] = first;
+        ws[j++] = c;
+        ws[j++] = first;
         this.assign(first, c, level);
       }
       ws.length = j;
-      bs.length = j;
     }
     return NO_CLAUSE;
   }
 
   /** Ends propagation at a conflict: keeps the rest of the watch list and empties the queue. */
-  private conflictAt(
-    c: Clause,
-    ws: Clause[],
-    bs: Lit[],
-    from: number,
-    to: number,
-    n: number,
-  ): Clause {
+  private conflictAt(c: Clause, ws: number[], from: number, to: number, n: number): Clause {
     let i = from;
     let j = to;
-    while (i < n) {
-      ws[j] = ws[i]!;
-      bs[j++] = bs[i++]!;
-    }
+    while (i < n) ws[j++] = ws[i++]!;
     ws.length = j;
-    bs.length = j;
     this.qhead = this.trailTop;
     return c;
   }
@@ -639,23 +624,21 @@ export class SatSolver {
     lits[1] = y;
     for (let k = 0; k < rest.length; k++) lits[k + 2] = rest[k]!;
     if (x !== old0 && x !== old1) {
-      this.watches[x ^ 1]!.push(c);
-      this.blockers[x ^ 1]!.push(y);
+      this.watches[x ^ 1]!.push(c, y);
     }
     if (y !== old0 && y !== old1) {
-      this.watches[y ^ 1]!.push(c);
-      this.blockers[y ^ 1]!.push(x);
+      this.watches[y ^ 1]!.push(c, x);
     }
   }
 
   /** Removes clause `c` from the watch list of its literal `w`. */
   private unwatch(c: Clause, w: Lit): void {
     const ws = this.watches[w ^ 1]!;
-    const bs = this.blockers[w ^ 1]!;
-    const i = ws.indexOf(c);
-    if (i < 0) throw new Error("internal: a watched clause is missing from its watch list");
-    ws.splice(i, 1);
-    bs.splice(i, 1);
+    let i = 0;
+    while (i < ws.length && ws[i] !== c) i += 2; // clauses at even positions, blockers between
+    if (i >= ws.length)
+      throw new Error("internal: a watched clause is missing from its watch list");
+    ws.splice(i, 2);
   }
 
   /** First-UIP conflict analysis; the learnt clause has the asserting literal first. */
@@ -786,10 +769,8 @@ export class SatSolver {
       this.binary[b ^ 1]!.push(a, c);
       return;
     }
-    this.watches[a ^ 1]!.push(c);
-    this.blockers[a ^ 1]!.push(b);
-    this.watches[b ^ 1]!.push(c);
-    this.blockers[b ^ 1]!.push(a);
+    this.watches[a ^ 1]!.push(c, b);
+    this.watches[b ^ 1]!.push(c, a);
   }
 
   private bumpVar(v: number): void {
@@ -828,17 +809,15 @@ export class SatSolver {
       else keep.push(c);
     });
     this.learnts = keep;
-    this.watches.forEach((ws, p) => {
-      const bs = this.blockers[p]!;
+    for (const ws of this.watches) {
       let j = 0;
-      for (let i = 0; i < ws.length; i++) {
+      for (let i = 0; i < ws.length; i += 2) {
         if (arena[ws[i]! + 1]! & REMOVED) continue;
-        ws[j] = ws[i]!;
-        bs[j++] = bs[i]!;
+        ws[j++] = ws[i]!;
+        ws[j++] = ws[i + 1]!;
       }
       ws.length = j;
-      bs.length = j;
-    });
+    }
   }
 
   private ensureCapacity(n: number): void {
