@@ -123,6 +123,8 @@ class Encoder {
   private readonly rootNames: Set<string>;
   private readonly requestedVirtuals: Set<string>;
   private readonly providesCache = new Map<string, F>();
+  /** Gates over one package's choices that already have their range clauses (`choiceSet`). */
+  private readonly choiceSets = new Set<Lit>();
 
   constructor(
     private readonly universe: Universe,
@@ -142,6 +144,7 @@ class Encoder {
 
   run(): Encoding {
     for (const name of this.cone.packages) this.declarePackage(name);
+    this.declareDecisionOrder();
     for (const p of this.packages.values()) this.encodeStructure(p);
     this.request.items.forEach((item, index) => {
       const wanted = this.matches(item.spec);
@@ -168,6 +171,51 @@ class Encoder {
       matches: (s) => this.matches(s),
       builtMatches: (n, c) => this.builtMatches(n, c),
     };
+  }
+
+  /**
+   * The solver decides packages as PubGrub does: dependents before their dependencies (reverse
+   * post-order of a depth-first walk from the request), a package nothing decided so far needs
+   * is absent, a needed one takes its most preferred version the ranges still allow, then its
+   * options their preferred values.
+   */
+  private declareDecisionOrder(): void {
+    const done = new Set<string>();
+    const post: string[] = [];
+    const visit = (root: string) => {
+      const stack: { name: string; next: string[] }[] = [];
+      const enter = (name: string) => {
+        if (done.has(name)) return;
+        done.add(name);
+        const next = [
+          ...(this.universe.packages.get(name)?.depends ?? []).map((d) => d.spec.name!),
+          ...(this.universe.virtuals.get(name) ?? []).map((q) => q.package),
+        ].reverse();
+        stack.push({ name, next });
+      };
+      enter(root);
+      while (stack.length > 0) {
+        const top = stack.at(-1)!;
+        const child = top.next.pop();
+        if (child === undefined) {
+          stack.pop();
+          post.push(top.name);
+        } else enter(child);
+      }
+    };
+    for (const item of this.request.items) visit(item.spec.name!);
+    for (const name of this.cone.packages) visit(name);
+    for (const name of post.reverse()) {
+      const p = this.packages.get(name);
+      if (!p) continue;
+      const choices = [...p.versions].sort((a, b) => a.rank - b.rank).map((v) => v.variable);
+      if (p.externalVar !== undefined) choices.push(p.externalVar);
+      this.c.sat.addDecisionGroup(
+        p.present,
+        choices,
+        p.options.flatMap((o) => o.values.map((v) => v.variable)),
+      );
+    }
   }
 
   private isVirtual(name: string): boolean {
@@ -307,14 +355,38 @@ class Encoder {
     if (range) {
       const external = p.external && range.contains(p.external.version) ? [p.externalVar!] : [];
       parts.push(
-        this.c.or(
+        this.choiceSet(p, [
           ...p.versions.filter((v) => range.contains(v.entry.version)).map((v) => v.variable),
           ...external,
-        ),
+        ]),
       );
     }
     for (const req of spec.options) parts.push(this.optionIs(p, req.name, req.value));
     return this.c.and(parts);
+  }
+
+  /**
+   * A literal for "p's chosen configuration is one of `inside`" (versions, or the external). Besides
+   * the gate, redundant clauses let unit propagation reason on ranges as PubGrub does: a present
+   * package whose choices outside the set are all excluded is inside it, and (when one
+   * configuration is a hard rule, not a relaxable fact) being inside excludes every choice
+   * outside. Without them a range is only known through a decision on one version, and proving
+   * that a root cannot be at its newest version took thousands of conflicts (bench/README.md).
+   */
+  private choiceSet(p: EncodedPackage, inside: readonly Lit[]): F {
+    const c = this.c;
+    const out = c.or(inside);
+    if (out === c.FALSE || out === c.TRUE || this.choiceSets.has(out)) return out;
+    this.choiceSets.add(out);
+    const set = new Set(inside);
+    const outside = [
+      ...p.versions.map((v) => v.variable),
+      ...(p.externalVar !== undefined ? [p.externalVar] : []),
+    ].filter((x) => !set.has(x));
+    c.clause([neg(p.present), out, ...outside]);
+    if (this.options.selectors !== true && set.size > 1)
+      for (const x of outside) c.clause([neg(out), neg(x)]);
+    return out;
   }
 
   private optionIs(p: EncodedPackage, option: string, value: OptionValue): F {
@@ -408,7 +480,10 @@ class Encoder {
       // Version age as a ladder: rank r pays one for each of `age≥1` … `age≥r`.
       const oldest = Math.max(0, ...p.versions.map((v) => v.rank));
       for (let k = 1; k <= oldest; k++) {
-        const older = c.or(p.versions.filter((v) => v.rank >= k).map((v) => v.variable));
+        const older = this.choiceSet(
+          p,
+          p.versions.filter((v) => v.rank >= k).map((v) => v.variable),
+        );
         add("root-version-age", asRoot(older), 1);
         add("version-age", asOther(older), 1);
       }

@@ -34,7 +34,7 @@ export function optimize(
   const timings: PhaseTiming[] = [];
   for (const cost of encoding.costs) {
     const t0 = performance.now();
-    const result = minimise(encoding.circuit, cost.terms);
+    const result = minimise(encoding.circuit, cost.terms, model);
     values.set(cost.criterion, result.value + cost.constant);
     model = result.model;
     const timing = { phase: `minimise ${cost.criterion}`, ms: performance.now() - t0 };

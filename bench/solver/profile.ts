@@ -1,11 +1,28 @@
 /**
  * One request on a generated universe, in this process (for `node --cpu-prof`):
- *   node bench/dist/bench/solver/profile.js [ROOT] [--seed N]
+ *   node bench/dist/bench/solver/profile.js [ROOT] [--seed N] [--calls]
  */
 import { loadConstraintTexts } from "../../solver/load.js";
 import { requestFromSpecs } from "../../solver/request.js";
+import { SatSolver } from "../../solver/sat/cdcl.js";
 import { solve } from "../../solver/solve.js";
 import { DEFAULT_PARAMS, generateUniverse } from "./generate.js";
+
+// --calls: one line per SAT call that met more than 20 conflicts.
+if (process.argv.includes("--calls")) {
+  const original = SatSolver.prototype.solve;
+  SatSolver.prototype.solve = function (this: SatSolver, ...args: Parameters<SatSolver["solve"]>) {
+    const c0 = this.stats.conflicts;
+    const t0 = performance.now();
+    const r = original.apply(this, args);
+    const c = this.stats.conflicts - c0;
+    if (c > 20)
+      process.stderr.write(
+        `  call: ${args[0]?.length ?? 0} assumptions → ${r}, ${c} conflicts, ${(performance.now() - t0).toFixed(0)} ms\n`,
+      );
+    return r;
+  };
+}
 
 const args = process.argv.slice(2);
 const seedAt = args.indexOf("--seed");

@@ -37,19 +37,19 @@ export interface SatStats {
   variables: number;
 }
 
-interface Clause {
-  /**
-   * A plain array, not an Int32Array: V8 allocates typed arrays slowly and its scavenger sweeps
-   * every ArrayBuffer, which made adding a CUDF request's 14,000 clauses cost a third of a
-   * second in garbage collection.
-   */
-  lits: Lit[];
-  readonly learnt: boolean;
-  activity: number;
-  removed: boolean;
-}
+/**
+ * A clause: its offset in the arena, where it is stored as `[size, flags, learnt id, ...literals]`
+ * (one flat `Int32Array`: propagation reads literals without visiting an object per clause).
+ */
+type Clause = number;
+const NO_CLAUSE = -1;
+const HEADER = 3;
+const LEARNT = 1;
+const REMOVED = 2;
 
 const UNDEF = 0;
+/** Backjumps over more levels than this backtrack chronologically instead (see `search`). */
+const CHRONO = 0;
 const TRUE = 1;
 const FALSE = -1;
 
@@ -66,18 +66,33 @@ export class SatSolver {
   /** Truth value per literal (1 true, -1 false, 0 unassigned); both polarities kept in step. */
   private vals = new Int8Array(0);
   private levels = new Int32Array(0);
-  private reasons: (Clause | null)[] = [];
+  private reasons = new Int32Array(0);
+  private arena = new Int32Array(1 << 16);
+  private arenaTop = 0;
+  /** Activity of each learnt clause, by its learnt id (arena header). */
+  private clauseActivity = new Float64Array(1024);
+  private learntIds = 0;
   private activity = new Float64Array(0);
   private phase = new Uint8Array(0);
   private seen = new Uint8Array(0);
-  /** Per literal p: the clauses to visit when p becomes true (they hold ¬p among their first two). */
-  private watches: Clause[][] = [];
-  /** In step with `watches`: another literal of the clause; when it is true the clause is skipped. */
-  private blockers: Lit[][] = [];
-  private readonly trail: Lit[] = [];
+  /**
+   * Per literal p: the clauses to visit when p becomes true (they hold ¬p among their first two),
+   * each followed by a blocker, another of its literals: when it is true the clause is skipped.
+   */
+  private watches: number[][] = [];
+  /**
+   * Binary clauses, apart (they never move their watches): per literal p, for each binary clause
+   * holding ¬p, its other literal then the clause (a reason), interleaved in one array.
+   * Propagating them reads no clause, and a reason's implied literal may be either of its two.
+   */
+  private binary: number[][] = [];
+  /** The assigned literals in order (`trailTop` of them; a variable is on it at most once). */
+  private trail = new Int32Array(0);
+  private trailTop = 0;
   private readonly trailLim: number[] = [];
+  private readonly keptOnTrail: Lit[] = [];
   private qhead = 0;
-  private readonly clauses: Clause[] = [];
+  private nClauses = 0;
   private learnts: Clause[] = [];
   private readonly heap = new VarHeap(() => this.activity);
   private varInc = 1;
@@ -91,6 +106,9 @@ export class SatSolver {
   private previousAssumptions: readonly Lit[] = [];
   private scope: readonly number[] | undefined;
   private scopeNext = 0;
+  private readonly order: DecisionGroup[] = [];
+
+  private orderNext = 0;
   /** Counters since creation. */
   readonly stats: SatStats = {
     solves: 0,
@@ -108,8 +126,7 @@ export class SatSolver {
     const v = this.nVars++;
     this.ensureCapacity(this.nVars);
     this.watches.push([], []);
-    this.blockers.push([], []);
-    this.reasons.push(null);
+    this.binary.push([], []);
     this.heap.insert(v);
     this.stats.variables = this.nVars;
     return v;
@@ -150,8 +167,8 @@ export class SatSolver {
       return false;
     }
     if (lits.length === 1) {
-      this.assign(lits[0]!, null);
-      this.ok = this.propagate() === null;
+      this.assign(lits[0]!, NO_CLAUSE);
+      this.ok = this.propagate() === NO_CLAUSE;
       return this.ok;
     }
     this.store(lits, false);
@@ -166,17 +183,17 @@ export class SatSolver {
   refutes(l: Lit): boolean {
     if (!this.ok) return true;
     this.cancelUntil(0);
-    if (this.propagate() !== null) {
+    if (this.propagate() !== NO_CLAUSE) {
       this.ok = false;
       return true;
     }
     const value = this.vals[l]!;
     if (value !== UNDEF) return value === FALSE;
-    this.trailLim.push(this.trail.length);
-    this.assign(l, null);
+    this.trailLim.push(this.trailTop);
+    this.assign(l, NO_CLAUSE);
     const conflict = this.propagate();
     this.cancelUntil(0);
-    if (conflict === null) return false;
+    if (conflict === NO_CLAUSE) return false;
     this.addClause([neg(l)]);
     return true;
   }
@@ -206,18 +223,42 @@ export class SatSolver {
     return true;
   }
 
-  /** Stores and watches a clause (its first two literals are watched); it keeps `lits`. */
-  private store(lits: Lit[], learnt: boolean): Clause {
-    const c: Clause = { lits, learnt, activity: 0, removed: false };
+  /** Stores and watches a clause (its first two literals are watched). */
+  private store(lits: readonly Lit[], learnt: boolean): Clause {
+    const c = this.arenaTop;
+    if (c + HEADER + lits.length > this.arena.length) {
+      const next = new Int32Array(Math.max(2 * this.arena.length, c + HEADER + lits.length));
+      next.set(this.arena);
+      this.arena = next;
+    }
+    const arena = this.arena;
+    arena[c] = lits.length;
+    arena[c + 1] = learnt ? LEARNT : 0;
+    arena[c + 2] = -1;
+    for (let k = 0; k < lits.length; k++) arena[c + HEADER + k] = lits[k]!;
+    this.arenaTop = c + HEADER + lits.length;
     if (learnt) {
+      const id = this.learntIds++;
+      if (id >= this.clauseActivity.length) {
+        const next = new Float64Array(2 * this.clauseActivity.length);
+        next.set(this.clauseActivity);
+        this.clauseActivity = next;
+      }
+      this.clauseActivity[id] = 0;
+      arena[c + 2] = id;
       this.learnts.push(c);
       this.stats.learnts++;
     } else {
-      this.clauses.push(c);
+      this.nClauses++;
       this.stats.clauses++;
     }
     this.attach(c);
     return c;
+  }
+
+  /** A clause's literals, as a view into the arena (valid until the next clause is stored). */
+  private litsOf(c: Clause): Int32Array {
+    return this.arena.subarray(c + HEADER, c + HEADER + this.arena[c]!);
   }
 
   /** Sets the preferred polarity of a variable's next decisions (solution-guided search). */
@@ -263,14 +304,14 @@ export class SatSolver {
       keep++;
     this.previousAssumptions = [...assumptions];
     this.cancelUntil(keep);
-    if (this.propagate() !== null) {
+    if (this.propagate() !== NO_CLAUSE) {
       this.cancelUntil(0);
-      if (this.propagate() !== null) {
+      if (this.propagate() !== NO_CLAUSE) {
         this.ok = false;
         return "unsat";
       }
     }
-    this.maxLearnts = Math.max(this.maxLearnts, this.clauses.length / 3, 1000);
+    this.maxLearnts = Math.max(this.maxLearnts, this.nClauses / 3, 1000);
     const start = this.stats.conflicts;
     let result: SatResult = "unknown";
     for (let restart = 0; result === "unknown"; restart++) {
@@ -311,21 +352,27 @@ export class SatSolver {
     let conflicts = 0;
     for (;;) {
       const conflict = this.propagate();
-      if (conflict !== null) {
+      if (conflict !== NO_CLAUSE) {
         this.stats.conflicts++;
         conflicts++;
-        if (this.trailLim.length === 0) {
+        const high = this.conflictLevel(conflict);
+        if (high === 0) {
           this.ok = false;
           return "unsat";
         }
-        const { learnt, backjump } = this.analyze(conflict);
-        this.cancelUntil(backjump);
+        if (high < 0) continue; // one literal at the highest level: a missed implication, now made
+        const { learnt, backjump } = this.analyze(conflict, high);
+        // Chronological backtracking (Nadel & Ryvchin 2018): when the learnt clause would undo
+        // many levels, keep them and undo only the conflict's own level; the asserted literal
+        // takes its true (lower) level out of order. Package problems learn short clauses whose
+        // literals were decided far apart, and undoing everything in between cost most of the time.
+        this.cancelUntil(high - backjump > CHRONO ? high - 1 : backjump);
         if (learnt.length === 1) {
-          this.assign(learnt[0]!, null);
+          this.assign(learnt[0]!, NO_CLAUSE, 0);
         } else {
           const c = this.store(learnt, true);
           this.bumpClause(c);
-          this.assign(learnt[0]!, c);
+          this.assign(learnt[0]!, c, backjump);
         }
         this.varInc /= 0.95;
         this.clauseInc /= 0.999;
@@ -335,7 +382,7 @@ export class SatSolver {
         this.cancelUntil(0);
         return "unknown";
       }
-      if (this.learnts.length - this.trail.length >= this.maxLearnts) {
+      if (this.learnts.length - this.trailTop >= this.maxLearnts) {
         this.reduceLearnts();
         this.maxLearnts *= 1.1;
       }
@@ -344,10 +391,10 @@ export class SatSolver {
         const a = assumptions[this.trailLim.length]!;
         const value = this.vals[a]!;
         if (value === TRUE) {
-          this.trailLim.push(this.trail.length); // already true: an empty level keeps indices aligned
+          this.trailLim.push(this.trailTop); // already true: an empty level keeps indices aligned
         } else if (value === FALSE && this.skipFixed && this.levels[a >> 1] === 0) {
           this.skipped.add(a);
-          this.trailLim.push(this.trail.length);
+          this.trailLim.push(this.trailTop);
         } else if (value === FALSE) {
           this.lastCore = this.analyzeFinal(a);
           return "unsat";
@@ -357,7 +404,8 @@ export class SatSolver {
         }
       }
       if (next === -1) {
-        next = this.scope ? this.pickInScope(this.scope) : this.pickBranch();
+        next = this.scope ? this.pickInScope(this.scope) : this.pickOrdered();
+        if (next === -1 && !this.scope) next = this.pickBranch();
         if (next === -1) {
           this.lastModel = new Int8Array(this.nVars);
           for (let v = 0; v < this.nVars; v++) this.lastModel[v] = this.vals[2 * v] || FALSE;
@@ -365,8 +413,8 @@ export class SatSolver {
         }
         this.stats.decisions++;
       }
-      this.trailLim.push(this.trail.length);
-      this.assign(next, null);
+      this.trailLim.push(this.trailTop);
+      this.assign(next, NO_CLAUSE);
     }
   }
 
@@ -380,6 +428,44 @@ export class SatSolver {
     return -1;
   }
 
+  /**
+   * Declares the next group of the decision order (see `pickOrdered`): a presence literal, its
+   * choices (most preferred first) and the literals to decide with their saved phase once a
+   * choice is made.
+   */
+  addDecisionGroup(present: Lit, choices: readonly Lit[], afterwards: readonly Lit[]): void {
+    this.order.push({ present, choices: [...choices], afterwards: [...afterwards] });
+  }
+
+  /**
+   * PubGrub's decisions, in the declared order (dependents before their dependencies): a group
+   * whose presence is open is decided absent (nothing decided so far needs it), a present one
+   * takes its most preferred choice still open, then its other literals their saved phase. -1
+   * when every group is settled (VSIDS decides the rest).
+   */
+  private pickOrdered(): Lit {
+    const vals = this.vals;
+    for (; this.orderNext < this.order.length; this.orderNext++) {
+      const g = this.order[this.orderNext]!;
+      const presence = vals[g.present];
+      if (presence === UNDEF) return g.present ^ 1;
+      if (presence === FALSE) continue;
+      let chosen = false;
+      let open = -1;
+      for (const x of g.choices) {
+        const value = vals[x];
+        if (value === TRUE) {
+          chosen = true;
+          break;
+        }
+        if (value === UNDEF && open === -1) open = x;
+      }
+      if (!chosen && open !== -1) return open;
+      for (const x of g.afterwards) if (vals[x] === UNDEF) return (x & ~1) + this.phase[x >> 1]!;
+    }
+    return -1;
+  }
+
   private pickBranch(): Lit {
     for (;;) {
       const v = this.heap.removeMax();
@@ -388,117 +474,207 @@ export class SatSolver {
     }
   }
 
-  /** Unit propagation over the watch lists; the conflicting clause, or null. */
-  private propagate(): Clause | null {
+  /** Unit propagation over the watch lists; the conflicting clause, or `NO_CLAUSE`. */
+  private propagate(): Clause {
     const vals = this.vals;
-    while (this.qhead < this.trail.length) {
+    const arena = this.arena;
+    while (this.qhead < this.trailTop) {
       const p = this.trail[this.qhead++]!;
       const falseLit = p ^ 1;
-      const ws = this.watches[p]!;
-      const bs = this.blockers[p]!;
       this.stats.propagations++;
+      const binary = this.binary[p]!;
+      const nb = binary.length;
+      if (nb > 0) {
+        const level = this.levels[p >> 1]!;
+        for (let k = 0; k < nb; k += 2) {
+          const other = binary[k]!;
+          const value = vals[other];
+          if (value === TRUE) continue;
+          if (value === FALSE) {
+            this.qhead = this.trailTop;
+            return binary[k + 1]!;
+          }
+          this.assign(other, binary[k + 1]!, level);
+        }
+      }
+      const ws = this.watches[p]!;
       let i = 0;
       let j = 0;
       const n = ws.length;
       while (i < n) {
-        const blocker = bs[i]!;
+        const c = ws[i]!;
+        const blocker = ws[i + 1]!;
+        i += 2;
         if (vals[blocker] === TRUE) {
-          ws[j] = ws[i]!;
-          bs[j++] = blocker;
-          i++;
+          ws[j++] = c;
+          ws[j++] = blocker;
           continue;
         }
-        const c = ws[i++]!;
-        const lits = c.lits;
-        if (lits.length === 2) {
-          // A binary clause's blocker is its other literal: no need to read the clause.
-          ws[j] = c;
-          bs[j++] = blocker;
-          if (vals[blocker] === FALSE) return this.conflictAt(c, ws, bs, i, j, n);
-          if (lits[0] !== blocker) {
-            lits[1] = lits[0]!;
-            lits[0] = blocker;
-          }
-          this.assign(blocker, c);
-          continue;
+        const at = c + HEADER; // the literals: arena[at] … arena[end - 1]
+        const end = at + arena[c]!;
+        if (arena[at] === falseLit) {
+          arena[at] = arena[at + 1]!;
+          arena[at + 1] = falseLit;
         }
-        if (lits[0] === falseLit) {
-          lits[0] = lits[1]!;
-          lits[1] = falseLit;
-        }
-        const first = lits[0]!;
+        const first = arena[at]!;
         if (first !== blocker && vals[first] === TRUE) {
-          ws[j] = c;
-          bs[j++] = first;
+          ws[j++] = c;
+          ws[j++] = first;
           continue;
         }
         let moved = false;
-        for (let k = 2; k < lits.length; k++) {
-          const l = lits[k]!;
+        for (let k = at + 2; k < end; k++) {
+          const l = arena[k]!;
           if (vals[l] !== FALSE) {
-            lits[1] = l;
-            lits[k] = falseLit;
-            this.watches[l ^ 1]!.push(c);
-            this.blockers[l ^ 1]!.push(first);
+            arena[at + 1] = l;
+            arena[k] = falseLit;
+            this.watches[l ^ 1]!.push(c, first);
             moved = true;
             break;
           }
         }
         if (moved) continue;
-        ws[j] = c;
-        bs[j++] = first;
-        if (vals[first] === FALSE) return this.conflictAt(c, ws, bs, i, j, n);
-        this.assign(first, c);
+        if (vals[first] === FALSE) {
+          ws[j++] = c;
+          ws[j++] = first;
+          return this.conflictAt(c, ws, i, j, n);
+        }
+        // Implied at the highest level of its false literals, which becomes the other watch.
+        let level = this.levels[p >> 1]!;
+        if (level < this.trailLim.length) {
+          let best = at + 1;
+          for (let k = at + 2; k < end; k++) {
+            const lk = this.levels[arena[k]! >> 1]!;
+            if (lk > level) {
+              level = lk;
+              best = k;
+            }
+          }
+          if (best !== at + 1) {
+            const w = arena[best]!;
+            arena[best] = falseLit;
+            arena[at + 1] = w;
+            this.watches[w ^ 1]!.push(c, first);
+            this.assign(first, c, level);
+            continue;
+          }
+        }
+        ws[j++] = c;
+        ws[j++] = first;
+        this.assign(first, c, level);
       }
       ws.length = j;
-      bs.length = j;
     }
-    return null;
+    return NO_CLAUSE;
   }
 
   /** Ends propagation at a conflict: keeps the rest of the watch list and empties the queue. */
-  private conflictAt(
-    c: Clause,
-    ws: Clause[],
-    bs: Lit[],
-    from: number,
-    to: number,
-    n: number,
-  ): Clause {
+  private conflictAt(c: Clause, ws: number[], from: number, to: number, n: number): Clause {
     let i = from;
     let j = to;
-    while (i < n) {
-      ws[j] = ws[i]!;
-      bs[j++] = bs[i++]!;
-    }
+    while (i < n) ws[j++] = ws[i++]!;
     ws.length = j;
-    bs.length = j;
-    this.qhead = this.trail.length;
+    this.qhead = this.trailTop;
     return c;
   }
 
+  /**
+   * The highest level among a conflicting clause's literals (they may be below the current level
+   * after chronological backtracking), with the clause rearranged to watch its two highest
+   * literals. When only one literal is at that level, the clause was a missed implication: the
+   * search backtracks below it, assigns it from the clause and answers -1.
+   */
+  private conflictLevel(c: Clause): number {
+    const lits = this.litsOf(c);
+    const levels = this.levels;
+    const current = this.trailLim.length;
+    if (levels[lits[0]! >> 1] === current && levels[lits[1]! >> 1] === current) return current;
+    // Order positions 0 and 1 as the highest and second-highest levels.
+    let first = 0;
+    let second = 1;
+    if (levels[lits[1]! >> 1]! > levels[lits[0]! >> 1]!) {
+      first = 1;
+      second = 0;
+    }
+    for (let k = 2; k < lits.length; k++) {
+      const lk = levels[lits[k]! >> 1]!;
+      if (lk > levels[lits[first]! >> 1]!) {
+        second = first;
+        first = k;
+      } else if (lk > levels[lits[second]! >> 1]!) {
+        second = k;
+      }
+    }
+    const high = levels[lits[first]! >> 1]!;
+    const next = levels[lits[second]! >> 1]!;
+    this.rewatch(c, first, second);
+    if (high === 0 || next === high) return high;
+    // lits[0] alone at `high`: every other literal stays false below it.
+    this.cancelUntil(high - 1);
+    this.assign(lits[0]!, c, next);
+    return -1;
+  }
+
+  /** Moves the literals at positions `a` and `b` to the watched positions 0 and 1. */
+  private rewatch(c: Clause, a: number, b: number): void {
+    const lits = this.litsOf(c);
+    const old0 = lits[0]!;
+    const old1 = lits[1]!;
+    const x = lits[a]!;
+    const y = lits[b]!;
+    if ((x === old0 && y === old1) || (x === old1 && y === old0)) {
+      lits[0] = x;
+      lits[1] = y;
+      return;
+    }
+    for (const w of [old0, old1]) if (w !== x && w !== y) this.unwatch(c, w);
+    // Put x, y first, keeping every literal once.
+    const rest = Array.from(lits).filter((l) => l !== x && l !== y);
+    lits[0] = x;
+    lits[1] = y;
+    for (let k = 0; k < rest.length; k++) lits[k + 2] = rest[k]!;
+    if (x !== old0 && x !== old1) {
+      this.watches[x ^ 1]!.push(c, y);
+    }
+    if (y !== old0 && y !== old1) {
+      this.watches[y ^ 1]!.push(c, x);
+    }
+  }
+
+  /** Removes clause `c` from the watch list of its literal `w`. */
+  private unwatch(c: Clause, w: Lit): void {
+    const ws = this.watches[w ^ 1]!;
+    let i = 0;
+    while (i < ws.length && ws[i] !== c) i += 2; // clauses at even positions, blockers between
+    if (i >= ws.length)
+      throw new Error("internal: a watched clause is missing from its watch list");
+    ws.splice(i, 2);
+  }
+
   /** First-UIP conflict analysis; the learnt clause has the asserting literal first. */
-  private analyze(conflict: Clause): { learnt: Lit[]; backjump: number } {
+  private analyze(conflict: Clause, level: number): { learnt: Lit[]; backjump: number } {
     const seen = this.seen;
-    const level = this.trailLim.length;
     const learnt: Lit[] = [0];
     let pathCount = 0;
     let p = -1;
-    let index = this.trail.length - 1;
-    let c: Clause | null = conflict;
+    let index = this.trailTop - 1;
+    let c: Clause = conflict;
     do {
-      if (c!.learnt) this.bumpClause(c!);
-      const lits = c!.lits;
-      for (let k = p === -1 ? 0 : 1; k < lits.length; k++) {
+      if (this.arena[c + 1]! & LEARNT) this.bumpClause(c);
+      const lits = this.litsOf(c);
+      const implied = p >> 1; // -1 for the conflict itself
+      for (let k = 0; k < lits.length; k++) {
         const q = lits[k]!;
         const v = q >> 1;
-        if (seen[v] || this.levels[v] === 0) continue;
+        if (v === implied || seen[v] || this.levels[v] === 0) continue;
         this.bumpVar(v);
         seen[v] = 1;
         if (this.levels[v]! >= level) pathCount++;
         else learnt.push(q);
       }
-      while (!seen[this.trail[index]! >> 1]) index--;
+      // Lower-level literals may sit above the conflict level's on the trail: skip them.
+      while (!seen[this.trail[index]! >> 1] || this.levels[this.trail[index]! >> 1]! < level)
+        index--;
       p = this.trail[index]!;
       index--;
       c = this.reasons[p >> 1]!;
@@ -511,8 +687,11 @@ export class SatSolver {
     const kept = [learnt[0]!];
     for (let k = 1; k < learnt.length; k++) {
       const q = learnt[k]!;
-      const r = this.reasons[q >> 1] ?? null;
-      if (r === null || !r.lits.slice(1).every((x) => seen[x >> 1] || this.levels[x >> 1] === 0))
+      const r = this.reasons[q >> 1]!;
+      if (
+        r === NO_CLAUSE ||
+        !this.litsOf(r).every((x) => x >> 1 === q >> 1 || seen[x >> 1] || this.levels[x >> 1] === 0)
+      )
         kept.push(q);
     }
     for (const q of learnt) seen[q >> 1] = 0;
@@ -534,17 +713,18 @@ export class SatSolver {
     if (this.trailLim.length === 0) return core;
     const seen = this.seen;
     seen[p >> 1] = 1;
-    for (let i = this.trail.length - 1; i >= this.trailLim[0]!; i--) {
+    for (let i = this.trailTop - 1; i >= this.trailLim[0]!; i--) {
       const x = this.trail[i]!;
       const v = x >> 1;
       if (!seen[v]) continue;
-      const r = this.reasons[v] ?? null;
-      if (r === null) {
+      const r = this.reasons[v]!;
+      if (r === NO_CLAUSE) {
         core.push(x);
       } else {
-        for (let k = 1; k < r.lits.length; k++) {
-          const u = r.lits[k]! >> 1;
-          if (this.levels[u]! > 0) seen[u] = 1;
+        const lits = this.litsOf(r);
+        for (let k = 0; k < lits.length; k++) {
+          const u = lits[k]! >> 1;
+          if (u !== v && this.levels[u]! > 0) seen[u] = 1;
         }
       }
       seen[v] = 0;
@@ -555,40 +735,52 @@ export class SatSolver {
 
   // --- bookkeeping --------------------------------------------------------------------------
 
-  private assign(l: Lit, reason: Clause | null): void {
+  private assign(l: Lit, reason: Clause, level = this.trailLim.length): void {
     const v = l >> 1;
     this.vals[l] = TRUE;
     this.vals[l ^ 1] = FALSE;
-    this.levels[v] = this.trailLim.length;
+    this.levels[v] = level;
     this.reasons[v] = reason;
-    this.trail.push(l);
+    this.trail[this.trailTop++] = l;
   }
 
   private cancelUntil(level: number): void {
     this.scopeNext = 0;
+    this.orderNext = 0;
     if (this.trailLim.length <= level) return;
     const stop = this.trailLim[level]!;
-    for (let i = this.trail.length - 1; i >= stop; i--) {
+    const kept = this.keptOnTrail;
+    kept.length = 0;
+    for (let i = this.trailTop - 1; i >= stop; i--) {
       const l = this.trail[i]!;
       const v = l >> 1;
+      if (this.levels[v]! <= level) {
+        // Implied at a lower level than the decisions around it (chronological backtracking).
+        kept.push(l);
+        continue;
+      }
       this.vals[l] = UNDEF;
       this.vals[l ^ 1] = UNDEF;
-      this.reasons[v] = null;
+      this.reasons[v] = NO_CLAUSE;
       this.phase[v] = l & 1;
       this.heap.insert(v);
     }
-    this.trail.length = stop;
+    this.trailTop = stop;
     this.trailLim.length = level;
     this.qhead = stop;
+    for (let i = kept.length - 1; i >= 0; i--) this.trail[this.trailTop++] = kept[i]!;
   }
 
   private attach(c: Clause): void {
-    const a = c.lits[0]!;
-    const b = c.lits[1]!;
-    this.watches[a ^ 1]!.push(c);
-    this.blockers[a ^ 1]!.push(b);
-    this.watches[b ^ 1]!.push(c);
-    this.blockers[b ^ 1]!.push(a);
+    const a = this.arena[c + HEADER]!;
+    const b = this.arena[c + HEADER + 1]!;
+    if (this.arena[c] === 2) {
+      this.binary[a ^ 1]!.push(b, c);
+      this.binary[b ^ 1]!.push(a, c);
+      return;
+    }
+    this.watches[a ^ 1]!.push(c, b);
+    this.watches[b ^ 1]!.push(c, a);
   }
 
   private bumpVar(v: number): void {
@@ -601,39 +793,41 @@ export class SatSolver {
   }
 
   private bumpClause(c: Clause): void {
-    c.activity += this.clauseInc;
-    if (c.activity > 1e20) {
-      for (const d of this.learnts) d.activity *= 1e-20;
+    const act = this.clauseActivity;
+    const id = this.arena[c + 2]!;
+    act[id]! += this.clauseInc;
+    if (act[id]! > 1e20) {
+      for (let k = 0; k < this.learntIds; k++) act[k]! *= 1e-20;
       this.clauseInc *= 1e-20;
     }
   }
 
   /** Forgets the less active half of the learnt clauses (never one that is a current reason). */
   private reduceLearnts(): void {
+    const arena = this.arena;
+    const activity = (c: Clause) => this.clauseActivity[arena[c + 2]!]!;
     const locked = (c: Clause) => {
-      const v = c.lits[0]! >> 1;
-      return this.reasons[v] === c && this.vals[c.lits[0]!] === TRUE;
+      const first = arena[c + HEADER]!;
+      return this.reasons[first >> 1] === c && this.vals[first] === TRUE;
     };
-    const sorted = [...this.learnts].sort((a, b) => a.activity - b.activity);
+    const sorted = [...this.learnts].sort((a, b) => activity(a) - activity(b));
     const limit = this.clauseInc / sorted.length;
     const keep: Clause[] = [];
     sorted.forEach((c, i) => {
-      const drop = c.lits.length > 2 && !locked(c) && (i < sorted.length / 2 || c.activity < limit);
-      if (drop) c.removed = true;
+      const drop = arena[c]! > 2 && !locked(c) && (i < sorted.length / 2 || activity(c) < limit);
+      if (drop) arena[c + 1]! |= REMOVED;
       else keep.push(c);
     });
     this.learnts = keep;
-    this.watches.forEach((ws, p) => {
-      const bs = this.blockers[p]!;
+    for (const ws of this.watches) {
       let j = 0;
-      for (let i = 0; i < ws.length; i++) {
-        if (ws[i]!.removed) continue;
-        ws[j] = ws[i]!;
-        bs[j++] = bs[i]!;
+      for (let i = 0; i < ws.length; i += 2) {
+        if (arena[ws[i]! + 1]! & REMOVED) continue;
+        ws[j++] = ws[i]!;
+        ws[j++] = ws[i + 1]!;
       }
       ws.length = j;
-      bs.length = j;
-    });
+    }
   }
 
   private ensureCapacity(n: number): void {
@@ -650,6 +844,10 @@ export class SatSolver {
     };
     this.vals = grow(this.vals, (k) => new Int8Array(k), 2 * size);
     this.levels = grow(this.levels, (k) => new Int32Array(k), size);
+    this.trail = grow(this.trail, (k) => new Int32Array(k), size);
+    const reasons = new Int32Array(size).fill(NO_CLAUSE);
+    reasons.set(this.reasons);
+    this.reasons = reasons;
     this.activity = grow(this.activity, (k) => new Float64Array(k), size);
     // Default polarity false (1 = negative literal): fewer packages, default options.
     const phase = new Uint8Array(size).fill(1);
@@ -659,9 +857,20 @@ export class SatSolver {
   }
 }
 
+/** One package in the decision order (`addDecisionGroup`). */
+interface DecisionGroup {
+  readonly present: Lit;
+  readonly choices: readonly Lit[];
+  readonly afterwards: readonly Lit[];
+}
+
 /** A satisfying assignment, one value per variable. */
 export class Model {
   constructor(private readonly values: Int8Array) {}
+  /** Number of variables the model gives a value to (those that existed when it was found). */
+  get variables(): number {
+    return this.values.length;
+  }
   /** Whether literal `l` is true in this model. */
   value(l: Lit): boolean {
     const v = this.values[l >> 1];

@@ -40,7 +40,7 @@ interface Bound {
  * Minimises `Σ weight·[lit]` over the circuit's clauses and pins the optimum (afterwards every
  * model has that value). The clauses must be satisfiable.
  */
-export function minimise(circuit: Circuit, terms: readonly Term[]): Minimum {
+export function minimise(circuit: Circuit, terms: readonly Term[], last?: Model): Minimum {
   const sat = circuit.sat;
   const weights = new Map<Lit, number>();
   let lower = 0;
@@ -100,9 +100,29 @@ export function minimise(circuit: Circuit, terms: readonly Term[]): Minimum {
       if (sat.refutes(a) && relax([a])) fresh = true;
     }
   }
+  // The last model (of the previous criterion: every clause added since holds in it, pins it
+  // satisfied and units that propagation forced) already meets every assumption: it is optimal
+  // as it is, and a search from scratch could wander (the decisions need not replay it).
+  if (
+    last !== undefined &&
+    last.variables >= sat.variables &&
+    [...weights.keys()].every((a) => last.value(a))
+  ) {
+    const value = terms.reduce((s, t) => s + (last.value(t.lit) ? t.weight : 0), 0);
+    if (value === lower) {
+      for (const a of weights.keys()) circuit.clause([a]);
+      return { value, model: last, cores };
+    }
+  }
+  // Assumptions the last model breaks (a core needs one of them) come first: a call then meets
+  // its core after propagating few assumptions.
+  const broken = new Set<Lit>();
+  if (last !== undefined)
+    for (const a of weights.keys()) if (a >> 1 < last.variables && !last.value(a)) broken.add(a);
+  const held = (a: Lit): number => (broken.has(a) ? 0 : 1);
   for (;;) {
     let added = false;
-    const assumptions = [...weights.keys()].sort((x, y) => x - y);
+    const assumptions = [...weights.keys()].sort((x, y) => held(x) - held(y) || x - y);
     const answer = sat.solve(assumptions, Number.POSITIVE_INFINITY, true);
     for (const a of sat.skippedAssumptions) if (relax([a])) added = true;
     if (answer === "sat" && !added) {
