@@ -12,6 +12,7 @@ import type { StoreId } from "../generator/store.js";
 import type { OptionValue } from "../solver/spec.js";
 import { CollisionError, StoreError } from "./errors.js";
 import { type LinkPlan, type LinkPolicy, planLinks, writeLinks } from "./link.js";
+import { makeReadOnly, removeTree } from "./permissions.js";
 import type { Store } from "./store.js";
 
 /** An environment's id: `env.<64 hex>`. */
@@ -185,7 +186,7 @@ export async function environmentIds(store: Store): Promise<EnvironmentId[]> {
  */
 export async function removeEnvironment(store: Store, id: EnvironmentId): Promise<void> {
   await rm(recordPath(store, id), { force: true });
-  await rm(environmentPath(store, id), { recursive: true, force: true });
+  await removeTree(environmentPath(store, id));
 }
 
 /** Options of `createEnvironment`. */
@@ -259,6 +260,7 @@ export async function realiseEnvironment(
     scratch = await store.tempDir(id);
     await writeLinks(plan, join(scratch, "env"));
     await rename(join(scratch, "env"), path);
+    await makeReadOnly(path);
     const tmp = `${recordPath(store, id)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
     await writeFile(tmp, `${JSON.stringify(record, null, 2)}\n`, { flush: true });
     await rename(tmp, recordPath(store, id));

@@ -24,6 +24,7 @@ import {
 } from "./environment.js";
 import { StoreError } from "./errors.js";
 import { Lock } from "./lock.js";
+import { removeTree } from "./permissions.js";
 import { listProfiles, Profile } from "./profile.js";
 import type { Store } from "./store.js";
 
@@ -267,7 +268,7 @@ async function deletePath(
     };
     if (!dryRun) {
       await rm(store.recordPath(id), { force: true });
-      await rm(path, { recursive: true, force: true });
+      await removeTree(path);
       await rm(store.scriptPath(id), { force: true });
       await rm(store.logPath(id), { force: true });
     }

@@ -19,6 +19,7 @@ import {
   type LockTiming,
   processAlive,
 } from "./lock.js";
+import { makeReadOnly, removeTree } from "./permissions.js";
 import { treeHash } from "./tree-hash.js";
 
 /** What a valid store path's record says (`db/valid/<id>.json`). */
@@ -235,7 +236,7 @@ export class Store {
    * the script copy). Call before building.
    */
   async removeLeftovers(id: StoreId): Promise<void> {
-    await rm(this.path(id), { recursive: true, force: true });
+    await removeTree(this.path(id));
   }
 
   /**
@@ -246,6 +247,8 @@ export class Store {
     record: Omit<ValidityRecord, "tree">,
     scriptText: string,
   ): Promise<ValidityRecord> {
+    // Read-only first: the tree hash covers only the executable bit, so it is the same.
+    await makeReadOnly(this.path(record.id));
     const full: ValidityRecord = { ...record, tree: await treeHash(this.path(record.id)) };
     await writeFile(this.scriptPath(record.id), scriptText);
     const tmp = `${this.recordPath(record.id)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;

@@ -125,6 +125,10 @@ describe("creating an environment", () => {
           await realpath(join(store.path(member.id), rel)),
         );
       expect(made.record.members.map((m) => m.name)).toEqual(["lib", "tool"]);
+      // Never modified once made: no write bit on the environment or on what it links to.
+      expect((await stat(made.path)).mode & 0o222).toBe(0);
+      expect((await stat(join(made.path, "bin", "tool"))).mode & 0o222).toBe(0);
+      expect((await stat(join(made.path, "include"))).mode & 0o222).toBe(0);
       const again = await createEnvironment(store, [lib, tool], { policy });
       expect(again).toMatchObject({ created: false, path: made.path });
       expect(await readEnvironment(store, made.record.id)).toEqual(made.record);
