@@ -128,6 +128,8 @@ function pickSandbox(wanted: boolean, io: Io): SandboxKind {
   if (!wanted) return "none";
   const detected = detectSandbox();
   if (detected === "unshare")
-    io.stderr("pthbs: note: bwrap is missing or does not work here; using unshare (network isolation only)\n");
+    io.stderr(
+      "pthbs: note: bwrap is missing or does not work here; using unshare (network isolation only)\n",
+    );
   return chooseSandbox(false, detected);
 }
