@@ -13,6 +13,7 @@ import { createHash } from "node:crypto";
 import { lstat, readdir, readFile, readlink, rm, symlink } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseScriptHeader } from "../generator/header.js";
+import type { Lockfile } from "../generator/lockfile.js";
 import { readLockfile } from "../generator/lockfile-json.js";
 import { parseStoreId, type StoreId } from "../generator/store.js";
 import {
@@ -107,15 +108,8 @@ async function collect(store: Store, options: GcOptions): Promise<GcReport> {
     // A generation whose environment is not valid cannot be switched to; it keeps nothing.
     if (record) for (const m of record.members) seeds.push(m.id);
   }
-  for (const file of lockfiles) {
-    const { lockfile } = await readLockfile(file);
-    if (lockfile.store !== store.storeDir)
-      throw new StoreError(
-        `a root lockfile for another store (${lockfile.store}): unregister it (rm the link in ${join(store.root, "gcroots")})`,
-        file,
-      );
+  for (const lockfile of lockfiles.values())
     for (const p of lockfile.packages) if (p.id) seeds.push(p.id);
-  }
   const building = await buildsInProgress(store);
   // A running build needs all its dependencies, build-only ones included.
   for (const id of building) seeds.push(id, ...(await scriptDependencies(store, id, true)));
@@ -141,11 +135,12 @@ async function collect(store: Store, options: GcOptions): Promise<GcReport> {
     if (!dryRun) await removeEnvironment(store, id);
   }
 
-  if (options.sources) deleted.push(...(await deleteSources(store, live, lockfiles, dryRun)));
+  if (options.sources)
+    deleted.push(...(await deleteSources(store, live, [...lockfiles.values()], dryRun)));
   if (!dryRun) await store.removeStaleTemp();
   return {
     dryRun,
-    roots: { generations: generations.length, lockfiles, building },
+    roots: { generations: generations.length, lockfiles: [...lockfiles.keys()], building },
     danglingRoots: dangling,
     live: { paths: live.size, environments: liveEnvironments.size },
     deleted,
@@ -153,18 +148,29 @@ async function collect(store: Store, options: GcOptions): Promise<GcReport> {
   };
 }
 
-/** Registers lockfiles as roots and reads every registered one. */
+/**
+ * Registers lockfiles as roots and reads every registered one, sorted by file; each must be for
+ * this store (checked before registering).
+ */
 async function rootLockfiles(
   store: Store,
   add: readonly string[],
   dryRun: boolean,
-): Promise<{ lockfiles: string[]; dangling: string[] }> {
+): Promise<{ lockfiles: Map<string, Lockfile>; dangling: string[] }> {
   const dir = join(store.root, "gcroots");
-  const files = new Set<string>();
+  const read = async (file: string): Promise<Lockfile> => {
+    const { lockfile } = await readLockfile(file);
+    if (lockfile.store !== store.storeDir)
+      throw new StoreError(
+        `a root lockfile for another store (${lockfile.store})${add.includes(file) ? "" : `: unregister it (rm its link in ${dir})`}`,
+        file,
+      );
+    return lockfile;
+  };
+  const lockfiles = new Map<string, Lockfile>();
   for (const f of add) {
     const abs = resolve(f);
-    await readLockfile(abs); // refuse what is not a lockfile before registering it
-    files.add(abs);
+    lockfiles.set(abs, await read(abs));
     const link = join(dir, createHash("sha256").update(abs).digest("hex").slice(0, 32));
     if (!dryRun)
       await symlink(abs, link).catch((e: NodeJS.ErrnoException) => {
@@ -175,14 +181,15 @@ async function rootLockfiles(
   for (const n of await readdir(dir).catch(() => [] as string[])) {
     const link = join(dir, n);
     const target = await readlink(link).catch(() => undefined);
-    if (target === undefined) continue;
-    if (await existsPath(target)) files.add(target);
+    if (target === undefined || lockfiles.has(target)) continue;
+    if (await existsPath(target)) lockfiles.set(target, await read(target));
     else {
       dangling.push(target);
       if (!dryRun) await rm(link, { force: true });
     }
   }
-  return { lockfiles: [...files].sort(), dangling: dangling.sort() };
+  const sorted = new Map([...lockfiles].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return { lockfiles: sorted, dangling: dangling.sort() };
 }
 
 /** Paths being built now: a script copy without a record, whose lock someone holds. */
@@ -282,7 +289,7 @@ async function deletePath(
 async function deleteSources(
   store: Store,
   live: ReadonlySet<StoreId>,
-  lockfiles: readonly string[],
+  lockfiles: readonly Lockfile[],
   dryRun: boolean,
 ): Promise<GcEntry[]> {
   const needed = new Set<string>();
@@ -298,8 +305,8 @@ async function deleteSources(
     const h = parseScriptHeader(text);
     for (const s of [h.source, ...h.resources]) need(s);
   }
-  for (const file of lockfiles)
-    for (const p of (await readLockfile(file)).lockfile.packages)
+  for (const lockfile of lockfiles)
+    for (const p of lockfile.packages)
       for (const s of [...(p.source ? [p.source] : []), ...p.resources]) need(s);
   const out: GcEntry[] = [];
   for (const sub of ["sha256", "git"]) {

@@ -2,37 +2,19 @@
  * Builders as separate processes: killed with SIGKILL at random moments (fast-check picks when),
  * and four at once on one root. Runs the CLI compiled into a scratch directory.
  */
-import { execFileSync, spawn } from "node:child_process";
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { mkdir, mkdtemp, readdir, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { BuildScript } from "../executor/build.js";
 import { buildAll } from "../executor/schedule.js";
 import { Store } from "../executor/store.js";
+import { compiledForTests } from "./compiled.js";
 import { exampleScript, packExample, SANDBOX, TEST_RUN } from "./executor-examples.js";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const sandbox = SANDBOX;
-let dist: string;
-
-beforeAll(async () => {
-  // Under node_modules so that the compiled files find the dependencies.
-  await mkdir(join(ROOT, "node_modules", ".cache"), { recursive: true });
-  dist = await mkdtemp(join(ROOT, "node_modules", ".cache", "pthbs-crash-"));
-  execFileSync(join(ROOT, "node_modules", ".bin", "tsc"), [
-    "-p",
-    join(ROOT, "tsconfig.build.json"),
-    "--outDir",
-    dist,
-  ]);
-}, 60_000);
-
-afterAll(async () => {
-  if (dist) await rm(dist, { recursive: true, force: true });
-});
+const dist = compiledForTests("crash");
 
 /** A slow package writing many files, and one depending on it. */
 async function slowSet(): Promise<{ root: string; scripts: string; set: BuildScript[] }> {
@@ -59,7 +41,7 @@ echo complete > "$out/complete"
  */
 function builder(root: string, scripts: string, killAfterMs?: number) {
   const args = [
-    join(dist, "cli", "main.js"),
+    join(dist(), "cli", "main.js"),
     "build",
     "--scripts",
     scripts,
@@ -68,7 +50,7 @@ function builder(root: string, scripts: string, killAfterMs?: number) {
     "--offline",
     "--json",
   ];
-  if (sandbox === "none") args.push("--no-sandbox");
+  if (SANDBOX === "none") args.push("--no-sandbox");
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

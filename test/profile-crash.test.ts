@@ -3,35 +3,19 @@
  * by fast-check. Whatever is killed when, the profile is exactly the old or the new generation,
  * it works, and the next switch succeeds. Runs the code compiled into a scratch directory.
  */
-import { execFileSync, spawn } from "node:child_process";
-import { mkdir, mkdtemp, readdir, readFile, readlink, rm } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { readdir, readFile, readlink } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createEnvironment, type EnvironmentId } from "../executor/environment.js";
 import { Profile, type SwitchStep } from "../executor/profile.js";
 import type { Store } from "../executor/store.js";
+import { compiledForTests } from "./compiled.js";
 import { fakePath, scratchStore } from "./store-fixtures.js";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-let dist: string;
-
-beforeAll(async () => {
-  // Under node_modules so that the compiled files find the dependencies.
-  await mkdir(join(ROOT, "node_modules", ".cache"), { recursive: true });
-  dist = await mkdtemp(join(ROOT, "node_modules", ".cache", "pthbs-profile-crash-"));
-  execFileSync(join(ROOT, "node_modules", ".bin", "tsc"), [
-    "-p",
-    join(ROOT, "tsconfig.build.json"),
-    "--outDir",
-    dist,
-  ]);
-}, 60_000);
-
-afterAll(async () => {
-  if (dist) await rm(dist, { recursive: true, force: true });
-});
+const dist = compiledForTests("profile-crash");
 
 /** A root whose profile `p` is at generation 1 (old), and a second environment (new). */
 async function setup(): Promise<{ store: Store; old: EnvironmentId; next: EnvironmentId }> {
@@ -54,8 +38,8 @@ function switcher(
   kill: { killAt?: SwitchStep; killAfterMs?: number },
 ): Promise<number | null> {
   const code = `
-    const { Store } = await import(${JSON.stringify(pathToFileURL(join(dist, "executor", "store.js")).href)});
-    const { Profile } = await import(${JSON.stringify(pathToFileURL(join(dist, "executor", "profile.js")).href)});
+    const { Store } = await import(${JSON.stringify(pathToFileURL(join(dist(), "executor", "store.js")).href)});
+    const { Profile } = await import(${JSON.stringify(pathToFileURL(join(dist(), "executor", "profile.js")).href)});
     const killAt = ${JSON.stringify(kill.killAt ?? null)};
     const p = new Profile(new Store(${JSON.stringify(root)}), "p");
     process.stdout.write("go\\n");

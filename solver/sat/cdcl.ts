@@ -48,10 +48,10 @@ const LEARNT = 1;
 const REMOVED = 2;
 
 const UNDEF = 0;
-/** Backjumps over more levels than this backtrack chronologically instead (see `search`). */
-const CHRONO = 0;
 const TRUE = 1;
 const FALSE = -1;
+/** Backjumps over more levels than this backtrack chronologically instead (see `search`). */
+const CHRONO = 0;
 
 /** The answer of one `solve` call. */
 export type SatResult = "sat" | "unsat" | "unknown";
