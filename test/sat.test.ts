@@ -82,6 +82,53 @@ describe("SatSolver", () => {
     );
   });
 
+  it("stays correct once facts are fixed and the satisfied clauses dropped (simplification)", () => {
+    // Each clause gets a padding variable: after its unit (more than the solver's threshold of
+    // 1,000 fixed variables) the padding literal is false (the clause is as written) or true
+    // (the clause is gone). The next calls run on the simplified clauses.
+    const PAD = 1200;
+    const arbPadded = fc.array(
+      fc.tuple(fc.array(arbLit, { minLength: 1, maxLength: 3 }), fc.boolean()),
+      {
+        maxLength: 40,
+      },
+    );
+    fc.assert(
+      fc.property(
+        arbPadded,
+        arbPadded,
+        fc.array(fc.array(arbLit, { maxLength: 4 }), { minLength: 1, maxLength: 4 }),
+        (before, after, calls) => {
+          const sat = solverFor([]);
+          for (let v = 0; v < PAD; v++) sat.newVar();
+          const pad = (i: number, dropped: boolean) => lit(VARS + (i % PAD), !dropped);
+          const kept: Lit[][] = [];
+          before.forEach(([c, dropped], i) => {
+            sat.addClause([...c, pad(i, dropped)]);
+            if (!dropped) kept.push(c);
+          });
+          // Before the units, every clause can be met by its own padding variable.
+          const consistent = calls[0]!.every((a) => !calls[0]!.includes(a ^ 1));
+          expect(sat.solve(calls[0])).toBe(consistent ? "sat" : "unsat");
+          // Fix every padding variable false: a clause with a negative padding literal is dropped.
+          for (let v = 0; v < PAD; v++) sat.addClause([lit(VARS + v, false)]);
+          for (const [c] of after) {
+            sat.addClause(c);
+            kept.push(c);
+          }
+          for (const assumptions of calls) {
+            const answer = sat.solve(assumptions);
+            expect(answer).toBe(models(kept, assumptions).length > 0 ? "sat" : "unsat");
+            if (answer === "sat")
+              for (const c of kept) expect(c.some((l) => sat.value(l))).toBe(true);
+            else expect(models(kept, sat.core)).toEqual([]);
+          }
+        },
+      ),
+      runs(150),
+    );
+  });
+
   it("solves a pigeonhole instance that needs search (5 pigeons, 4 holes: unsat)", () => {
     const sat = new SatSolver();
     const p = (i: number, h: number) => lit(i * 4 + h);

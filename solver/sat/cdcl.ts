@@ -86,6 +86,18 @@ export class SatSolver {
    * Propagating them reads no clause, and a reason's implied literal may be either of its two.
    */
   private binary: number[][] = [];
+  /**
+   * The same lists compiled into one array (`compileBinaries`): literal p's pairs are
+   * `binaryData[binaryStart[p]]` … `binaryData[binaryStart[p + 1] - 1]`, and `binary[p]` then
+   * holds only what was added since. A list per literal is an object of its own somewhere in the
+   * heap, and reaching it cost a cache miss or three per propagated literal (most of the time
+   * propagation took); the compiled runs are read in one sweep.
+   */
+  private binaryStart = new Int32Array(1);
+  private binaryData = new Int32Array(0);
+  /** Per literal, whether `binary` holds pairs added since the last compilation. */
+  private binaryPending = new Uint8Array(0);
+  private pendingBinaries = 0;
   /** The assigned literals in order (`trailTop` of them; a variable is on it at most once). */
   private trail = new Int32Array(0);
   private trailTop = 0;
@@ -109,6 +121,16 @@ export class SatSolver {
   private readonly order: DecisionGroup[] = [];
 
   private orderNext = 0;
+  /**
+   * `orderNext` as each level was opened: the groups before it were settled by assignments at
+   * lower levels, so a backjump resumes the order there instead of rescanning every group (a
+   * rescan per conflict took a fifth of the first solve at cone 2,000).
+   */
+  private readonly orderAt: number[] = [];
+  /** `scopeNext` as each level was opened (the same reasoning). */
+  private readonly scopeAt: number[] = [];
+  /** Level-0 assignments when the clauses were last simplified (`simplify`). */
+  private simplifiedAt = 0;
   /** Counters since creation. */
   readonly stats: SatStats = {
     solves: 0,
@@ -187,9 +209,10 @@ export class SatSolver {
       this.ok = false;
       return true;
     }
+    this.simplifyIfWorth();
     const value = this.vals[l]!;
     if (value !== UNDEF) return value === FALSE;
-    this.trailLim.push(this.trailTop);
+    this.newLevel();
     this.assign(l, NO_CLAUSE);
     const conflict = this.propagate();
     this.cancelUntil(0);
@@ -221,6 +244,90 @@ export class SatSolver {
     const [a, b] = open as [Lit, Lit];
     this.store([a, b, ...lits.filter((l) => l !== a && l !== b)], false);
     return true;
+  }
+
+  /** Whether enough variables were fixed since the last `simplify` to make it pay. */
+  private worthSimplifying(): boolean {
+    const fixed = this.trailLim.length > 0 ? this.trailLim[0]! : this.trailTop;
+    return fixed - this.simplifiedAt > Math.max(1000, this.nVars / 16);
+  }
+
+  /** `simplify` when it pays (at level 0, everything propagated). */
+  private simplifyIfWorth(): void {
+    if (this.ok && this.trailLim.length === 0 && this.worthSimplifying()) this.simplify();
+  }
+
+  /**
+   * MiniSat's `simplifyDB`, at level 0: forgets every clause a fact satisfies. Pinning each
+   * optimum fixes thousands of variables (at cone 2,000, after `deprecated` half of the clauses
+   * are satisfied, after `version-age` nine tenths), and propagation would otherwise walk past
+   * them at every call of the next criterion. A clause that is not satisfied watches two open
+   * literals, so the watch lists of fixed literals hold only satisfied clauses: they are emptied.
+   */
+  private simplify(): void {
+    const arena = this.arena;
+    const vals = this.vals;
+    // Facts need no reasons: analysis never looks behind level 0.
+    for (let i = 0; i < this.trailTop; i++) this.reasons[this.trail[i]! >> 1] = NO_CLAUSE;
+    for (let c = 0; c < this.arenaTop; c += HEADER + arena[c]!) {
+      if (arena[c + 1]! & REMOVED || arena[c] === 2) continue;
+      const end = c + HEADER + arena[c]!;
+      for (let k = c + HEADER; k < end; k++)
+        if (vals[arena[k]!] === TRUE) {
+          arena[c + 1]! |= REMOVED;
+          if (!(arena[c + 1]! & LEARNT)) this.nClauses--;
+          break;
+        }
+    }
+    this.learnts = this.learnts.filter((c) => !(arena[c + 1]! & REMOVED));
+    for (let p = 0; p < 2 * this.nVars; p++) {
+      const ws = this.watches[p]!;
+      if (vals[p] !== UNDEF) ws.length = 0;
+      else dropRemoved(ws, arena);
+      // A binary clause of an open literal is satisfied exactly when its other literal is true.
+      const pending = this.binary[p]!;
+      let j = 0;
+      for (let k = 0; k < pending.length; k += 2)
+        if (vals[p] === UNDEF && vals[pending[k]!] !== TRUE) {
+          pending[j++] = pending[k]!;
+          pending[j++] = pending[k + 1]!;
+        }
+      if (j < pending.length) pending.length = j;
+    }
+    this.compileBinaries();
+    this.simplifiedAt = this.trailTop;
+  }
+
+  /** Merges the binary clauses added since the last compilation into `binaryData`. */
+  private compileBinaries(): void {
+    const lits = 2 * this.nVars;
+    const oldStart = this.binaryStart;
+    const oldData = this.binaryData;
+    const oldLits = oldStart.length - 1;
+    const vals = this.vals;
+    // At level 0, the pairs of satisfied clauses are left out (see `simplify`).
+    const atRoot = this.trailLim.length === 0;
+    const kept = (p: Lit, other: Lit) => !atRoot || (vals[p] === UNDEF && vals[other] !== TRUE);
+    const start = new Int32Array(lits + 1);
+    const data = new Int32Array(oldData.length + this.pendingBinaries);
+    let at = 0;
+    for (let l = 0; l < lits; l++) {
+      start[l] = at;
+      if (l < oldLits)
+        for (let k = oldStart[l]!; k < oldStart[l + 1]!; k += 2)
+          if (kept(l, oldData[k]!)) {
+            data[at++] = oldData[k]!;
+            data[at++] = oldData[k + 1]!;
+          }
+      const pending = this.binary[l]!;
+      for (let k = 0; k < pending.length; k++) data[at++] = pending[k]!;
+      pending.length = 0;
+    }
+    start[lits] = at;
+    this.binaryStart = start;
+    this.binaryData = data.subarray(0, at);
+    this.binaryPending.fill(0);
+    this.pendingBinaries = 0;
   }
 
   /** Stores and watches a clause (its first two literals are watched). */
@@ -288,8 +395,12 @@ export class SatSolver {
     this.stats.solves++;
     this.lastCore = [];
     this.skipped.clear();
+
     this.skipFixed = skipFixed;
     this.scope = scope;
+    // A new scope is decided from its start (the kept levels were opened under another one).
+    this.scopeNext = 0;
+    this.scopeAt.fill(0);
     if (!this.ok) return "unsat";
     // Keep the levels of the assumptions this call shares with the last one (still true): an
     // optimisation step then costs what changed, not a pass over the whole problem.
@@ -303,6 +414,7 @@ export class SatSolver {
     )
       keep++;
     this.previousAssumptions = [...assumptions];
+    if (this.worthSimplifying()) keep = 0;
     this.cancelUntil(keep);
     if (this.propagate() !== NO_CLAUSE) {
       this.cancelUntil(0);
@@ -311,6 +423,8 @@ export class SatSolver {
         return "unsat";
       }
     }
+    if (keep === 0) this.simplifyIfWorth();
+    if (this.pendingBinaries > Math.max(4096, this.binaryData.length / 8)) this.compileBinaries();
     this.maxLearnts = Math.max(this.maxLearnts, this.nClauses / 3, 1000);
     const start = this.stats.conflicts;
     let result: SatResult = "unknown";
@@ -391,10 +505,10 @@ export class SatSolver {
         const a = assumptions[this.trailLim.length]!;
         const value = this.vals[a]!;
         if (value === TRUE) {
-          this.trailLim.push(this.trailTop); // already true: an empty level keeps indices aligned
+          this.newLevel(); // already true: an empty level keeps indices aligned
         } else if (value === FALSE && this.skipFixed && this.levels[a >> 1] === 0) {
           this.skipped.add(a);
-          this.trailLim.push(this.trailTop);
+          this.newLevel();
         } else if (value === FALSE) {
           this.lastCore = this.analyzeFinal(a);
           return "unsat";
@@ -413,14 +527,14 @@ export class SatSolver {
         }
         this.stats.decisions++;
       }
-      this.trailLim.push(this.trailTop);
+      this.newLevel();
       this.assign(next, NO_CLAUSE);
     }
   }
 
   /** The first unassigned variable of the scope, with its saved phase; -1 when none is left. */
   private pickInScope(scope: readonly number[]): Lit {
-    // Every scope variable before `scopeNext` has a value until the next backjump resets it.
+    // Every scope variable before `scopeNext` has a value at the current level or below.
     for (; this.scopeNext < scope.length; this.scopeNext++) {
       const v = scope[this.scopeNext]!;
       if (this.vals[2 * v] === UNDEF) return 2 * v + this.phase[v]!;
@@ -478,15 +592,46 @@ export class SatSolver {
   private propagate(): Clause {
     const vals = this.vals;
     const arena = this.arena;
+    const start = this.qhead;
+    try {
+      return this.propagateFrom(vals, arena);
+    } finally {
+      this.stats.propagations += this.qhead - start;
+    }
+  }
+
+  private propagateFrom(vals: Int8Array, arena: Int32Array): Clause {
+    const levels = this.levels;
+    const reasons = this.reasons;
+    const trail = this.trail;
+    const binaryStart = this.binaryStart;
+    const binaryData = this.binaryData;
+    const compiled = binaryStart.length - 1;
     while (this.qhead < this.trailTop) {
-      const p = this.trail[this.qhead++]!;
+      const p = trail[this.qhead++]!;
       const falseLit = p ^ 1;
-      this.stats.propagations++;
-      const binary = this.binary[p]!;
-      const nb = binary.length;
-      if (nb > 0) {
-        const level = this.levels[p >> 1]!;
-        for (let k = 0; k < nb; k += 2) {
+      if (p < compiled) {
+        const level = levels[p >> 1]!;
+        const to = binaryStart[p + 1]!;
+        for (let k = binaryStart[p]!; k < to; k += 2) {
+          const other = binaryData[k]!;
+          const value = vals[other];
+          if (value === TRUE) continue;
+          if (value === FALSE) {
+            this.qhead = this.trailTop;
+            return binaryData[k + 1]!;
+          }
+          // assign(), inlined: this is the hottest loop of the solver
+          vals[other] = TRUE;
+          vals[other ^ 1] = FALSE;
+          levels[other >> 1] = level;
+          reasons[other >> 1] = binaryData[k + 1]!;
+          trail[this.trailTop++] = other;
+        }
+      }
+      if (this.binaryPending[p]) {
+        const binary = this.binary[p]!;
+        for (let k = 0; k < binary.length; k += 2) {
           const other = binary[k]!;
           const value = vals[other];
           if (value === TRUE) continue;
@@ -494,7 +639,7 @@ export class SatSolver {
             this.qhead = this.trailTop;
             return binary[k + 1]!;
           }
-          this.assign(other, binary[k + 1]!, level);
+          this.assign(other, binary[k + 1]!, levels[p >> 1]!);
         }
       }
       const ws = this.watches[p]!;
@@ -563,7 +708,7 @@ export class SatSolver {
         ws[j++] = first;
         this.assign(first, c, level);
       }
-      ws.length = j;
+      if (j < n) ws.length = j; // setting a length is a call into the runtime
     }
     return NO_CLAUSE;
   }
@@ -744,10 +889,19 @@ export class SatSolver {
     this.trail[this.trailTop++] = l;
   }
 
+  /** Opens a decision level. */
+  private newLevel(): void {
+    this.trailLim.push(this.trailTop);
+    this.orderAt.push(this.orderNext);
+    this.scopeAt.push(this.scopeNext);
+  }
+
   private cancelUntil(level: number): void {
-    this.scopeNext = 0;
-    this.orderNext = 0;
     if (this.trailLim.length <= level) return;
+    this.orderNext = this.orderAt[level]!;
+    this.scopeNext = this.scopeAt[level]!;
+    this.orderAt.length = level;
+    this.scopeAt.length = level;
     const stop = this.trailLim[level]!;
     const kept = this.keptOnTrail;
     kept.length = 0;
@@ -777,6 +931,9 @@ export class SatSolver {
     if (this.arena[c] === 2) {
       this.binary[a ^ 1]!.push(b, c);
       this.binary[b ^ 1]!.push(a, c);
+      this.binaryPending[a ^ 1] = 1;
+      this.binaryPending[b ^ 1] = 1;
+      this.pendingBinaries += 4;
       return;
     }
     this.watches[a ^ 1]!.push(c, b);
@@ -819,15 +976,7 @@ export class SatSolver {
       else keep.push(c);
     });
     this.learnts = keep;
-    for (const ws of this.watches) {
-      let j = 0;
-      for (let i = 0; i < ws.length; i += 2) {
-        if (arena[ws[i]! + 1]! & REMOVED) continue;
-        ws[j++] = ws[i]!;
-        ws[j++] = ws[i + 1]!;
-      }
-      ws.length = j;
-    }
+    for (const ws of this.watches) dropRemoved(ws, arena);
   }
 
   private ensureCapacity(n: number): void {
@@ -854,6 +1003,7 @@ export class SatSolver {
     phase.set(this.phase);
     this.phase = phase;
     this.seen = grow(this.seen, (k) => new Uint8Array(k), size);
+    this.binaryPending = grow(this.binaryPending, (k) => new Uint8Array(k), 2 * size);
   }
 }
 
@@ -878,6 +1028,17 @@ export class Model {
     if (v === undefined) throw new Error(`internal: variable ${l >> 1} is not in the model`);
     return (l & 1) === 0 ? v === TRUE : v === FALSE;
   }
+}
+
+/** Removes the watches of clauses marked `REMOVED` from a watch list (clause, blocker pairs). */
+function dropRemoved(ws: number[], arena: Int32Array): void {
+  let j = 0;
+  for (let i = 0; i < ws.length; i += 2) {
+    if (arena[ws[i]! + 1]! & REMOVED) continue;
+    ws[j++] = ws[i]!;
+    ws[j++] = ws[i + 1]!;
+  }
+  if (j < ws.length) ws.length = j;
 }
 
 /** The Luby sequence 1 1 2 1 1 2 4 …, MiniSat's restart schedule. */
