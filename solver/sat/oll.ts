@@ -30,6 +30,9 @@ export interface Minimum {
   readonly cores: number;
 }
 
+/** The flag bit sorting held assumptions after broken ones (literals stay far below it). */
+const HELD = 1 << 30;
+
 interface Bound {
   readonly totalizer: Totalizer;
   readonly k: number;
@@ -119,10 +122,27 @@ export function minimise(circuit: Circuit, terms: readonly Term[], last?: Model)
   const broken = new Set<Lit>();
   if (last !== undefined)
     for (const a of weights.keys()) if (a >> 1 < last.variables && !last.value(a)) broken.add(a);
-  const held = (a: Lit): number => (broken.has(a) ? 0 : 1);
+  // Two-literal cores, cheaply: a broken assumption whose propagation falsifies another one
+  // ("these two packages cannot both be at their newest version"). Each costs a probe, where a
+  // solver call would re-propagate thousands of assumptions to meet it.
+  for (const b of [...broken].sort((x, y) => x - y)) {
+    if (!weights.has(b)) continue;
+    let partner: Lit | undefined;
+    const refuted = sat.refutes(b, (x) => {
+      if (partner === undefined && weights.has(x ^ 1)) partner = x ^ 1;
+    });
+    if (refuted) relax([b]);
+    else if (partner !== undefined) relax([b, partner]);
+  }
   for (;;) {
     let added = false;
-    const assumptions = [...weights.keys()].sort((x, y) => held(x) - held(y) || x - y);
+    // Sorted as numbers with the "held" flag on top: a comparison function per call cost more
+    // than the call's propagation (thousands of assumptions, hundreds of calls).
+    const keys = new Int32Array(weights.size);
+    let n = 0;
+    for (const a of weights.keys()) keys[n++] = (broken.has(a) ? 0 : HELD) | a;
+    keys.sort();
+    const assumptions = Array.from(keys, (k) => k & ~HELD);
     const answer = sat.solve(assumptions, Number.POSITIVE_INFINITY, true);
     for (const a of sat.skippedAssumptions) if (relax([a])) added = true;
     if (answer === "sat" && !added) {
