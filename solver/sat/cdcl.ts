@@ -76,10 +76,19 @@ export class SatSolver {
   private phase = new Uint8Array(0);
   private seen = new Uint8Array(0);
   /**
-   * Per literal p: the clauses to visit when p becomes true (they hold ¬p among their first two),
-   * each followed by a blocker, another of its literals: when it is true the clause is skipped.
+   * Watch lists. Per literal p: the clauses to visit when p becomes true (they hold ¬p among
+   * their first two), each followed by a blocker, another of its literals: when it is true the
+   * clause is skipped. All lists live in one pool, p's at `watchStart[p]`, `watchLength[p]`
+   * numbers long in `watchCapacity[p]` slots; a full list moves to the pool's end (the slots it
+   * leaves are reclaimed by `compactWatches`). A JavaScript array per literal cost two or three
+   * dependent cache misses per propagated literal before its first clause was read.
    */
-  private watches: number[][] = [];
+  private watchPool = new Int32Array(1 << 16);
+  private watchTop = 0;
+  private watchWasted = 0;
+  private watchStart = new Int32Array(0);
+  private watchLength = new Int32Array(0);
+  private watchCapacity = new Int32Array(0);
   /**
    * Binary clauses, apart (they never move their watches): per literal p, for each binary clause
    * holding ¬p, its other literal then the clause (a reason), interleaved in one array.
@@ -147,7 +156,6 @@ export class SatSolver {
   newVar(): number {
     const v = this.nVars++;
     this.ensureCapacity(this.nVars);
-    this.watches.push([], []);
     this.binary.push([], []);
     this.heap.insert(v);
     this.stats.variables = this.nVars;
@@ -284,9 +292,8 @@ export class SatSolver {
     }
     this.learnts = this.learnts.filter((c) => !(arena[c + 1]! & REMOVED));
     for (let p = 0; p < 2 * this.nVars; p++) {
-      const ws = this.watches[p]!;
-      if (vals[p] !== UNDEF) ws.length = 0;
-      else dropRemoved(ws, arena);
+      if (vals[p] !== UNDEF) this.watchLength[p] = 0;
+      else this.dropRemoved(p);
       // A binary clause of an open literal is satisfied exactly when its other literal is true.
       const pending = this.binary[p]!;
       let j = 0;
@@ -298,6 +305,7 @@ export class SatSolver {
       if (j < pending.length) pending.length = j;
     }
     this.compileBinaries();
+    this.compactWatches();
     this.simplifiedAt = this.trailTop;
   }
 
@@ -428,6 +436,7 @@ export class SatSolver {
     }
     if (keep === 0) this.simplifyIfWorth();
     if (this.pendingBinaries > Math.max(4096, this.binaryData.length / 8)) this.compileBinaries();
+    if (this.watchWasted > this.watchTop / 2) this.compactWatches();
     this.maxLearnts = Math.max(this.maxLearnts, this.nClauses / 3, 1000);
     const start = this.stats.conflicts;
     let result: SatResult = "unknown";
@@ -645,17 +654,20 @@ export class SatSolver {
           this.assign(other, binary[k + 1]!, levels[p >> 1]!);
         }
       }
-      const ws = this.watches[p]!;
-      let i = 0;
-      let j = 0;
-      const n = ws.length;
+      // p's list is compacted in place (j ≤ i) while clauses move to other literals' lists;
+      // a move may reallocate the pool (`pool` is read again), never p's own slots.
+      const ws = this.watchStart[p]!;
+      let pool = this.watchPool;
+      let i = ws;
+      let j = ws;
+      const n = ws + this.watchLength[p]!;
       while (i < n) {
-        const c = ws[i]!;
-        const blocker = ws[i + 1]!;
+        const c = pool[i]!;
+        const blocker = pool[i + 1]!;
         i += 2;
         if (vals[blocker] === TRUE) {
-          ws[j++] = c;
-          ws[j++] = blocker;
+          pool[j++] = c;
+          pool[j++] = blocker;
           continue;
         }
         const at = c + HEADER; // the literals: arena[at] … arena[end - 1]
@@ -666,8 +678,8 @@ export class SatSolver {
         }
         const first = arena[at]!;
         if (first !== blocker && vals[first] === TRUE) {
-          ws[j++] = c;
-          ws[j++] = first;
+          pool[j++] = c;
+          pool[j++] = first;
           continue;
         }
         let moved = false;
@@ -676,16 +688,20 @@ export class SatSolver {
           if (vals[l] !== FALSE) {
             arena[at + 1] = l;
             arena[k] = falseLit;
-            this.watches[l ^ 1]!.push(c, first);
+            this.watch(l ^ 1, c, first);
+            pool = this.watchPool;
             moved = true;
             break;
           }
         }
         if (moved) continue;
         if (vals[first] === FALSE) {
-          ws[j++] = c;
-          ws[j++] = first;
-          return this.conflictAt(c, ws, i, j, n);
+          pool[j++] = c;
+          pool[j++] = first;
+          while (i < n) pool[j++] = pool[i++]!;
+          this.watchLength[p] = j - ws;
+          this.qhead = this.trailTop;
+          return c;
         }
         // Implied at the highest level of its false literals, which becomes the other watch.
         let level = this.levels[p >> 1]!;
@@ -702,28 +718,77 @@ export class SatSolver {
             const w = arena[best]!;
             arena[best] = falseLit;
             arena[at + 1] = w;
-            this.watches[w ^ 1]!.push(c, first);
+            this.watch(w ^ 1, c, first);
+            pool = this.watchPool;
             this.assign(first, c, level);
             continue;
           }
         }
-        ws[j++] = c;
-        ws[j++] = first;
+        pool[j++] = c;
+        pool[j++] = first;
         this.assign(first, c, level);
       }
-      if (j < n) ws.length = j; // setting a length is a call into the runtime
+      this.watchLength[p] = j - ws;
     }
     return NO_CLAUSE;
   }
 
-  /** Ends propagation at a conflict: keeps the rest of the watch list and empties the queue. */
-  private conflictAt(c: Clause, ws: number[], from: number, to: number, n: number): Clause {
-    let i = from;
-    let j = to;
-    while (i < n) ws[j++] = ws[i++]!;
-    ws.length = j;
-    this.qhead = this.trailTop;
-    return c;
+  /** Appends (clause, blocker) to p's watch list, moving the list to the pool's end when full. */
+  private watch(p: Lit, c: Clause, blocker: Lit): void {
+    const length = this.watchLength[p]!;
+    if (length + 2 > this.watchCapacity[p]!) {
+      const capacity = Math.max(4, 2 * this.watchCapacity[p]!);
+      if (this.watchTop + capacity > this.watchPool.length) {
+        const pool = new Int32Array(Math.max(2 * this.watchPool.length, this.watchTop + capacity));
+        pool.set(this.watchPool.subarray(0, this.watchTop));
+        this.watchPool = pool;
+      }
+      const start = this.watchStart[p]!;
+      this.watchPool.copyWithin(this.watchTop, start, start + length);
+      this.watchWasted += this.watchCapacity[p]!;
+      this.watchStart[p] = this.watchTop;
+      this.watchCapacity[p] = capacity;
+      this.watchTop += capacity;
+    }
+    const at = this.watchStart[p]! + length;
+    this.watchPool[at] = c;
+    this.watchPool[at + 1] = blocker;
+    this.watchLength[p] = length + 2;
+  }
+
+  /** Rewrites the pool with every list packed (a little room left for each to grow). */
+  private compactWatches(): void {
+    const lits = 2 * this.nVars;
+    let total = 0;
+    for (let p = 0; p < lits; p++) total += this.watchLength[p]! + 2;
+    const pool = new Int32Array(Math.max(1 << 16, total + (total >> 1)));
+    let top = 0;
+    for (let p = 0; p < lits; p++) {
+      const start = this.watchStart[p]!;
+      const length = this.watchLength[p]!;
+      pool.set(this.watchPool.subarray(start, start + length), top);
+      this.watchStart[p] = top;
+      this.watchCapacity[p] = length + 2;
+      top += length + 2;
+    }
+    this.watchPool = pool;
+    this.watchTop = top;
+    this.watchWasted = 0;
+  }
+
+  /** Removes the watches of clauses marked `REMOVED` from p's watch list. */
+  private dropRemoved(p: Lit): void {
+    const pool = this.watchPool;
+    const arena = this.arena;
+    const start = this.watchStart[p]!;
+    const end = start + this.watchLength[p]!;
+    let j = start;
+    for (let i = start; i < end; i += 2) {
+      if (arena[pool[i]! + 1]! & REMOVED) continue;
+      pool[j++] = pool[i]!;
+      pool[j++] = pool[i + 1]!;
+    }
+    this.watchLength[p] = j - start;
   }
 
   /**
@@ -781,22 +846,21 @@ export class SatSolver {
     lits[0] = x;
     lits[1] = y;
     for (let k = 0; k < rest.length; k++) lits[k + 2] = rest[k]!;
-    if (x !== old0 && x !== old1) {
-      this.watches[x ^ 1]!.push(c, y);
-    }
-    if (y !== old0 && y !== old1) {
-      this.watches[y ^ 1]!.push(c, x);
-    }
+    if (x !== old0 && x !== old1) this.watch(x ^ 1, c, y);
+    if (y !== old0 && y !== old1) this.watch(y ^ 1, c, x);
   }
 
   /** Removes clause `c` from the watch list of its literal `w`. */
   private unwatch(c: Clause, w: Lit): void {
-    const ws = this.watches[w ^ 1]!;
-    let i = 0;
-    while (i < ws.length && ws[i] !== c) i += 2; // clauses at even positions, blockers between
-    if (i >= ws.length)
-      throw new Error("internal: a watched clause is missing from its watch list");
-    ws.splice(i, 2);
+    const p = w ^ 1;
+    const pool = this.watchPool;
+    const start = this.watchStart[p]!;
+    const end = start + this.watchLength[p]!;
+    let i = start;
+    while (i < end && pool[i] !== c) i += 2; // clauses at even positions, blockers between
+    if (i >= end) throw new Error("internal: a watched clause is missing from its watch list");
+    pool.copyWithin(i, i + 2, end);
+    this.watchLength[p] = end - start - 2;
   }
 
   /** First-UIP conflict analysis; the learnt clause has the asserting literal first. */
@@ -939,8 +1003,8 @@ export class SatSolver {
       this.pendingBinaries += 4;
       return;
     }
-    this.watches[a ^ 1]!.push(c, b);
-    this.watches[b ^ 1]!.push(c, a);
+    this.watch(a ^ 1, c, b);
+    this.watch(b ^ 1, c, a);
   }
 
   private bumpVar(v: number): void {
@@ -979,7 +1043,8 @@ export class SatSolver {
       else keep.push(c);
     });
     this.learnts = keep;
-    for (const ws of this.watches) dropRemoved(ws, arena);
+    for (let p = 0; p < 2 * this.nVars; p++) this.dropRemoved(p);
+    if (this.watchWasted > this.watchTop / 2) this.compactWatches();
   }
 
   private ensureCapacity(n: number): void {
@@ -1007,6 +1072,9 @@ export class SatSolver {
     this.phase = phase;
     this.seen = grow(this.seen, (k) => new Uint8Array(k), size);
     this.binaryPending = grow(this.binaryPending, (k) => new Uint8Array(k), 2 * size);
+    this.watchStart = grow(this.watchStart, (k) => new Int32Array(k), 2 * size);
+    this.watchLength = grow(this.watchLength, (k) => new Int32Array(k), 2 * size);
+    this.watchCapacity = grow(this.watchCapacity, (k) => new Int32Array(k), 2 * size);
   }
 }
 
@@ -1031,17 +1099,6 @@ export class Model {
     if (v === undefined) throw new Error(`internal: variable ${l >> 1} is not in the model`);
     return (l & 1) === 0 ? v === TRUE : v === FALSE;
   }
-}
-
-/** Removes the watches of clauses marked `REMOVED` from a watch list (clause, blocker pairs). */
-function dropRemoved(ws: number[], arena: Int32Array): void {
-  let j = 0;
-  for (let i = 0; i < ws.length; i += 2) {
-    if (arena[ws[i]! + 1]! & REMOVED) continue;
-    ws[j++] = ws[i]!;
-    ws[j++] = ws[i + 1]!;
-  }
-  if (j < ws.length) ws.length = j;
 }
 
 /** The Luby sequence 1 1 2 1 1 2 4 …, MiniSat's restart schedule. */
