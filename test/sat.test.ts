@@ -58,6 +58,33 @@ describe("SatSolver", () => {
     );
   });
 
+  it("finds disjoint cores in one pass (solveCores), or a model of the assumptions it kept", () => {
+    fc.assert(
+      fc.property(arbCnf, fc.array(arbLit, { maxLength: 8 }), (cnf, assumptions) => {
+        const sat = solverFor(cnf);
+        const answer = sat.solveCores(assumptions);
+        const skipped = sat.skippedAssumptions;
+        for (const a of skipped) expect(models(cnf, [a])).toEqual([]);
+        if (answer === "sat") {
+          for (const c of cnf) expect(c.some((l) => sat.value(l))).toBe(true);
+          for (const a of assumptions) if (!skipped.includes(a)) expect(sat.value(a)).toBe(true);
+        } else if (models(cnf).length > 0) {
+          expect(sat.cores.length).toBeGreaterThan(0);
+          const seen = new Set<Lit>();
+          for (const core of sat.cores) {
+            for (const a of core) {
+              expect(assumptions).toContain(a);
+              expect(seen.has(a)).toBe(false);
+              seen.add(a);
+            }
+            expect(models(cnf, core)).toEqual([]);
+          }
+        }
+      }),
+      runs(400),
+    );
+  });
+
   it("stays correct across incremental calls and added clauses", () => {
     fc.assert(
       fc.property(

@@ -124,6 +124,10 @@ export class SatSolver {
   private lastCore: Lit[] = [];
   private readonly skipped = new Set<Lit>();
   private skipFixed = false;
+  /** `solveCores`: the disjoint cores found so far in this call, and their assumptions. */
+  private collecting = false;
+  private foundCores: Lit[][] = [];
+  private readonly inCores = new Set<Lit>();
   private previousAssumptions: readonly Lit[] = [];
   private scope: readonly number[] | undefined;
   private scopeNext = 0;
@@ -406,6 +410,8 @@ export class SatSolver {
     this.stats.solves++;
     this.lastCore = [];
     this.skipped.clear();
+    this.foundCores = [];
+    this.inCores.clear();
 
     this.skipFixed = skipFixed;
     this.scope = scope;
@@ -449,6 +455,28 @@ export class SatSolver {
     // Keep the assumptions' levels for the next call; free decisions are dropped.
     this.cancelUntil(result === "unknown" ? 0 : Math.min(assumptions.length, this.trailLim.length));
     return result;
+  }
+
+  /**
+   * `solve(assumptions, ∞, true)`, except that an assumption found false does not end the call:
+   * its core is kept (`cores`) when it shares no assumption with the cores kept before, the
+   * assumption is passed over, and the search goes on with the next one. One pass over the
+   * assumptions then yields a set of disjoint cores — each raises the optimiser's bound on its
+   * own — where a call per core re-propagated most of the assumptions each time. "unsat" when
+   * it found at least one core.
+   */
+  solveCores(assumptions: readonly Lit[]): SatResult {
+    this.collecting = true;
+    try {
+      return this.solve(assumptions, Number.POSITIVE_INFINITY, true);
+    } finally {
+      this.collecting = false;
+    }
+  }
+
+  /** The disjoint cores the last `solveCores` call found. */
+  get cores(): readonly (readonly Lit[])[] {
+    return this.foundCores;
   }
 
   /** The value of a literal in the last model (after "sat"). */
@@ -521,6 +549,13 @@ export class SatSolver {
         } else if (value === FALSE && this.skipFixed && this.levels[a >> 1] === 0) {
           this.skipped.add(a);
           this.newLevel();
+        } else if (value === FALSE && this.collecting) {
+          const core = this.analyzeFinal(a);
+          if (core.every((x) => !this.inCores.has(x))) {
+            this.foundCores.push(core);
+            for (const x of core) this.inCores.add(x);
+          }
+          this.newLevel(); // `a` is passed over: an empty level keeps indices aligned
         } else if (value === FALSE) {
           this.lastCore = this.analyzeFinal(a);
           return "unsat";
@@ -528,6 +563,10 @@ export class SatSolver {
           next = a;
           break;
         }
+      }
+      if (next === -1 && this.foundCores.length > 0) {
+        this.lastCore = this.foundCores[0]!;
+        return "unsat";
       }
       if (next === -1) {
         next = this.scope ? this.pickInScope(this.scope) : this.pickOrdered();

@@ -143,7 +143,7 @@ export function minimise(circuit: Circuit, terms: readonly Term[], last?: Model)
     for (const a of weights.keys()) keys[n++] = (broken.has(a) ? 0 : HELD) | a;
     keys.sort();
     const assumptions = Array.from(keys, (k) => k & ~HELD);
-    const answer = sat.solve(assumptions, Number.POSITIVE_INFINITY, true);
+    const answer = sat.solveCores(assumptions);
     for (const a of sat.skippedAssumptions) if (relax([a])) added = true;
     if (answer === "sat" && !added) {
       const model = sat.model();
@@ -154,10 +154,12 @@ export function minimise(circuit: Circuit, terms: readonly Term[], last?: Model)
       return { value, model, cores };
     }
     if (answer === "sat") continue; // a relaxed bound brought a new assumption: solve again
-    if (answer !== "unsat" || sat.core.length === 0)
+    if (answer !== "unsat" || sat.cores.length === 0)
       throw new Error("internal: the constraints became unsatisfiable during optimisation");
-    // The core as the solver found it: trimming it by re-solving cost more calls than smaller
-    // totalizers saved (bench/README.md), and would lose the kept assumption levels.
-    relax([...sat.core]);
+    // The cores as the solver found them (disjoint, so each raises the bound on its own):
+    // trimming them by re-solving cost more calls than smaller totalizers saved (bench/README.md).
+    // A core holding an assumption the clauses alone refute (skipped, relaxed above) is
+    // superseded by that one-literal core.
+    for (const core of sat.cores) if (core.every((a) => weights.has(a))) relax([...core]);
   }
 }
