@@ -213,9 +213,8 @@ export class SatSolver {
    * Failed-literal probing: whether unit propagation alone refutes `l` (then `¬l` becomes a
    * fact). Costs only `l`'s implications, not a search: the optimiser uses it to find the many
    * one-literal cores ("this package cannot be at its newest version") without a solver call each.
-   * When propagation does not refute `l`, `implied` hears every literal it forced.
    */
-  refutes(l: Lit, implied?: (x: Lit) => void): boolean {
+  refutes(l: Lit): boolean {
     if (!this.ok) return true;
     this.cancelUntil(0);
     if (this.propagate() !== NO_CLAUSE) {
@@ -228,8 +227,6 @@ export class SatSolver {
     this.newLevel();
     this.assign(l, NO_CLAUSE);
     const conflict = this.propagate();
-    if (conflict === NO_CLAUSE && implied !== undefined)
-      for (let i = this.trailLim[0]! + 1; i < this.trailTop; i++) implied(this.trail[i]!);
     this.cancelUntil(0);
     if (conflict === NO_CLAUSE) return false;
     this.addClause([neg(l)]);

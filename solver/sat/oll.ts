@@ -122,18 +122,6 @@ export function minimise(circuit: Circuit, terms: readonly Term[], last?: Model)
   const broken = new Set<Lit>();
   if (last !== undefined)
     for (const a of weights.keys()) if (a >> 1 < last.variables && !last.value(a)) broken.add(a);
-  // Two-literal cores, cheaply: a broken assumption whose propagation falsifies another one
-  // ("these two packages cannot both be at their newest version"). Each costs a probe, where a
-  // solver call would re-propagate thousands of assumptions to meet it.
-  for (const b of [...broken].sort((x, y) => x - y)) {
-    if (!weights.has(b)) continue;
-    let partner: Lit | undefined;
-    const refuted = sat.refutes(b, (x) => {
-      if (partner === undefined && weights.has(x ^ 1)) partner = x ^ 1;
-    });
-    if (refuted) relax([b]);
-    else if (partner !== undefined) relax([b, partner]);
-  }
   for (;;) {
     let added = false;
     // Sorted as numbers with the "held" flag on top: a comparison function per call cost more
