@@ -78,6 +78,11 @@ export class Checker {
   /** The solver's answer for these facts, giving up ("unknown") after `budget` conflicts. */
   answer(facts: readonly EncodedFact[], extra?: Lit, budget?: number): SatResult {
     const assumptions = [...facts.map((f) => f.selector!), ...(extra !== undefined ? [extra] : [])];
+    // The other facts are assumed off (the same question: a fact left out only relaxes), so a
+    // satisfiable answer does not decide thousands of free selectors one by one.
+    const on = new Set(facts);
+    for (const f of this.encoding.facts)
+      if (f.selector !== undefined && !on.has(f)) assumptions.push(f.selector ^ 1);
     return this.encoding.circuit.sat.solve(assumptions, budget);
   }
 }
