@@ -151,6 +151,9 @@ describe("CUDF reader: the fast pass and the general reader agree", () => {
           plain.map((p) => ({ ...p, dependsLine: 0 })),
         );
         expect(summary(text.replace(/\n/g, "\r\n"))).toEqual(plain);
+        // Blanks at the ends of lines are no part of the values.
+        expect(summary(text.replace(/\n/g, " \t\n"))).toEqual(plain);
+        expect(summary(text.replace(/\n/g, "\t \r\n"))).toEqual(plain);
       }),
       runs(200),
     );
