@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { EXIT } from "../cli/io.js";
+import { runCudf } from "../cli/cudf.js";
+import { EXIT, type Io } from "../cli/io.js";
 import { checkCudf } from "../cudf/check.js";
 import { parseCriteria } from "../cudf/criteria.js";
 import { parseCudf } from "../cudf/document.js";
@@ -335,6 +336,31 @@ describe("pthbs cudf and check --cudf (command line)", () => {
     const c = await pthbs("cudf", fixture("unsatisfiable.cudf"), out, "-removed,-fresh");
     expect(c.code).toBe(EXIT.failure);
     expect(c.stderr).toMatch(/unknown criterion "-fresh"/);
+  });
+
+  it("answers the same through cli/main.ts's entry (runCudf), with or without commander", async () => {
+    const viaRunCudf = async (...argv: string[]) => {
+      let stdout = "";
+      let stderr = "";
+      const io: Io = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), color: false };
+      const code = await runCudf(argv, io);
+      return { code, stdout, stderr, answer: code === EXIT.ok ? readFileSync(out, "utf8") : "" };
+    };
+    const viaProgram = async (...argv: string[]) => {
+      const r = await pthbs(...argv);
+      return { ...r, answer: r.code === EXIT.ok ? readFileSync(out, "utf8") : "" };
+    };
+    for (const argv of [
+      ["cudf", fixture("install-choices.cudf"), out, "-removed,-new", "--json"],
+      ["cudf", "--json", fixture("install-choices.cudf"), out],
+      ["cudf", fixture("unsatisfiable.cudf"), out, "paranoid"],
+      ["cudf", fixture("unsatisfiable.cudf"), out, "-removed,-fresh"],
+      ["cudf", join(tmpdir(), "pthbs-no-such.cudf"), out],
+      ["cudf", fixture("install-choices.cudf")],
+      ["cudf", fixture("install-choices.cudf"), out, "-removed", "extra"],
+    ])
+      expect(await viaRunCudf(...argv)).toEqual(await viaProgram(...argv));
+    expect((await viaRunCudf("cudf", "--help")).stdout).toContain("Usage: pthbs cudf");
   });
 
   it("check --cudf --json lists the broken packages with explanations (exit 1)", async () => {
