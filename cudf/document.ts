@@ -151,7 +151,8 @@ interface PackageContext {
  * unusual (an empty item) is left to the general value parser, which says what is wrong.
  */
 class RelationReader {
-  /** Per name id: constraints by version × 8 + operator code (0 for the bare name). */
+  /** Per name id: the bare name's constraint, and the others by version × 8 + operator code. */
+  private readonly bare: (Vpkg | undefined)[] = [];
   private readonly shared: (Map<number, Vpkg> | undefined)[] = [];
   /** Where the last `atom` ended. */
   private next = 0;
@@ -227,6 +228,20 @@ class RelationReader {
       }
     }
     this.next = i;
+    // Grown by pushing: an array written far past its end becomes a dictionary.
+    while (this.bare.length <= name) {
+      this.bare.push(undefined);
+      this.shared.push(undefined);
+    }
+    if (code === 0) {
+      // A bare name (most conflicts, many depends): no map to look it up in.
+      let v = this.bare[name];
+      if (v === undefined) {
+        v = { name: this.index.names.name(name) };
+        this.bare[name] = v;
+      }
+      return v;
+    }
     let byKey = this.shared[name];
     if (byKey === undefined) {
       byKey = new Map();
@@ -236,7 +251,7 @@ class RelationReader {
     let v = byKey.get(key);
     if (v === undefined) {
       const text = this.index.names.name(name);
-      v = code === 0 ? { name: text } : { name: text, op: OPS[code]!, version };
+      v = { name: text, op: OPS[code]!, version };
       byKey.set(key, v);
     }
     return v;

@@ -152,13 +152,13 @@ describe("CUDF reader: the fast pass and the general reader agree", () => {
           plain.map((p) => ({ ...p, dependsLine: 0 })),
         );
         expect(summary(text.replace(/\n/g, "\r\n"))).toEqual(plain);
-        // Blanks at the ends of lines are no part of the values.
-        expect(summary(text.replace(/\n/g, " \t\n"))).toEqual(plain);
-        expect(summary(text.replace(/\n/g, "\t \r\n"))).toEqual(plain);
+        // Blanks (and a CR) at the ends of lines are no part of the values.
+        expect(summary(text.replace(/\n/g, " \t\r\n"))).toEqual(plain);
       }),
       runs(200),
     );
-  });
+    // Four readings of 200 documents: slower than the default 5 s on a busy machine.
+  }, 30_000);
 
   it("reads continued values, declared extra properties and every keep", () => {
     const doc = parseCudf(
