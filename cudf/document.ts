@@ -151,16 +151,31 @@ interface PackageContext {
  * unusual (an empty item) is left to the general value parser, which says what is wrong.
  */
 class RelationReader {
-  /** Per name id: the bare name's constraint, and the others by version × 8 + operator code. */
-  private readonly bare: (Vpkg | undefined)[] = [];
-  private readonly shared: (Map<number, Vpkg> | undefined)[] = [];
+  /**
+   * Per name id: the bare name's constraint, and the others by version × 8 + operator code.
+   * Filled up front (an array written far past its end becomes a dictionary; growing it inside
+   * `atom` made V8 throw away its optimised code hundreds of times).
+   */
+  private bare: (Vpkg | undefined)[];
+  private shared: (Map<number, Vpkg> | undefined)[];
   /** Where the last `atom` ended. */
   private next = 0;
 
   constructor(
     private readonly index: NameIndex,
     private readonly values: ValueReader,
-  ) {}
+  ) {
+    // Names met only in relationships get ids after the packages' names: room for as many.
+    this.bare = new Array<Vpkg | undefined>(2 * index.names.size + 16).fill(undefined);
+    this.shared = new Array<Map<number, Vpkg> | undefined>(this.bare.length).fill(undefined);
+  }
+
+  /** Makes room for name id `name`. */
+  private grow(name: number): void {
+    const more = 2 * name + 16 - this.bare.length;
+    this.bare = this.bare.concat(new Array<undefined>(more).fill(undefined));
+    this.shared = this.shared.concat(new Array<undefined>(more).fill(undefined));
+  }
 
   /** A formula (`FORMULA`) or a list (`LIST`, `FEATURES`) in `b[from, to)`. */
   read(b: Uint8Array, from: number, to: number, kind: number, line: number): Formula | Vpkg[] {
@@ -228,11 +243,7 @@ class RelationReader {
       }
     }
     this.next = i;
-    // Grown by pushing: an array written far past its end becomes a dictionary.
-    while (this.bare.length <= name) {
-      this.bare.push(undefined);
-      this.shared.push(undefined);
-    }
+    if (name >= this.bare.length) this.grow(name);
     if (code === 0) {
       // A bare name (most conflicts, many depends): no map to look it up in.
       let v = this.bare[name];
