@@ -899,9 +899,18 @@ class Reader extends ValueReader {
     index.start.push(start);
     index.end.push(end);
     index.source.push(source);
+    this.addFeatures(id, nameFrom, nameTo, version);
+  }
+
+  /**
+   * Indexes the features package `id` provides (its name at `[nameFrom, nameTo)`). A function
+   * of its own: V8 compiles a small loop sooner and for less.
+   */
+  private addFeatures(id: number, nameFrom: number, nameTo: number, version: number): void {
+    const index = this.index;
     const bytes = index.packageBytes(id);
-    // Features: a package providing its own name at its own version is skipped (it satisfies
-    // those constraints by name already; apt-cudf and dose-ceve write one such per package).
+    // A package providing its own name at its own version is skipped (it satisfies those
+    // constraints by name already; apt-cudf and dose-ceve write one such per package).
     const to = index.relations.data[6 * id + 5]!;
     let i = index.relations.data[6 * id + 4]!;
     while (i < to) {
