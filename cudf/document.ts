@@ -152,30 +152,19 @@ interface PackageContext {
  */
 class RelationReader {
   /**
-   * Per name id: the bare name's constraint, and the others by version × 8 + operator code.
-   * Filled up front (an array written far past its end becomes a dictionary; growing it inside
-   * `atom` made V8 throw away its optimised code hundreds of times).
+   * By name id: the bare name's constraint, and the others by version × 8 + operator code.
+   * Maps: an array indexed by name id is a dictionary when written far past its end, and filling
+   * one up front cost more than the look-ups.
    */
-  private bare: (Vpkg | undefined)[];
-  private shared: (Map<number, Vpkg> | undefined)[];
+  private readonly bare = new Map<number, Vpkg>();
+  private readonly shared = new Map<number, Map<number, Vpkg>>();
   /** Where the last `atom` ended. */
   private next = 0;
 
   constructor(
     private readonly index: NameIndex,
     private readonly values: ValueReader,
-  ) {
-    // Names met only in relationships get ids after the packages' names: room for as many.
-    this.bare = new Array<Vpkg | undefined>(2 * index.names.size + 16).fill(undefined);
-    this.shared = new Array<Map<number, Vpkg> | undefined>(this.bare.length).fill(undefined);
-  }
-
-  /** Makes room for name id `name`. */
-  private grow(name: number): void {
-    const more = 2 * name + 16 - this.bare.length;
-    this.bare = this.bare.concat(new Array<undefined>(more).fill(undefined));
-    this.shared = this.shared.concat(new Array<undefined>(more).fill(undefined));
-  }
+  ) {}
 
   /** A formula (`FORMULA`) or a list (`LIST`, `FEATURES`) in `b[from, to)`. */
   read(b: Uint8Array, from: number, to: number, kind: number, line: number): Formula | Vpkg[] {
@@ -243,20 +232,19 @@ class RelationReader {
       }
     }
     this.next = i;
-    if (name >= this.bare.length) this.grow(name);
     if (code === 0) {
-      // A bare name (most conflicts, many depends): no map to look it up in.
-      let v = this.bare[name];
+      // A bare name (most conflicts, many depends): one look-up.
+      let v = this.bare.get(name);
       if (v === undefined) {
         v = { name: this.index.names.name(name) };
-        this.bare[name] = v;
+        this.bare.set(name, v);
       }
       return v;
     }
-    let byKey = this.shared[name];
+    let byKey = this.shared.get(name);
     if (byKey === undefined) {
       byKey = new Map();
-      this.shared[name] = byKey;
+      this.shared.set(name, byKey);
     }
     const key = version * 8 + code;
     let v = byKey.get(key);
@@ -825,12 +813,7 @@ class Reader extends ValueReader {
     const name = this.index.name(b, nameFrom, nameTo, nameHash);
     const flags = (installed ? 1 : 0) | (wasInstalled ? 2 : 0) | (keep << 2);
     const index = this.index;
-    index.relations.push(depends);
-    index.relations.push(dependsEnd);
-    index.relations.push(conflicts);
-    index.relations.push(conflictsEnd);
-    index.relations.push(provides);
-    index.relations.push(providesEnd);
+    index.addRelations(depends, dependsEnd, conflicts, conflictsEnd, provides, providesEnd);
     this.addPackage(name, nameFrom, nameTo, version, flags, this.lineNo, start, Math.min(p, n), 0);
     this.pos = Math.min(p, n);
     this.lineNo = line;
@@ -894,11 +877,7 @@ class Reader extends ValueReader {
     const id = this.count++;
     index.addPackage(id, name);
     index.version.push(version);
-    index.flags.push(flags);
-    index.line.push(line);
-    index.start.push(start);
-    index.end.push(end);
-    index.source.push(source);
+    index.addPackageFields(id, flags, line, start, end, source);
     this.addFeatures(id, nameFrom, nameTo, version);
   }
 

@@ -125,7 +125,7 @@ export class CudfUniverse {
     for (let i = 0; i < features.length; i++) {
       const e = features[i]!;
       const version = index.featureVersion[e]!;
-      if (version === -1 || versionMatches(version, vpkg)) out.push(index.featurePackage.data[e]!);
+      if (version === -1 || versionMatches(version, vpkg)) out.push(index.featurePackage(e));
     }
     if (out.length > byName && out.length > 1) {
       // A package may satisfy it by name and by feature, or by two features.
@@ -172,7 +172,7 @@ export class CudfUniverse {
   providers(name: string): readonly PackageId[] {
     const index = this.index;
     const out = new Set<PackageId>();
-    for (const e of index.features(name)) out.add(index.featurePackage.data[e]!);
+    for (const e of index.features(name)) out.add(index.featurePackage(e));
     return [...out].sort((a, b) => a - b);
   }
 }
