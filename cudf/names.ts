@@ -249,8 +249,9 @@ export class NameIndex {
   }
 
   /**
-   * Records package `id`'s flags, line, stanza offsets and values' source (ids come in order),
-   * with one check of room (a call per field cost more than the writes).
+   * Records package `id`'s flags, line, stanza offsets and values' source (ids come in order):
+   * the five lists grow together, so one check of room serves them (a call per field cost more
+   * than the writes).
    */
   addPackageFields(
     id: number,
@@ -260,16 +261,20 @@ export class NameIndex {
     end: number,
     source: number,
   ): void {
-    this.flags.room(1)[id] = flags;
-    this.flags.length = id + 1;
-    this.line.room(1)[id] = line;
-    this.line.length = id + 1;
-    this.start.room(1)[id] = start;
-    this.start.length = id + 1;
-    this.end.room(1)[id] = end;
-    this.end.length = id + 1;
-    this.source.room(1)[id] = source;
-    this.source.length = id + 1;
+    if (id >= this.flags.data.length)
+      for (const list of [this.flags, this.line, this.start, this.end, this.source])
+        list.room(id + 1 - list.length);
+    this.flags.data[id] = flags;
+    this.line.data[id] = line;
+    this.start.data[id] = start;
+    this.end.data[id] = end;
+    this.source.data[id] = source;
+    const length = id + 1;
+    this.flags.length = length;
+    this.line.length = length;
+    this.start.length = length;
+    this.end.length = length;
+    this.source.length = length;
   }
 
   /** Records a package's six relation offsets (see `relations`). */

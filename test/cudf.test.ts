@@ -15,6 +15,7 @@ import { parseCriteria } from "../cudf/criteria.js";
 import { parseCudf } from "../cudf/document.js";
 import { score } from "../cudf/score.js";
 import { solveCudf } from "../cudf/solve.js";
+import { CudfUniverse } from "../cudf/universe.js";
 import { CudfSyntaxError } from "../solver/errors.js";
 import { arbCriteria, arbCudfDocument } from "./cudf-arbitrary.js";
 import { consistent, criterionValue, isSolution, optimum, subsets } from "./cudf-oracle.js";
@@ -178,6 +179,29 @@ describe("CUDF reader: the fast pass and the general reader agree", () => {
     expect(doc.property(b!, "note")).toBe("y");
     expect(b!.provides).toEqual([{ name: "d", op: "=", version: 3 }, { name: "f" }]);
     expect(doc.line(b!, "provides")).toBe(15);
+  });
+});
+
+describe("CUDF reader: tables past their first size", () => {
+  it("reads 70,000 packages and 140,000 features (every table grows)", () => {
+    const n = 70_000;
+    const stanzas: string[] = [];
+    for (let i = 0; i < n; i++)
+      stanzas.push(
+        `package: p${i}\nversion: ${1 + (i % 3)}\nconflicts: p${i}\nprovides: q${i % 1000} = 1, r${i}\n`,
+      );
+    const doc = parseCudf(`${stanzas.join("\n")}\nrequest: r\ninstall: r${n - 1}\n`, "t.cudf");
+    expect(doc.size).toBe(n);
+    const u = new CudfUniverse(doc);
+    const last = doc.packages[n - 1]!;
+    expect([last.name, last.version, last.provides]).toEqual([
+      `p${n - 1}`,
+      1 + ((n - 1) % 3),
+      [{ name: `q${(n - 1) % 1000}`, op: "=", version: 1 }, { name: `r${n - 1}` }],
+    ]);
+    expect(u.satisfying({ name: `r${n - 1}` })).toEqual([n - 1]);
+    expect(u.satisfying({ name: "q999", op: "=", version: 1 }).length).toBe(n / 1000);
+    expect(u.versions(`p${n - 2}`)).toEqual([n - 2]);
   });
 });
 
