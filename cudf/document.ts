@@ -670,11 +670,19 @@ class Reader extends ValueReader {
     const n = b.length;
     while (this.pos < n) {
       const start = this.pos;
+      const c = b[start];
+      // The usual cases first, without looking for the line's end: an empty line, a package.
+      if (c === 10) {
+        this.pos = start + 1;
+        this.lineNo++;
+        continue;
+      }
+      if (c === 112 /* p */ && this.request === undefined && this.fastPackage(start)) continue;
       const eol = lineEnd(b, start, n);
-      if (b[start] === 35 /* # */ || isBlankBytes(b, start, eol)) {
+      if (c === 35 /* # */ || isBlankBytes(b, start, eol)) {
         this.pos = eol + 1;
         this.lineNo++;
-      } else if (this.request !== undefined || !this.fastPackage(start)) {
+      } else {
         this.slowStanza(start);
       }
     }
