@@ -4,7 +4,7 @@
  */
 
 import { writeFileSync } from "node:fs";
-import { Command } from "commander";
+import type { Command } from "commander";
 // The cudf modules themselves, not ../index.js nor ./io.js (which load every stage of pthbs):
 // `runCudf` starts in a third of the time, and apt-cudf and opam start a solver per request.
 import { parseCriteria } from "../cudf/criteria.js";
@@ -20,10 +20,49 @@ const printJson = (io: Io, data: unknown) => io.stdout(`${JSON.stringify(data, n
 
 /**
  * `pthbs cudf …` alone, as cli/main.ts runs it when `cudf` is the first argument: the same
- * command and global `--json`, without loading the other commands. Errors are reported by the
+ * command and global `--json`, without loading the other commands. The usual command line
+ * (`cudf IN OUT [CRITERIA]`, `--json`, `--timings`) is read here without commander (loading it
+ * is a fortieth of a run); anything else goes through commander. Errors are reported by the
  * full program's `report`, loaded only then.
  */
 export async function runCudf(argv: readonly string[], io: Io): Promise<number> {
+  const plain = plainCommandLine(argv);
+  if (plain === undefined) return runCommander(argv, io);
+  try {
+    return solveFiles(io, plain.operands[0]!, plain.operands[1]!, plain.operands[2], plain);
+  } catch (e) {
+    const { report } = await import("./program.js");
+    return report(e, io, plain.json === true);
+  }
+}
+
+/** `cudf IN OUT [CRITERIA]` with the two flags only, or undefined for commander to read. */
+function plainCommandLine(
+  argv: readonly string[],
+): (CudfFlags & { readonly operands: readonly string[] }) | undefined {
+  const operands: string[] = [];
+  let json = false;
+  let timings = false;
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--json") json = true;
+    else if (a === "--timings") timings = true;
+    // Options (help, `--`, anything commander would read) but for criteria (`-removed,-new`,
+    // a third operand that commander takes as one since it allows unknown options).
+    else if (
+      a.startsWith("--") ||
+      a.startsWith("-h") ||
+      (a.startsWith("-") && a !== "-" && operands.length < 2)
+    )
+      return undefined;
+    else operands.push(a);
+  }
+  if (operands.length < 2 || operands.length > 3) return undefined;
+  return { operands, json, timings };
+}
+
+async function runCommander(argv: readonly string[], io: Io): Promise<number> {
+  const { Command } = await import("commander");
   let code = OK;
   const program = new Command("pthbs")
     .option("--json", "print machine-readable JSON on stdout", false)
@@ -46,6 +85,13 @@ interface CudfOptions extends GlobalOptions {
   readonly timings?: boolean;
 }
 
+/** What `solveFiles` reads of the options. */
+interface CudfFlags {
+  readonly json?: boolean;
+  readonly timings?: boolean;
+}
+
+/** Adds `cudf` to `program`; `done` receives the exit status. */
 export function registerCudf(program: Command, io: Io, done: (code: number) => void): void {
   program
     .command("cudf")
@@ -70,27 +116,35 @@ export function registerCudf(program: Command, io: Io, done: (code: number) => v
         "Exit status: 0 an answer was written (a solution or FAIL, as aspcud does: apt-cudf and\n" +
         "opam read FAIL from OUT), 1 a malformed document, criteria or file, 2 usage.",
     )
-    .action(async (input: string, output: string, criteriaText: string, _o, cmd: Command) => {
-      const opts = cmd.optsWithGlobals<CudfOptions>();
-      const criteria = parseCriteria(criteriaText);
-      const doc = readCudfFile(input);
-      const outcome = solveCudf(doc, criteria);
-      if (opts.timings)
-        for (const t of outcome.timings) io.stderr(`${t.phase.padEnd(40)} ${t.ms.toFixed(0)} ms\n`);
-      const write = (text: string) =>
-        output === "-" ? io.stdout(text) : writeFileSync(output, text);
-      if (!outcome.ok) {
-        write(FAIL);
-        if (opts.json) printJson(io, { ok: false, explanation: outcome.explanation });
-        io.stderr(`${outcome.explanation.text}\n`);
-        // "No solution" is an answer, given in OUT: apt-cudf reports a failing exit status as a
-        // broken solver rather than as an unsatisfiable request (aspcud exits 0 too).
-        done(OK);
-        return;
-      }
-      write(writeSolution(outcome.universe, outcome.installed));
-      if (opts.json)
-        printJson(io, { ok: true, installed: outcome.installed.length, criteria: outcome.values });
-      done(OK);
+    .action((input: string, output: string, criteriaText: string, _o, cmd: Command) => {
+      done(solveFiles(io, input, output, criteriaText, cmd.optsWithGlobals<CudfOptions>()));
     });
+}
+
+/** Solves the document `input` under `criteriaText`, writing the answer to `output`. */
+function solveFiles(
+  io: Io,
+  input: string,
+  output: string,
+  criteriaText: string | undefined,
+  opts: CudfFlags,
+): number {
+  const criteria = parseCriteria(criteriaText ?? "paranoid");
+  const doc = readCudfFile(input);
+  const outcome = solveCudf(doc, criteria);
+  if (opts.timings)
+    for (const t of outcome.timings) io.stderr(`${t.phase.padEnd(40)} ${t.ms.toFixed(0)} ms\n`);
+  const write = (text: string) => (output === "-" ? io.stdout(text) : writeFileSync(output, text));
+  if (!outcome.ok) {
+    write(FAIL);
+    if (opts.json) printJson(io, { ok: false, explanation: outcome.explanation });
+    io.stderr(`${outcome.explanation.text}\n`);
+    // "No solution" is an answer, given in OUT: apt-cudf reports a failing exit status as a
+    // broken solver rather than as an unsatisfiable request (aspcud exits 0 too).
+    return OK;
+  }
+  write(writeSolution(outcome.universe, outcome.installed));
+  if (opts.json)
+    printJson(io, { ok: true, installed: outcome.installed.length, criteria: outcome.values });
+  return OK;
 }

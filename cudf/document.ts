@@ -151,8 +151,13 @@ interface PackageContext {
  * unusual (an empty item) is left to the general value parser, which says what is wrong.
  */
 class RelationReader {
-  /** Per name id: constraints by version × 8 + operator code (0 for the bare name). */
-  private readonly shared: (Map<number, Vpkg> | undefined)[] = [];
+  /**
+   * By name id: the bare name's constraint, and the others by version × 8 + operator code.
+   * Maps: an array indexed by name id is a dictionary when written far past its end, and filling
+   * one up front cost more than the look-ups.
+   */
+  private readonly bare = new Map<number, Vpkg>();
+  private readonly shared = new Map<number, Map<number, Vpkg>>();
   /** Where the last `atom` ended. */
   private next = 0;
 
@@ -227,16 +232,25 @@ class RelationReader {
       }
     }
     this.next = i;
-    let byKey = this.shared[name];
+    if (code === 0) {
+      // A bare name (most conflicts, many depends): one look-up.
+      let v = this.bare.get(name);
+      if (v === undefined) {
+        v = { name: this.index.names.name(name) };
+        this.bare.set(name, v);
+      }
+      return v;
+    }
+    let byKey = this.shared.get(name);
     if (byKey === undefined) {
       byKey = new Map();
-      this.shared[name] = byKey;
+      this.shared.set(name, byKey);
     }
     const key = version * 8 + code;
     let v = byKey.get(key);
     if (v === undefined) {
       const text = this.index.names.name(name);
-      v = code === 0 ? { name: text } : { name: text, op: OPS[code]!, version };
+      v = { name: text, op: OPS[code]!, version };
       byKey.set(key, v);
     }
     return v;
@@ -656,11 +670,19 @@ class Reader extends ValueReader {
     const n = b.length;
     while (this.pos < n) {
       const start = this.pos;
+      const c = b[start];
+      // The usual cases first, without looking for the line's end: an empty line, a package.
+      if (c === 10) {
+        this.pos = start + 1;
+        this.lineNo++;
+        continue;
+      }
+      if (c === 112 /* p */ && this.request === undefined && this.fastPackage(start)) continue;
       const eol = lineEnd(b, start, n);
-      if (b[start] === 35 /* # */ || isBlankBytes(b, start, eol)) {
+      if (c === 35 /* # */ || isBlankBytes(b, start, eol)) {
         this.pos = eol + 1;
         this.lineNo++;
-      } else if (this.request !== undefined || !this.fastPackage(start)) {
+      } else {
         this.slowStanza(start);
       }
     }
@@ -708,71 +730,70 @@ class Reader extends ValueReader {
     let conflictsEnd = -1;
     let provides = -1;
     let providesEnd = -1;
+    // One pass per line: the key, then the value up to its newline (no search for the newline
+    // first). A blank line ends the stanza; a line starting with anything but a lowercase
+    // letter (a continuation, a comment, spaces, CR) sends the stanza to the general reader.
     while (p < n) {
-      const eol = lineEnd(b, p, n);
-      let last = eol;
-      if (last > p && b[last - 1] === 13) last--; // CRLF
-      if (isBlankBytes(b, p, last)) break;
-      // A continued value or a comment inside the stanza: the general reader.
-      if (eol + 1 < n) {
-        const next = b[eol + 1];
-        if (next === 32 || next === 9 || next === 35) return false;
-      }
-      let k = p;
       const c0 = b[p]!;
+      if (c0 === 10 || (c0 === 13 && b[p + 1] === 10)) break;
       if (c0 < 97 || c0 > 122) return false;
-      while (k < last && isKeyByte(b[k]!)) k++;
-      if (b[k] !== 58 /* : */ || k >= last) return false;
+      let k = p + 1;
+      while (KEY_BYTES[b[k]!] === 1) k++;
+      if (b[k] !== 58 /* : */) return false;
       let v = k + 1;
-      while (v < last && (b[v] === 32 || b[v] === 9)) v++;
-      let e = last;
-      while (e > v && (b[e - 1] === 32 || b[e - 1] === 9)) e--;
+      while (b[v] === 32 || b[v] === 9) v++;
       const bit = coreKey(b, p, k);
       if (bit !== 0) {
         if ((seen & bit) !== 0) return false;
         seen |= bit;
       }
+      // Where the value ends (trailing blanks excluded); -1: not of the usual shape.
+      let e = -1;
       switch (bit) {
         case PACKAGE: {
-          if (e === v) return false;
           let hash = 0x811c9dc5; // `hashBytes`, as the name is checked
-          for (let i = v; i < e; i++) {
-            const c = b[i]!;
-            if (NAME_CHARS[c] !== 1) return false;
+          let i = v;
+          for (let c = b[i]!; NAME_CHARS[c] === 1; c = b[++i]!)
             hash = Math.imul(hash ^ c, 0x01000193);
-          }
+          if (i === v) return false;
           nameHash = mix(hash);
           nameFrom = v;
-          nameTo = e;
+          nameTo = e = i;
           break;
         }
-        case VERSION:
-          if (e === v || e - v > 15) return false;
-          for (let i = v; i < e; i++) {
-            const d = b[i]!;
-            if (d < 48 || d > 57) return false;
-            version = version * 10 + d - 48;
-          }
-          if (version < 1) return false;
+        case VERSION: {
+          let i = v;
+          for (let d = b[i]!; d >= 48 && d <= 57; d = b[++i]!) version = version * 10 + d - 48;
+          if (i === v || i - v > 15 || version < 1) return false;
+          e = i;
           break;
+        }
         case DEPENDS:
+          depends = v;
+          dependsEnd = e = relationsEnd(b, v, FORMULA);
+          break;
         case CONFLICTS:
+          conflicts = v;
+          conflictsEnd = e = relationsEnd(b, v, LIST);
+          break;
         case PROVIDES:
-          // One call of the checker below for every relationship (a smaller function to compile).
+          provides = v;
+          providesEnd = e = relationsEnd(b, v, FEATURES);
           break;
         case INSTALLED:
         case WAS_INSTALLED: {
+          e = wordEnd(b, v);
           const value = boolBytes(b, v, e);
           if (value === undefined) return false;
           if (bit === INSTALLED) installed = value;
           else wasInstalled = value;
           break;
         }
-        case KEEP_BIT: {
+        case KEEP_BIT:
+          e = wordEnd(b, v);
           keep = keepBytes(b, v, e);
           if (keep === -1) return false;
           break;
-        }
         default: {
           const key = b.toString("latin1", p, k);
           const decl = this.properties.get(key);
@@ -781,44 +802,28 @@ class Reader extends ValueReader {
           extraKeys.push(key);
           if (decl.default === undefined) requiredSeen++;
           const kind = decl.type.kind;
-          if (kind !== "vpkgformula" && kind !== "vpkglist" && kind !== "veqpkglist") {
-            if (kind !== "string") return false;
-            break;
-          }
-          // A declared relationship: checked below as one.
-          if (!relationsOk(b, v, e, RELATION_KINDS[kind])) return false;
-          break;
+          if (kind === "vpkgformula" || kind === "vpkglist" || kind === "veqpkglist")
+            e = relationsEnd(b, v, RELATION_KINDS[kind]);
+          else if (kind === "string") e = textEnd(b, v);
+          else return false;
         }
       }
-      if ((bit & (DEPENDS | CONFLICTS | PROVIDES)) !== 0) {
-        if (!relationsOk(b, v, e, bit === DEPENDS ? FORMULA : bit === CONFLICTS ? LIST : FEATURES))
-          return false;
-        if (bit === DEPENDS) {
-          depends = v;
-          dependsEnd = e;
-        } else if (bit === CONFLICTS) {
-          conflicts = v;
-          conflictsEnd = e;
-        } else {
-          provides = v;
-          providesEnd = e;
-        }
-      }
-      p = eol + 1;
+      // Blanks, an optional CR, then the newline (or the end of the document).
+      if (e === -1) return false;
+      let i = e;
+      while (b[i] === 32 || b[i] === 9) i++;
+      if (b[i] === 13) i++;
+      if (i < n && b[i] !== 10) return false;
+      p = i + 1;
       line++;
     }
     if (version === 0 || requiredSeen < this.required.length) return false;
     const name = this.index.name(b, nameFrom, nameTo, nameHash);
     const flags = (installed ? 1 : 0) | (wasInstalled ? 2 : 0) | (keep << 2);
     const index = this.index;
-    index.relations.push(depends);
-    index.relations.push(dependsEnd);
-    index.relations.push(conflicts);
-    index.relations.push(conflictsEnd);
-    index.relations.push(provides);
-    index.relations.push(providesEnd);
+    index.addRelations(depends, dependsEnd, conflicts, conflictsEnd, provides, providesEnd);
     this.addPackage(name, nameFrom, nameTo, version, flags, this.lineNo, start, Math.min(p, n), 0);
-    this.pos = p;
+    this.pos = Math.min(p, n);
     this.lineNo = line;
     return true;
   }
@@ -880,14 +885,19 @@ class Reader extends ValueReader {
     const id = this.count++;
     index.addPackage(id, name);
     index.version.push(version);
-    index.flags.push(flags);
-    index.line.push(line);
-    index.start.push(start);
-    index.end.push(end);
-    index.source.push(source);
+    index.addPackageFields(id, flags, line, start, end, source);
+    this.addFeatures(id, nameFrom, nameTo, version);
+  }
+
+  /**
+   * Indexes the features package `id` provides (its name at `[nameFrom, nameTo)`). A function
+   * of its own: V8 compiles a small loop sooner and for less.
+   */
+  private addFeatures(id: number, nameFrom: number, nameTo: number, version: number): void {
+    const index = this.index;
     const bytes = index.packageBytes(id);
-    // Features: a package providing its own name at its own version is skipped (it satisfies
-    // those constraints by name already; apt-cudf and dose-ceve write one such per package).
+    // A package providing its own name at its own version is skipped (it satisfies those
+    // constraints by name already; apt-cudf and dose-ceve write one such per package).
     const to = index.relations.data[6 * id + 5]!;
     let i = index.relations.data[6 * id + 4]!;
     while (i < to) {
@@ -1296,43 +1306,65 @@ function keepBytes(b: Uint8Array, from: number, to: number): number {
   return -1;
 }
 
+/** Letters, digits and `-` (the characters of property names after the first), as a table. */
+const KEY_BYTES = (() => {
+  const table = new Uint8Array(256);
+  for (let c = 0; c < 256; c++) if (isKeyByte(c)) table[c] = 1;
+  return table;
+})();
+
+/** The end of the lowercase word at `i` (a `bool` or `keep` value). */
+function wordEnd(b: Uint8Array, i: number): number {
+  for (let c = b[i]!; c >= 97 && c <= 122; c = b[++i]!);
+  return i;
+}
+
+/** The end of the string value at `i`: its line's, without a CR and trailing blanks. */
+function textEnd(b: Uint8Array, from: number): number {
+  let i = b.indexOf(10, from);
+  if (i === -1) i = b.length;
+  if (i > from && b[i - 1] === 13) i--;
+  while (i > from && (b[i - 1] === 32 || b[i - 1] === 9)) i--;
+  return i;
+}
+
 /**
- * `checkRelations` over bytes: whether `b[i, n)` is a well-formed vpkgformula (`FORMULA`),
- * vpkglist (`LIST`) or veqpkglist (`FEATURES`). When it is not, the general reader reads the
- * stanza again and `checkRelations` says what is wrong.
+ * `checkRelations` over bytes, up to the end of the line: where the vpkgformula (`FORMULA`), vpkglist (`LIST`)
+ * or veqpkglist (`FEATURES`) at `b[i]` ends (after its last non-blank byte), or -1 when it is
+ * not well formed up to there (the caller checks that only blanks and the newline follow).
  */
-function relationsOk(b: Uint8Array, from: number, n: number, kind: number): boolean {
+function relationsEnd(b: Uint8Array, i: number, kind: number): number {
   const formula = kind === FORMULA;
-  let i = from;
+  let end = i;
   for (;;) {
-    while (i < n && b[i] === 32) i++;
-    if (i === n) return true;
-    const c0 = b[i];
-    if (formula && c0 === 116 /* t */ && i + 5 <= n && bytesAre(b, i, "true!")) i += 5;
-    else if (formula && c0 === 102 /* f */ && i + 6 <= n && bytesAre(b, i, "false!")) i += 6;
-    else {
-      const nameStart = i;
-      while (i < n && NAME_CHARS[b[i]!] === 1) i++;
-      if (i === nameStart) return false;
-      while (i < n && b[i] === 32) i++;
-      const c = i < n ? b[i] : 0;
+    while (b[i] === 32) i++;
+    const c0 = b[i]!;
+    if (formula && c0 === 116 /* t */ && bytesAre(b, i, "true!")) end = i += 5;
+    else if (formula && c0 === 102 /* f */ && bytesAre(b, i, "false!")) end = i += 6;
+    else if (NAME_CHARS[c0] === 1) {
+      for (let c = b[++i]!; NAME_CHARS[c] === 1; c = b[++i]!);
+      end = i;
+      while (b[i] === 32) i++;
+      const c = b[i]!;
       if (c === 61 || c === 33 || c === 60 || c === 62) {
         // = != < <= > >=
-        const long = i + 1 < n && b[i + 1] === 61 && c !== 61;
-        if (c === 33 && !long) return false;
-        if (kind === FEATURES && c !== 61) return false;
+        const long = b[i + 1] === 61 && c !== 61;
+        if (c === 33 && !long) return -1;
+        if (kind === FEATURES && c !== 61) return -1;
         i += long ? 2 : 1;
-        while (i < n && b[i] === 32) i++;
+        while (b[i] === 32) i++;
         const vStart = i;
         let zero = true;
-        for (let d = b[i]!; i < n && d >= 48 && d <= 57; d = b[++i]!) if (d !== 48) zero = false;
-        if (i === vStart || zero) return false;
+        for (let d = b[i]!; d >= 48 && d <= 57; d = b[++i]!) if (d !== 48) zero = false;
+        if (i === vStart || zero) return -1;
+        end = i;
       }
     }
-    while (i < n && b[i] === 32) i++;
-    if (i === n) return true;
+    // Nothing more on the line (an empty value, or a separator at its end, as `checkRelations`).
+    else return c0 === 10 || c0 === 13 || c0 === 9 || i >= b.length ? end : -1;
+    while (b[i] === 32) i++;
     const sep = b[i];
-    if (sep === 44 || (sep === 124 && formula)) i++;
-    else return false;
+    if (sep === 44 || (sep === 124 && formula)) end = ++i;
+    else return end;
   }
 }

@@ -257,6 +257,11 @@ class Encoder implements CudfEncoding {
     });
   }
 
+  /** `circuit.or(lits)`, without building the gate's key for a single literal (most names). */
+  private any(lits: readonly Lit[]): Lit {
+    return lits.length === 1 ? lits[0]! : this.circuit.or(lits);
+  }
+
   costTerms(criterion: Criterion): { terms: Term[]; constant: number } {
     const c = this.circuit;
     const u = this.universe;
@@ -269,26 +274,27 @@ class Encoder implements CudfEncoding {
         }
       }
     } else {
-      const names = new Set(this.packages.map((id) => u.get(id).nameId));
+      const names = new Set<number>();
+      for (const id of this.packages) names.add(u.get(id).nameId);
       for (const name of names) {
         const versions = u.versionsOf(name);
         const vars = versions.map((v) => this.variable(v));
-        const any = c.or(vars);
-        const wasThere = versions.some((v) => u.get(v).installed);
+        let wasThere = false;
+        for (const v of versions) if (u.installed(v)) wasThere = true;
         switch (criterion.kind) {
           case "removed":
-            if (wasThere) counted.push(neg(any));
+            if (wasThere) counted.push(neg(this.any(vars)));
             break;
           case "new":
-            if (!wasThere) counted.push(any);
+            if (!wasThere) counted.push(this.any(vars));
             break;
           case "changed":
             counted.push(
-              c.or(versions.map((v, i) => (u.get(v).installed ? neg(vars[i]!) : vars[i]!))),
+              this.any(versions.map((v, i) => (u.installed(v) ? neg(vars[i]!) : vars[i]!))),
             );
             break;
           case "notuptodate":
-            counted.push(c.and(any, neg(vars.at(-1)!)));
+            counted.push(c.and(this.any(vars), neg(vars.at(-1)!)));
             break;
         }
       }

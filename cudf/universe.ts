@@ -115,13 +115,17 @@ export class CudfUniverse {
     const hash = hashString(vpkg.name);
     const name = index.names.find(vpkg.name, hash);
     const out: PackageId[] = [];
-    if (name !== -1)
-      for (const id of this.versionsOf(name))
-        if (versionMatches(index.version[id]!, vpkg)) out.push(id);
+    if (name !== -1) {
+      const versions = this.versionsOf(name);
+      for (let i = 0; i < versions.length; i++)
+        if (versionMatches(index.version[versions[i]!]!, vpkg)) out.push(versions[i]!);
+    }
     const byName = out.length;
-    for (const e of index.features(vpkg.name, hash)) {
+    const features = index.features(vpkg.name, hash);
+    for (let i = 0; i < features.length; i++) {
+      const e = features[i]!;
       const version = index.featureVersion[e]!;
-      if (version === -1 || versionMatches(version, vpkg)) out.push(index.featurePackage.data[e]!);
+      if (version === -1 || versionMatches(version, vpkg)) out.push(index.featurePackage(e));
     }
     if (out.length > byName && out.length > 1) {
       // A package may satisfy it by name and by feature, or by two features.
@@ -168,7 +172,7 @@ export class CudfUniverse {
   providers(name: string): readonly PackageId[] {
     const index = this.index;
     const out = new Set<PackageId>();
-    for (const e of index.features(name)) out.add(index.featurePackage.data[e]!);
+    for (const e of index.features(name)) out.add(index.featurePackage(e));
     return [...out].sort((a, b) => a - b);
   }
 }

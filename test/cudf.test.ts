@@ -8,12 +8,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { EXIT } from "../cli/io.js";
+import { runCudf } from "../cli/cudf.js";
+import { EXIT, type Io } from "../cli/io.js";
 import { checkCudf } from "../cudf/check.js";
 import { parseCriteria } from "../cudf/criteria.js";
 import { parseCudf } from "../cudf/document.js";
 import { score } from "../cudf/score.js";
 import { solveCudf } from "../cudf/solve.js";
+import { CudfUniverse } from "../cudf/universe.js";
 import { CudfSyntaxError } from "../solver/errors.js";
 import { arbCriteria, arbCudfDocument } from "./cudf-arbitrary.js";
 import { consistent, criterionValue, isSolution, optimum, subsets } from "./cudf-oracle.js";
@@ -151,10 +153,13 @@ describe("CUDF reader: the fast pass and the general reader agree", () => {
           plain.map((p) => ({ ...p, dependsLine: 0 })),
         );
         expect(summary(text.replace(/\n/g, "\r\n"))).toEqual(plain);
+        // Blanks (and a CR) at the ends of lines are no part of the values.
+        expect(summary(text.replace(/\n/g, " \t\r\n"))).toEqual(plain);
       }),
       runs(200),
     );
-  });
+    // Four readings of 200 documents: slower than the default 5 s on a busy machine.
+  }, 30_000);
 
   it("reads continued values, declared extra properties and every keep", () => {
     const doc = parseCudf(
@@ -174,6 +179,29 @@ describe("CUDF reader: the fast pass and the general reader agree", () => {
     expect(doc.property(b!, "note")).toBe("y");
     expect(b!.provides).toEqual([{ name: "d", op: "=", version: 3 }, { name: "f" }]);
     expect(doc.line(b!, "provides")).toBe(15);
+  });
+});
+
+describe("CUDF reader: tables past their first size", () => {
+  it("reads 70,000 packages and 140,000 features (every table grows)", () => {
+    const n = 70_000;
+    const stanzas: string[] = [];
+    for (let i = 0; i < n; i++)
+      stanzas.push(
+        `package: p${i}\nversion: ${1 + (i % 3)}\nconflicts: p${i}\nprovides: q${i % 1000} = 1, r${i}\n`,
+      );
+    const doc = parseCudf(`${stanzas.join("\n")}\nrequest: r\ninstall: r${n - 1}\n`, "t.cudf");
+    expect(doc.size).toBe(n);
+    const u = new CudfUniverse(doc);
+    const last = doc.packages[n - 1]!;
+    expect([last.name, last.version, last.provides]).toEqual([
+      `p${n - 1}`,
+      1 + ((n - 1) % 3),
+      [{ name: `q${(n - 1) % 1000}`, op: "=", version: 1 }, { name: `r${n - 1}` }],
+    ]);
+    expect(u.satisfying({ name: `r${n - 1}` })).toEqual([n - 1]);
+    expect(u.satisfying({ name: "q999", op: "=", version: 1 }).length).toBe(n / 1000);
+    expect(u.versions(`p${n - 2}`)).toEqual([n - 2]);
   });
 });
 
@@ -332,6 +360,31 @@ describe("pthbs cudf and check --cudf (command line)", () => {
     const c = await pthbs("cudf", fixture("unsatisfiable.cudf"), out, "-removed,-fresh");
     expect(c.code).toBe(EXIT.failure);
     expect(c.stderr).toMatch(/unknown criterion "-fresh"/);
+  });
+
+  it("answers the same through cli/main.ts's entry (runCudf), with or without commander", async () => {
+    const viaRunCudf = async (...argv: string[]) => {
+      let stdout = "";
+      let stderr = "";
+      const io: Io = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), color: false };
+      const code = await runCudf(argv, io);
+      return { code, stdout, stderr, answer: code === EXIT.ok ? readFileSync(out, "utf8") : "" };
+    };
+    const viaProgram = async (...argv: string[]) => {
+      const r = await pthbs(...argv);
+      return { ...r, answer: r.code === EXIT.ok ? readFileSync(out, "utf8") : "" };
+    };
+    for (const argv of [
+      ["cudf", fixture("install-choices.cudf"), out, "-removed,-new", "--json"],
+      ["cudf", "--json", fixture("install-choices.cudf"), out],
+      ["cudf", fixture("unsatisfiable.cudf"), out, "paranoid"],
+      ["cudf", fixture("unsatisfiable.cudf"), out, "-removed,-fresh"],
+      ["cudf", join(tmpdir(), "pthbs-no-such.cudf"), out],
+      ["cudf", fixture("install-choices.cudf")],
+      ["cudf", fixture("install-choices.cudf"), out, "-removed", "extra"],
+    ])
+      expect(await viaRunCudf(...argv)).toEqual(await viaProgram(...argv));
+    expect((await viaRunCudf("cudf", "--help")).stdout).toContain("Usage: pthbs cudf");
   });
 
   it("check --cudf --json lists the broken packages with explanations (exit 1)", async () => {

@@ -27,7 +27,7 @@ function main(): void {
   const bytes = readFileSync(file);
   lap("read the file (bytes)");
   const doc = parseCudf(bytes, file);
-  lap(`read ${doc.packages.length} stanzas: check, index names and features`);
+  lap(`read ${doc.size} stanzas: check, index names and features`);
   const universe = new CudfUniverse(doc);
   const encoding = encodeCudf(universe, { criteria });
   lap(`reachable set and clauses (${encoding.packages.length} packages)`);
