@@ -125,6 +125,11 @@ class Encoder {
   private readonly providesCache = new Map<string, F>();
   /** Gates over one package's choices that already have their range clauses (`choiceSet`). */
   private readonly choiceSets = new Set<Lit>();
+  /**
+   * `configMatches` per package and spec: reading a solution asks again for every depends
+   * entry's condition, which then costs no range evaluation.
+   */
+  private readonly configs = new Map<EncodedPackage, Map<Spec, F>>();
 
   constructor(
     private readonly universe: Universe,
@@ -226,24 +231,30 @@ class Encoder {
     const pkg = this.universe.packages.get(name);
     const external = this.externals.get(name);
     const preferred = this.request.versionPreferences.get(name);
-    const ordered = [...(pkg?.versions ?? [])].sort((a, b) => {
-      const pa = preferred?.contains(a.version) ? 0 : 1;
-      const pb = preferred?.contains(b.version) ? 0 : 1;
-      return pa - pb || b.version.compare(a.version);
-    });
+    const all = pkg?.versions ?? [];
+    // Versions are stored newest first: without preferences that is already the order.
+    const ordered =
+      preferred === undefined && newestFirst(all)
+        ? all
+        : [...all].sort((a, b) => {
+            const pa = preferred?.contains(a.version) ? 0 : 1;
+            const pb = preferred?.contains(b.version) ? 0 : 1;
+            return pa - pb || b.version.compare(a.version);
+          });
     const c = this.c;
-    const present = c.variable(name);
+    // Names hold no space but the ones put here, so each is new (`named` skips the lookup).
+    const present = c.named(name);
     const versions = (pkg?.versions ?? []).map((entry) => ({
       entry,
-      variable: c.variable(`${name} ${entry.version.text}`),
+      variable: c.named(`${name} ${entry.version.text}`),
       rank: ordered.indexOf(entry),
     }));
     const options = (pkg?.options ?? []).map((decl) => ({
       decl,
-      exists: c.variable(`${name} has ${decl.name}`),
+      exists: c.named(`${name} has ${decl.name}`),
       values: decl.values.map((value) => ({
         value,
-        variable: c.variable(optionVariable(name, decl.name, value)),
+        variable: c.named(optionVariable(name, decl.name, value)),
       })),
     }));
     // Search from the preferred configuration: the first model is then close to the optimum.
@@ -253,9 +264,9 @@ class Encoder {
     this.packages.set(name, {
       name,
       ...(pkg && { pkg }),
-      ...(external && { external, externalVar: c.variable(`${name} (external)`) }),
+      ...(external && { external, externalVar: c.named(`${name} (external)`) }),
       present,
-      built: c.or(versions.map((v) => v.variable)),
+      built: c.orOf(versions.map((v) => v.variable)),
       versions,
       options,
       root: this.rootNames.has(name),
@@ -337,32 +348,42 @@ class Encoder {
   private matches(spec: Spec): F {
     const name = spec.name!;
     const p = this.packages.get(name);
-    if (p) return this.c.and(p.present, this.configMatches(p, spec));
+    if (p) return this.c.and2(p.present, this.configMatches(p, spec));
     // A virtual (in the cone or not: a conflict may name one nothing needs), met by any encoded provider.
-    return this.c.or(this.providerNames(name).map((q) => this.provides(q, name)));
+    return this.c.orOf(this.providerNames(name).map((q) => this.provides(q, name)));
   }
 
   /** `name` is built and its configuration matches the condition (absent: just built). */
   private builtMatches(name: string, cond: Spec | undefined): F {
     const p = this.packages.get(name)!;
-    return cond ? this.c.and(p.built, this.configMatches(p, cond)) : p.built;
+    return cond ? this.c.and2(p.built, this.configMatches(p, cond)) : p.built;
   }
 
   /** The chosen configuration of `p` (built or external) is in the spec's range and has its option values. */
   private configMatches(p: EncodedPackage, spec: Spec): F {
+    let cache = this.configs.get(p);
+    if (cache === undefined) {
+      cache = new Map();
+      this.configs.set(p, cache);
+    }
+    const known = cache.get(spec);
+    if (known !== undefined) return known;
+    const f = this.newConfigMatches(p, spec);
+    cache.set(spec, f);
+    return f;
+  }
+
+  private newConfigMatches(p: EncodedPackage, spec: Spec): F {
     const parts: F[] = [];
     const range = spec.range;
     if (range) {
-      const external = p.external && range.contains(p.external.version) ? [p.externalVar!] : [];
-      parts.push(
-        this.choiceSet(p, [
-          ...p.versions.filter((v) => range.contains(v.entry.version)).map((v) => v.variable),
-          ...external,
-        ]),
-      );
+      const inside: Lit[] = [];
+      for (const v of p.versions) if (range.contains(v.entry.version)) inside.push(v.variable);
+      if (p.external && range.contains(p.external.version)) inside.push(p.externalVar!);
+      parts.push(this.choiceSet(p, inside));
     }
     for (const req of spec.options) parts.push(this.optionIs(p, req.name, req.value));
-    return this.c.and(parts);
+    return this.c.andOf(parts);
   }
 
   /**
@@ -375,16 +396,14 @@ class Encoder {
    */
   private choiceSet(p: EncodedPackage, inside: readonly Lit[]): F {
     const c = this.c;
-    const out = c.or(inside);
+    const out = c.orOf(inside);
     if (out === c.FALSE || out === c.TRUE || this.choiceSets.has(out)) return out;
     this.choiceSets.add(out);
-    const set = new Set(inside);
-    const outside = [
-      ...p.versions.map((v) => v.variable),
-      ...(p.externalVar !== undefined ? [p.externalVar] : []),
-    ].filter((x) => !set.has(x));
+    const outside: Lit[] = [];
+    for (const v of p.versions) if (!inside.includes(v.variable)) outside.push(v.variable);
+    if (p.externalVar !== undefined && !inside.includes(p.externalVar)) outside.push(p.externalVar);
     c.clause([neg(p.present), out, ...outside]);
-    if (this.options.selectors !== true && set.size > 1)
+    if (this.options.selectors !== true && new Set(inside).size > 1)
       for (const x of outside) c.clause([neg(out), neg(x)]);
     return out;
   }
@@ -394,10 +413,8 @@ class Encoder {
     const built = o?.values.find((v) => v.value === value)?.variable;
     const external =
       p.external && p.external.options.get(option) === value ? p.externalVar! : undefined;
-    return this.c.or(
-      ...(built !== undefined ? [built] : []),
-      ...(external !== undefined ? [external] : []),
-    );
+    if (external === undefined) return built ?? this.c.FALSE;
+    return built === undefined ? external : this.c.orOf([built, external]);
   }
 
   private providerNames(virtual: string): string[] {
@@ -418,11 +435,11 @@ class Encoder {
     for (const prov of p.pkg?.provides ?? []) {
       if (prov.virtual === virtual)
         ways.push(
-          this.c.and(p.present, prov.when ? this.configMatches(p, prov.when) : this.c.TRUE),
+          this.c.and2(p.present, prov.when ? this.configMatches(p, prov.when) : this.c.TRUE),
         );
     }
     if (p.external?.provides.includes(virtual)) ways.push(p.externalVar!);
-    const formula = this.c.or(ways);
+    const formula = this.c.orOf(ways);
     this.providesCache.set(key, formula);
     return formula;
   }
@@ -439,11 +456,13 @@ class Encoder {
     };
     // A package providing a requested virtual is a root only while it provides it.
     const dynamicRoot = (p: EncodedPackage): Lit =>
-      c.or(
-        [...this.requestedVirtuals]
-          .filter((v) => this.providerNames(v).includes(p.name))
-          .map((v) => this.provides(p.name, v)),
-      );
+      this.requestedVirtuals.size === 0
+        ? c.FALSE
+        : c.orOf(
+            [...this.requestedVirtuals]
+              .filter((v) => this.providerNames(v).includes(p.name))
+              .map((v) => this.provides(p.name, v)),
+          );
 
     for (const [name, choice] of this.request.reuse ?? []) {
       const p = this.packages.get(name);
@@ -470,8 +489,8 @@ class Encoder {
 
     for (const p of this.packages.values()) {
       const root = p.root ? c.TRUE : dynamicRoot(p);
-      const asRoot = (t: Lit) => c.and(t, root);
-      const asOther = (t: Lit) => c.and(t, neg(root));
+      const asRoot = (t: Lit) => c.and2(t, root);
+      const asOther = (t: Lit) => c.and2(t, neg(root));
       for (const v of p.versions) {
         if (!v.entry.deprecated) continue;
         add("root-deprecated", asRoot(v.variable), 1);
@@ -531,6 +550,13 @@ export function factId(f: Fact): string {
     case "option-exists":
       return `option-exists:${f.package}#${f.option}`;
   }
+}
+
+/** Whether the versions are in strictly decreasing order (as `Package.versions` promises). */
+function newestFirst(versions: readonly PackageVersion[]): boolean {
+  for (let i = 1; i < versions.length; i++)
+    if (versions[i - 1]!.version.compare(versions[i]!.version) <= 0) return false;
+  return true;
 }
 
 /** The SAT variable of one option value: `s6 +execline`, `s6 ~execline`, `s6-networking ssl=bearssl`. */
