@@ -95,6 +95,11 @@ export interface Encoding {
   matches(spec: Spec): F;
   /** Literal: package `name`'s configuration matches the anonymous spec `cond` (and it is built). */
   builtMatches(name: string, cond: Spec | undefined): F;
+  /**
+   * Per `depends` entry of package `name`, in order, the literal "built and matching the entry's
+   * `when`" (its `builtMatches`), kept from the encoding: reading a solution needs no gate lookup.
+   */
+  dependsActive(name: string): readonly F[];
 }
 
 /** How to encode. */
@@ -125,11 +130,8 @@ class Encoder {
   private readonly providesCache = new Map<string, F>();
   /** Gates over one package's choices that already have their range clauses (`choiceSet`). */
   private readonly choiceSets = new Set<Lit>();
-  /**
-   * `configMatches` per package and spec: reading a solution asks again for every depends
-   * entry's condition, which then costs no range evaluation.
-   */
-  private readonly configs = new Map<EncodedPackage, Map<Spec, F>>();
+  /** `dependsActive`, filled by `encodeRules`. */
+  private readonly active = new Map<string, F[]>();
 
   constructor(
     private readonly universe: Universe,
@@ -175,6 +177,7 @@ class Encoder {
       provides: (n, v) => this.provides(n, v),
       matches: (s) => this.matches(s),
       builtMatches: (n, c) => this.builtMatches(n, c),
+      dependsActive: (n) => this.active.get(n) ?? [],
     };
   }
 
@@ -315,8 +318,11 @@ class Encoder {
         for (const v of o.values) c.clause([neg(v.variable), o.exists], guard);
       });
     }
+    const active: F[] = [];
+    this.active.set(p.name, active);
     p.pkg?.depends.forEach((d, index) => {
       const when = this.builtMatches(p.name, d.when);
+      active.push(when);
       const then = this.matches(d.spec);
       this.addFact({ kind: "depends", package: p.name, index }, d.location, (guard) =>
         c.clause([neg(when), then], guard),
@@ -361,19 +367,6 @@ class Encoder {
 
   /** The chosen configuration of `p` (built or external) is in the spec's range and has its option values. */
   private configMatches(p: EncodedPackage, spec: Spec): F {
-    let cache = this.configs.get(p);
-    if (cache === undefined) {
-      cache = new Map();
-      this.configs.set(p, cache);
-    }
-    const known = cache.get(spec);
-    if (known !== undefined) return known;
-    const f = this.newConfigMatches(p, spec);
-    cache.set(spec, f);
-    return f;
-  }
-
-  private newConfigMatches(p: EncodedPackage, spec: Spec): F {
     const parts: F[] = [];
     const range = spec.range;
     if (range) {
@@ -403,7 +396,7 @@ class Encoder {
     for (const v of p.versions) if (!inside.includes(v.variable)) outside.push(v.variable);
     if (p.externalVar !== undefined && !inside.includes(p.externalVar)) outside.push(p.externalVar);
     c.clause([neg(p.present), out, ...outside]);
-    if (this.options.selectors !== true && new Set(inside).size > 1)
+    if (this.options.selectors !== true && inside.some((x) => x !== inside[0]))
       for (const x of outside) c.clause([neg(out), neg(x)]);
     return out;
   }

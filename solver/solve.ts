@@ -95,11 +95,9 @@ export function readSolution(
     provides.set(p.name, list);
   }
   // A package providing a requested virtual is a root (docs/solver.md).
-  const requested = new Set(
-    encoding.facts.flatMap((f) =>
-      f.fact.kind === "request" && !f.fact.item.constraintOnly ? [f.fact.item.spec.name!] : [],
-    ),
-  );
+  const requested = new Set<string>();
+  for (const { fact } of encoding.facts)
+    if (fact.kind === "request" && !fact.item.constraintOnly) requested.add(fact.item.spec.name!);
   // The present packages providing each virtual, in `present` order (for virtual dependencies).
   const providers = new Map<string, EncodedPackage[]>();
   for (const p of present)
@@ -172,8 +170,9 @@ function edges(
       location: seen.location,
     });
   };
-  for (const d of p.pkg?.depends ?? []) {
-    if (!model.value(encoding.builtMatches(p.name, d.when))) continue;
+  const active = encoding.dependsActive(p.name);
+  for (const [i, d] of (p.pkg?.depends ?? []).entries()) {
+    if (!model.value(active[i]!)) continue;
     const target = d.spec.name!;
     if (encoding.packages.has(target)) {
       add(target, d);

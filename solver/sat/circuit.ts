@@ -88,7 +88,17 @@ export class Circuit {
 
   /** A literal equivalent to the conjunction of `inputs`. */
   andOf(inputs: readonly Lit[]): Lit {
-    const lits = this.simplify(inputs);
+    return this.conjunction(inputs, 0);
+  }
+
+  /** A literal equivalent to the disjunction of `inputs`. */
+  orOf(inputs: readonly Lit[]): Lit {
+    return neg(this.conjunction(inputs, 1));
+  }
+
+  /** The AND gate over `inputs`, each negated when `flip` is 1 (De Morgan, without a copy). */
+  private conjunction(inputs: readonly Lit[], flip: 0 | 1): Lit {
+    const lits = this.simplify(inputs, flip);
     if (lits === null) return this.FALSE;
     if (lits.length === 0) return this.TRUE;
     if (lits.length === 1) return lits[0]!;
@@ -97,13 +107,6 @@ export class Circuit {
     const out = this.gate(lits);
     this.gates.add(lits, out);
     return out;
-  }
-
-  /** A literal equivalent to the disjunction of `inputs`. */
-  orOf(inputs: readonly Lit[]): Lit {
-    const negated = new Array<Lit>(inputs.length);
-    for (let i = 0; i < inputs.length; i++) negated[i] = inputs[i]! ^ 1;
-    return neg(this.andOf(negated));
   }
 
   /** The gate of two sorted, distinct, non-complementary, non-constant literals, memoised. */
@@ -169,25 +172,27 @@ export class Circuit {
    * Sorted, without TRUE and repeats; null when the conjunction is false (FALSE, or a literal
    * and its negation: `2v` and `2v + 1` are neighbours once sorted).
    */
-  private simplify(lits: readonly Lit[]): Lit[] | null {
+  private simplify(lits: readonly Lit[], flip: 0 | 1): Lit[] | null {
     const out: Lit[] = [];
     if (lits.length > 16) {
       // Large (CUDF's disjunctions over all versions): sort, then drop repeats.
-      const sorted = Int32Array.from(lits).sort();
+      const sorted = Int32Array.from(lits, (l) => l ^ flip).sort();
       for (const l of sorted) {
         if (l === this.FALSE) return null;
         if (l !== this.TRUE && l !== out[out.length - 1]) out.push(l);
       }
     } else {
       for (let i = 0; i < lits.length; i++) {
-        const l = lits[i]!;
+        const l = lits[i]! ^ flip;
         if (l === this.TRUE) continue;
         if (l === this.FALSE) return null;
         // Insertion sort: gates have a few inputs.
         let j = out.length;
         while (j > 0 && out[j - 1]! > l) j--;
         if (j > 0 && out[j - 1] === l) continue;
-        out.splice(j, 0, l);
+        out.push(l);
+        for (let k = out.length - 1; k > j; k--) out[k] = out[k - 1]!;
+        out[j] = l;
       }
     }
     for (let i = 1; i < out.length; i++) if ((out[i]! ^ 1) === out[i - 1]) return null;
