@@ -23,7 +23,7 @@ import { neg } from "./sat/cdcl.js";
 import { Circuit, type Lit } from "./sat/circuit.js";
 import { CRITERIA, type Criterion } from "./solution.js";
 import { type OptionValue, printSpec, type Spec } from "./spec.js";
-import type { Package, PackageOption, PackageVersion, Universe } from "./universe.js";
+import type { Dependency, Package, PackageOption, PackageVersion, Universe } from "./universe.js";
 
 type F = Lit;
 
@@ -191,24 +191,31 @@ class Encoder {
     const done = new Set<string>();
     const post: string[] = [];
     const visit = (root: string) => {
-      const stack: { name: string; next: string[] }[] = [];
+      // Children: the dependencies in order, then a virtual's providers; `next` is the cursor.
+      const stack: {
+        name: string;
+        depends: readonly Dependency[];
+        providers: readonly { package: string }[];
+        next: number;
+      }[] = [];
       const enter = (name: string) => {
         if (done.has(name)) return;
         done.add(name);
-        const next = [
-          ...(this.universe.packages.get(name)?.depends ?? []).map((d) => d.spec.name!),
-          ...(this.universe.virtuals.get(name) ?? []).map((q) => q.package),
-        ].reverse();
-        stack.push({ name, next });
+        const depends = this.universe.packages.get(name)?.depends ?? [];
+        const providers = this.universe.virtuals.get(name) ?? [];
+        stack.push({ name, depends, providers, next: 0 });
       };
       enter(root);
       while (stack.length > 0) {
-        const top = stack.at(-1)!;
-        const child = top.next.pop();
-        if (child === undefined) {
+        const top = stack[stack.length - 1]!;
+        const i = top.next++;
+        if (i < top.depends.length) enter(top.depends[i]!.spec.name!);
+        else if (i - top.depends.length < top.providers.length)
+          enter(top.providers[i - top.depends.length]!.package);
+        else {
           stack.pop();
           post.push(top.name);
-        } else enter(child);
+        }
       }
     };
     for (const item of this.request.items) visit(item.spec.name!);
