@@ -23,7 +23,7 @@ import { neg } from "./sat/cdcl.js";
 import { Circuit, type Lit } from "./sat/circuit.js";
 import { CRITERIA, type Criterion } from "./solution.js";
 import { type OptionValue, printSpec, type Spec } from "./spec.js";
-import type { Package, PackageOption, PackageVersion, Universe } from "./universe.js";
+import type { Dependency, Package, PackageOption, PackageVersion, Universe } from "./universe.js";
 
 type F = Lit;
 
@@ -95,6 +95,11 @@ export interface Encoding {
   matches(spec: Spec): F;
   /** Literal: package `name`'s configuration matches the anonymous spec `cond` (and it is built). */
   builtMatches(name: string, cond: Spec | undefined): F;
+  /**
+   * Per `depends` entry of package `name`, in order, the literal "built and matching the entry's
+   * `when`" (its `builtMatches`), kept from the encoding: reading a solution needs no gate lookup.
+   */
+  dependsActive(name: string): readonly F[];
 }
 
 /** How to encode. */
@@ -125,6 +130,8 @@ class Encoder {
   private readonly providesCache = new Map<string, F>();
   /** Gates over one package's choices that already have their range clauses (`choiceSet`). */
   private readonly choiceSets = new Set<Lit>();
+  /** `dependsActive`, filled by `encodeRules`. */
+  private readonly active = new Map<string, F[]>();
 
   constructor(
     private readonly universe: Universe,
@@ -170,6 +177,7 @@ class Encoder {
       provides: (n, v) => this.provides(n, v),
       matches: (s) => this.matches(s),
       builtMatches: (n, c) => this.builtMatches(n, c),
+      dependsActive: (n) => this.active.get(n) ?? [],
     };
   }
 
@@ -183,24 +191,31 @@ class Encoder {
     const done = new Set<string>();
     const post: string[] = [];
     const visit = (root: string) => {
-      const stack: { name: string; next: string[] }[] = [];
+      // Children: the dependencies in order, then a virtual's providers; `next` is the cursor.
+      const stack: {
+        name: string;
+        depends: readonly Dependency[];
+        providers: readonly { package: string }[];
+        next: number;
+      }[] = [];
       const enter = (name: string) => {
         if (done.has(name)) return;
         done.add(name);
-        const next = [
-          ...(this.universe.packages.get(name)?.depends ?? []).map((d) => d.spec.name!),
-          ...(this.universe.virtuals.get(name) ?? []).map((q) => q.package),
-        ].reverse();
-        stack.push({ name, next });
+        const depends = this.universe.packages.get(name)?.depends ?? [];
+        const providers = this.universe.virtuals.get(name) ?? [];
+        stack.push({ name, depends, providers, next: 0 });
       };
       enter(root);
       while (stack.length > 0) {
-        const top = stack.at(-1)!;
-        const child = top.next.pop();
-        if (child === undefined) {
+        const top = stack[stack.length - 1]!;
+        const i = top.next++;
+        if (i < top.depends.length) enter(top.depends[i]!.spec.name!);
+        else if (i - top.depends.length < top.providers.length)
+          enter(top.providers[i - top.depends.length]!.package);
+        else {
           stack.pop();
           post.push(top.name);
-        } else enter(child);
+        }
       }
     };
     for (const item of this.request.items) visit(item.spec.name!);
@@ -226,24 +241,30 @@ class Encoder {
     const pkg = this.universe.packages.get(name);
     const external = this.externals.get(name);
     const preferred = this.request.versionPreferences.get(name);
-    const ordered = [...(pkg?.versions ?? [])].sort((a, b) => {
-      const pa = preferred?.contains(a.version) ? 0 : 1;
-      const pb = preferred?.contains(b.version) ? 0 : 1;
-      return pa - pb || b.version.compare(a.version);
-    });
+    const all = pkg?.versions ?? [];
+    // Versions are stored newest first: without preferences that is already the order.
+    const ordered =
+      preferred === undefined && newestFirst(all)
+        ? all
+        : [...all].sort((a, b) => {
+            const pa = preferred?.contains(a.version) ? 0 : 1;
+            const pb = preferred?.contains(b.version) ? 0 : 1;
+            return pa - pb || b.version.compare(a.version);
+          });
     const c = this.c;
-    const present = c.variable(name);
+    // Names hold no space but the ones put here, so each is new (`named` skips the lookup).
+    const present = c.named(name);
     const versions = (pkg?.versions ?? []).map((entry) => ({
       entry,
-      variable: c.variable(`${name} ${entry.version.text}`),
+      variable: c.named(`${name} ${entry.version.text}`),
       rank: ordered.indexOf(entry),
     }));
     const options = (pkg?.options ?? []).map((decl) => ({
       decl,
-      exists: c.variable(`${name} has ${decl.name}`),
+      exists: c.named(`${name} has ${decl.name}`),
       values: decl.values.map((value) => ({
         value,
-        variable: c.variable(optionVariable(name, decl.name, value)),
+        variable: c.named(optionVariable(name, decl.name, value)),
       })),
     }));
     // Search from the preferred configuration: the first model is then close to the optimum.
@@ -253,9 +274,9 @@ class Encoder {
     this.packages.set(name, {
       name,
       ...(pkg && { pkg }),
-      ...(external && { external, externalVar: c.variable(`${name} (external)`) }),
+      ...(external && { external, externalVar: c.named(`${name} (external)`) }),
       present,
-      built: c.or(versions.map((v) => v.variable)),
+      built: c.orOf(versions.map((v) => v.variable)),
       versions,
       options,
       root: this.rootNames.has(name),
@@ -304,8 +325,11 @@ class Encoder {
         for (const v of o.values) c.clause([neg(v.variable), o.exists], guard);
       });
     }
+    const active: F[] = [];
+    this.active.set(p.name, active);
     p.pkg?.depends.forEach((d, index) => {
       const when = this.builtMatches(p.name, d.when);
+      active.push(when);
       const then = this.matches(d.spec);
       this.addFact({ kind: "depends", package: p.name, index }, d.location, (guard) =>
         c.clause([neg(when), then], guard),
@@ -337,15 +361,15 @@ class Encoder {
   private matches(spec: Spec): F {
     const name = spec.name!;
     const p = this.packages.get(name);
-    if (p) return this.c.and(p.present, this.configMatches(p, spec));
+    if (p) return this.c.and2(p.present, this.configMatches(p, spec));
     // A virtual (in the cone or not: a conflict may name one nothing needs), met by any encoded provider.
-    return this.c.or(this.providerNames(name).map((q) => this.provides(q, name)));
+    return this.c.orOf(this.providerNames(name).map((q) => this.provides(q, name)));
   }
 
   /** `name` is built and its configuration matches the condition (absent: just built). */
   private builtMatches(name: string, cond: Spec | undefined): F {
     const p = this.packages.get(name)!;
-    return cond ? this.c.and(p.built, this.configMatches(p, cond)) : p.built;
+    return cond ? this.c.and2(p.built, this.configMatches(p, cond)) : p.built;
   }
 
   /** The chosen configuration of `p` (built or external) is in the spec's range and has its option values. */
@@ -353,16 +377,13 @@ class Encoder {
     const parts: F[] = [];
     const range = spec.range;
     if (range) {
-      const external = p.external && range.contains(p.external.version) ? [p.externalVar!] : [];
-      parts.push(
-        this.choiceSet(p, [
-          ...p.versions.filter((v) => range.contains(v.entry.version)).map((v) => v.variable),
-          ...external,
-        ]),
-      );
+      const inside: Lit[] = [];
+      for (const v of p.versions) if (range.contains(v.entry.version)) inside.push(v.variable);
+      if (p.external && range.contains(p.external.version)) inside.push(p.externalVar!);
+      parts.push(this.choiceSet(p, inside));
     }
     for (const req of spec.options) parts.push(this.optionIs(p, req.name, req.value));
-    return this.c.and(parts);
+    return this.c.andOf(parts);
   }
 
   /**
@@ -375,16 +396,14 @@ class Encoder {
    */
   private choiceSet(p: EncodedPackage, inside: readonly Lit[]): F {
     const c = this.c;
-    const out = c.or(inside);
+    const out = c.orOf(inside);
     if (out === c.FALSE || out === c.TRUE || this.choiceSets.has(out)) return out;
     this.choiceSets.add(out);
-    const set = new Set(inside);
-    const outside = [
-      ...p.versions.map((v) => v.variable),
-      ...(p.externalVar !== undefined ? [p.externalVar] : []),
-    ].filter((x) => !set.has(x));
+    const outside: Lit[] = [];
+    for (const v of p.versions) if (!inside.includes(v.variable)) outside.push(v.variable);
+    if (p.externalVar !== undefined && !inside.includes(p.externalVar)) outside.push(p.externalVar);
     c.clause([neg(p.present), out, ...outside]);
-    if (this.options.selectors !== true && set.size > 1)
+    if (this.options.selectors !== true && inside.some((x) => x !== inside[0]))
       for (const x of outside) c.clause([neg(out), neg(x)]);
     return out;
   }
@@ -394,10 +413,8 @@ class Encoder {
     const built = o?.values.find((v) => v.value === value)?.variable;
     const external =
       p.external && p.external.options.get(option) === value ? p.externalVar! : undefined;
-    return this.c.or(
-      ...(built !== undefined ? [built] : []),
-      ...(external !== undefined ? [external] : []),
-    );
+    if (external === undefined) return built ?? this.c.FALSE;
+    return built === undefined ? external : this.c.orOf([built, external]);
   }
 
   private providerNames(virtual: string): string[] {
@@ -418,11 +435,11 @@ class Encoder {
     for (const prov of p.pkg?.provides ?? []) {
       if (prov.virtual === virtual)
         ways.push(
-          this.c.and(p.present, prov.when ? this.configMatches(p, prov.when) : this.c.TRUE),
+          this.c.and2(p.present, prov.when ? this.configMatches(p, prov.when) : this.c.TRUE),
         );
     }
     if (p.external?.provides.includes(virtual)) ways.push(p.externalVar!);
-    const formula = this.c.or(ways);
+    const formula = this.c.orOf(ways);
     this.providesCache.set(key, formula);
     return formula;
   }
@@ -439,11 +456,13 @@ class Encoder {
     };
     // A package providing a requested virtual is a root only while it provides it.
     const dynamicRoot = (p: EncodedPackage): Lit =>
-      c.or(
-        [...this.requestedVirtuals]
-          .filter((v) => this.providerNames(v).includes(p.name))
-          .map((v) => this.provides(p.name, v)),
-      );
+      this.requestedVirtuals.size === 0
+        ? c.FALSE
+        : c.orOf(
+            [...this.requestedVirtuals]
+              .filter((v) => this.providerNames(v).includes(p.name))
+              .map((v) => this.provides(p.name, v)),
+          );
 
     for (const [name, choice] of this.request.reuse ?? []) {
       const p = this.packages.get(name);
@@ -470,8 +489,8 @@ class Encoder {
 
     for (const p of this.packages.values()) {
       const root = p.root ? c.TRUE : dynamicRoot(p);
-      const asRoot = (t: Lit) => c.and(t, root);
-      const asOther = (t: Lit) => c.and(t, neg(root));
+      const asRoot = (t: Lit) => c.and2(t, root);
+      const asOther = (t: Lit) => c.and2(t, neg(root));
       for (const v of p.versions) {
         if (!v.entry.deprecated) continue;
         add("root-deprecated", asRoot(v.variable), 1);
@@ -531,6 +550,13 @@ export function factId(f: Fact): string {
     case "option-exists":
       return `option-exists:${f.package}#${f.option}`;
   }
+}
+
+/** Whether the versions are in strictly decreasing order (as `Package.versions` promises). */
+function newestFirst(versions: readonly PackageVersion[]): boolean {
+  for (let i = 1; i < versions.length; i++)
+    if (versions[i - 1]!.version.compare(versions[i]!.version) <= 0) return false;
+  return true;
 }
 
 /** The SAT variable of one option value: `s6 +execline`, `s6 ~execline`, `s6-networking ssl=bearssl`. */

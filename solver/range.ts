@@ -55,7 +55,10 @@ export class VersionRange {
 
   /** Whether `version` is in this range. */
   contains(version: Version): boolean {
-    return this.parts.some((p) => constraintContains(p, version));
+    // A loop, not `some`: the encoder asks this for every version of every depends entry.
+    for (let i = 0; i < this.parts.length; i++)
+      if (constraintContains(this.parts[i]!, version)) return true;
+    return false;
   }
 
   /** Whether every version is in this range. */

@@ -95,11 +95,17 @@ export function readSolution(
     provides.set(p.name, list);
   }
   // A package providing a requested virtual is a root (docs/solver.md).
-  const requested = new Set(
-    encoding.facts.flatMap((f) =>
-      f.fact.kind === "request" && !f.fact.item.constraintOnly ? [f.fact.item.spec.name!] : [],
-    ),
-  );
+  const requested = new Set<string>();
+  for (const { fact } of encoding.facts)
+    if (fact.kind === "request" && !fact.item.constraintOnly) requested.add(fact.item.spec.name!);
+  // The present packages providing each virtual, in `present` order (for virtual dependencies).
+  const providers = new Map<string, EncodedPackage[]>();
+  for (const p of present)
+    for (const v of provides.get(p.name)!) {
+      const list = providers.get(v);
+      if (list) list.push(p);
+      else providers.set(v, [p]);
+    }
   const packages: SolvedPackage[] = present.map((p) => {
     const external = p.externalVar !== undefined && model.value(p.externalVar);
     const chosen = p.versions.find((v) => model.value(v.variable));
@@ -120,7 +126,7 @@ export function readSolution(
       root: p.root || (provides.get(p.name) ?? []).some((v) => requested.has(v)),
       ...(external && { external: { prefix: p.external!.prefix } }),
       deprecated: !external && chosen!.entry.deprecated,
-      depends: external ? [] : edges(encoding, model, p, present, provides),
+      depends: external ? [] : edges(encoding, model, p, providers),
       provides: provides.get(p.name) ?? [],
     };
   });
@@ -140,32 +146,38 @@ function edges(
   encoding: Encoding,
   model: Model,
   p: EncodedPackage,
-  present: readonly EncodedPackage[],
-  provides: ReadonlyMap<string, readonly string[]>,
+  providers: ReadonlyMap<string, readonly EncodedPackage[]>,
 ): SolvedDependency[] {
   // One edge per package met, whatever the number of entries and virtuals it meets.
   const out = new Map<string, SolvedDependency>();
   const add = (name: string, d: Dependency, virtual?: string) => {
     const seen = out.get(name);
-    const types = [...new Set([...(seen?.types ?? []), ...d.types])].sort();
-    const virtuals = [
-      ...new Set([...(seen?.virtuals ?? []), ...(virtual ? [virtual] : [])]),
-    ].sort();
+    if (seen === undefined) {
+      out.set(name, {
+        name,
+        types: DEPENDENCY_TYPES.filter((t) => d.types.includes(t)),
+        virtuals: virtual ? [virtual] : [],
+        location: d.location,
+      });
+      return;
+    }
+    const types = new Set([...seen.types, ...d.types]);
+    const virtuals = [...new Set([...seen.virtuals, ...(virtual ? [virtual] : [])])].sort();
     out.set(name, {
       name,
-      types: DEPENDENCY_TYPES.filter((t) => types.includes(t)),
+      types: DEPENDENCY_TYPES.filter((t) => types.has(t)),
       virtuals,
-      location: seen?.location ?? d.location,
+      location: seen.location,
     });
   };
-  for (const d of p.pkg?.depends ?? []) {
-    if (!model.value(encoding.builtMatches(p.name, d.when))) continue;
+  const active = encoding.dependsActive(p.name);
+  for (const [i, d] of (p.pkg?.depends ?? []).entries()) {
+    if (!model.value(active[i]!)) continue;
     const target = d.spec.name!;
     if (encoding.packages.has(target)) {
       add(target, d);
     } else {
-      for (const q of present)
-        if ((provides.get(q.name) ?? []).includes(target)) add(q.name, d, target);
+      for (const q of providers.get(target) ?? []) add(q.name, d, target);
     }
   }
   return [...out.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

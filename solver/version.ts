@@ -21,6 +21,12 @@ const SEGMENT_RE = /[0-9]+|[A-Za-z]+/g;
 export class Version {
   /** The segments, in order; digits are kept as text with leading zeros removed. */
   readonly segments: readonly Segment[];
+  /**
+   * The segments' values when every segment is a number of at most 15 digits (an exact double),
+   * as most versions are: comparing two such versions then reads no segment object (the encoder
+   * tests every version against every range it meets).
+   */
+  private readonly numbers: readonly number[] | undefined;
 
   private constructor(readonly text: string) {
     this.segments = Array.from(
@@ -30,6 +36,9 @@ export class Version {
           ? { kind: "number", digits: s.replace(/^0+(?=.)/, "") }
           : { kind: "word", text: s },
     );
+    this.numbers = this.segments.every((s) => s.kind === "number" && s.digits.length <= 15)
+      ? this.segments.map((s) => Number((s as { digits: string }).digits))
+      : undefined;
   }
 
   /** Parses a version; throws `SpecSyntaxError` pointing at the first bad character. */
@@ -55,6 +64,14 @@ export class Version {
    * use this, so that a bound means the same whichever way its version is written.
    */
   compareSegments(other: Version): number {
+    const a = this.numbers;
+    const b = other.numbers;
+    if (a !== undefined && b !== undefined) {
+      // Same order as the segment comparison: numbers without leading zeros, compared exactly.
+      const n = Math.min(a.length, b.length);
+      for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+      return a.length - b.length;
+    }
     const n = Math.min(this.segments.length, other.segments.length);
     for (let i = 0; i < n; i++) {
       const c = compareSegments(this.segments[i]!, other.segments[i]!);
@@ -73,8 +90,18 @@ export class Version {
    * 2.14 is a prefix of 2.14 and of 2.14.3.0, but not of 2.140.
    */
   isPrefixOf(other: Version): boolean {
-    if (this.segments.length > other.segments.length) return false;
-    return this.segments.every((s, i) => compareSegments(s, other.segments[i]!) === 0);
+    const mine = this.segments;
+    const theirs = other.segments;
+    if (mine.length > theirs.length) return false;
+    const a = this.numbers;
+    const b = other.numbers;
+    if (a !== undefined && b !== undefined) {
+      for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+      return true;
+    }
+    for (let i = 0; i < mine.length; i++)
+      if (compareSegments(mine[i]!, theirs[i]!) !== 0) return false;
+    return true;
   }
 
   /** Whether both versions have the same segments (`1.0` and `1-0`): they cannot both be declared. */

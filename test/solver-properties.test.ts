@@ -11,6 +11,7 @@ import { loadConstraintTexts } from "../solver/load.js";
 import { requestFromSpecs } from "../solver/request.js";
 import { solutionJson } from "../solver/solution.js";
 import { solve } from "../solver/solve.js";
+import { satisfies } from "../solver/spec.js";
 import { citedFacts, isMinimalExplanation, solutionSet } from "../testing/invariants.js";
 import { checkSet, computeCost, type OracleRuleSet, oracleSolve } from "../testing/oracle.js";
 import { arbProblem } from "../testing/universe.js";
@@ -147,6 +148,38 @@ describe("solver = brute-force oracle on random universes", () => {
           }
         }),
         runs(25),
+      );
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "lists as dependencies exactly what each active depends entry names, providers for a virtual",
+    () => {
+      fc.assert(
+        fc.property(arbProblem(), ({ universe, request }) => {
+          const r = solve(universe, request);
+          if (!r.satisfiable) return;
+          const chosen = new Map(r.solution.packages.map((p) => [p.name, p]));
+          for (const p of r.solution.packages) {
+            if (p.external) {
+              expect(p.depends).toEqual([]);
+              continue;
+            }
+            const config = { name: p.name, version: p.version, options: p.options };
+            const expected = new Set<string>();
+            for (const d of universe.packages.get(p.name)!.depends) {
+              if (d.when && !satisfies(config, d.when)) continue;
+              const target = d.spec.name!;
+              if (chosen.has(target)) expected.add(target);
+              else
+                for (const q of r.solution.packages)
+                  if (q.provides.includes(target)) expected.add(q.name);
+            }
+            expect(p.depends.map((d) => d.name)).toEqual([...expected].sort());
+          }
+        }),
+        runs(120),
       );
     },
     TIMEOUT,

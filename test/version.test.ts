@@ -359,3 +359,46 @@ describe("version order: properties", () => {
     expect(renderVersion(["1", "0"], ["-"], [0, 1])).toBe("1-00");
   });
 });
+
+describe("segment order: the all-number fast path", () => {
+  type Seg = Version["segments"][number];
+  const value = (s: Seg): string => (s.kind === "number" ? s.digits : s.text);
+  /** The order of DESIGN.md "Specs" on two segments, from their public fields (the reference). */
+  function compareSeg(x: Seg, y: Seg): number {
+    if (x.kind !== y.kind) return x.kind === "number" ? 1 : -1;
+    const [s, t] = [value(x), value(y)];
+    if (x.kind === "number" && s.length !== t.length) return s.length - t.length;
+    return s < t ? -1 : s > t ? 1 : 0;
+  }
+  function reference(a: Version, b: Version): number {
+    const n = Math.min(a.segments.length, b.segments.length);
+    for (let i = 0; i < n; i++) {
+      const c = compareSeg(a.segments[i]!, b.segments[i]!);
+      if (c !== 0) return c;
+    }
+    return a.segments.length - b.segments.length;
+  }
+  // Numbers of up to 15 digits compare as doubles, longer ones as digit strings: both paths, mixed.
+  const digits = fc.oneof(
+    fc.nat(20).map(String),
+    fc.stringMatching(/^[0-9]{1,20}$/),
+    fc.constantFrom("999999999999999", "1000000000000000", "000000000000000001"),
+  );
+  const numeric = fc
+    .array(digits, { minLength: 1, maxLength: 5 })
+    .map((s) => Version.parse(s.join(".")));
+  const any = fc.oneof(numeric, numeric, trickyVersionArb);
+
+  it("compareSegments and isPrefixOf agree with the segment-wise reference", () => {
+    fc.assert(
+      fc.property(any, any, (a, b) => {
+        expect(Math.sign(a.compareSegments(b))).toBe(Math.sign(reference(a, b)));
+        const prefix =
+          a.segments.length <= b.segments.length &&
+          a.segments.every((x, i) => compareSeg(x, b.segments[i]!) === 0);
+        expect(a.isPrefixOf(b)).toBe(prefix);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

@@ -2,9 +2,12 @@
  * One request on a generated universe, in this process (for `node --cpu-prof`):
  *   node bench/dist/bench/solver/profile.js [ROOT] [--seed N] [--calls]
  */
+
+import { createHash } from "node:crypto";
 import { loadConstraintTexts } from "../../solver/load.js";
 import { requestFromSpecs } from "../../solver/request.js";
 import { SatSolver } from "../../solver/sat/cdcl.js";
+import { solutionJson } from "../../solver/solution.js";
 import { solve } from "../../solver/solve.js";
 import { DEFAULT_PARAMS, generateUniverse } from "./generate.js";
 
@@ -31,13 +34,27 @@ const specs = args.filter((a, i) => !a.startsWith("--") && !(seedAt >= 0 && i ==
 const { files } = generateUniverse({ ...DEFAULT_PARAMS, seed, packages: 7000 });
 const { universe } = loadConstraintTexts(files);
 const t0 = performance.now();
+// CPU time since the previous phase ended (this process's threads, GC included): on a shared
+// machine it varies less than the wall time, which counts the time other jobs hold the cores.
+let cpu = process.cpuUsage();
 const r = solve(universe, requestFromSpecs(specs.length > 0 ? specs : ["p00898"]), {
   phase(t, s) {
+    const used = process.cpuUsage(cpu);
+    cpu = process.cpuUsage();
+    const cpuMs = ((used.user + used.system) / 1000).toFixed(0);
     process.stderr.write(
-      `${t.phase.padEnd(36)} ${t.ms.toFixed(0).padStart(7)} ms  calls ${s.solves} conflicts ${s.conflicts} decisions ${s.decisions} propagations ${s.propagations}\n`,
+      `${t.phase.padEnd(36)} ${t.ms.toFixed(0).padStart(7)} ms (cpu ${cpuMs.padStart(6)} ms)  calls ${s.solves} conflicts ${s.conflicts} decisions ${s.decisions} propagations ${s.propagations} clauses ${s.clauses} variables ${s.variables}\n`,
     );
   },
 });
 process.stderr.write(
   `total ${(performance.now() - t0).toFixed(0)} ms, satisfiable ${r.satisfiable}\n`,
 );
+// The cost vector and a digest of the whole solution: a speed-up must not change either.
+if (r.satisfiable) {
+  const json = JSON.stringify(solutionJson(r.solution));
+  const digest = createHash("sha256").update(json).digest("hex").slice(0, 12);
+  process.stderr.write(
+    `cost ${r.solution.cost.map((c) => c.value).join(" ")}, solution ${digest}\n`,
+  );
+}

@@ -19,8 +19,13 @@ export class Circuit {
   /** The constant false. */
   readonly FALSE: Lit;
   private readonly byName = new Map<string, Lit>();
+  /** Variables made by `named`, not yet in `byName` (indexed when `variable` is next called). */
+  private readonly unindexed: Lit[] = [];
   private readonly names: string[] = [];
-  private readonly gates = new Map<string, Lit>();
+  /** AND gates by their sorted inputs. */
+  private readonly gates = new GateTable();
+  /** Two inputs, for `pair`'s lookups without an array each. */
+  private readonly two: Lit[] = [0, 0];
 
   constructor() {
     this.TRUE = lit(this.sat.newVar());
@@ -31,11 +36,26 @@ export class Circuit {
 
   /** The variable called `name`, created on first use. */
   variable(name: string): Lit {
+    if (this.unindexed.length > 0) {
+      for (const l of this.unindexed) this.byName.set(this.names[l >> 1]!, l);
+      this.unindexed.length = 0;
+    }
     const known = this.byName.get(name);
     if (known !== undefined) return known;
     const l = lit(this.sat.newVar());
     this.byName.set(name, l);
     this.names[l >> 1] = name;
+    return l;
+  }
+
+  /**
+   * A new variable called `name`, which no variable has yet (the caller knows it): like
+   * `variable`, without a lookup, so the encoder's thousands of names cost no hashing.
+   */
+  named(name: string): Lit {
+    const l = lit(this.sat.newVar());
+    this.names[l >> 1] = name;
+    this.unindexed.push(l);
     return l;
   }
 
@@ -53,23 +73,68 @@ export class Circuit {
 
   /** A literal equivalent to the conjunction. */
   and(...inputs: (Lit | readonly Lit[])[]): Lit {
-    const lits = this.simplify(inputs.flat(), this.TRUE);
+    return this.andOf(
+      inputs.length === 1 && typeof inputs[0] !== "number" ? inputs[0]! : inputs.flat(),
+    );
+  }
+
+  /** `and` of two literals, without building an array (the encoder's most common gate). */
+  and2(a: Lit, b: Lit): Lit {
+    if (a === this.TRUE) return b;
+    if (b === this.TRUE || a === b) return a;
+    if (a === this.FALSE || b === this.FALSE || a === neg(b)) return this.FALSE;
+    return a < b ? this.pair(a, b) : this.pair(b, a);
+  }
+
+  /** A literal equivalent to the conjunction of `inputs`. */
+  andOf(inputs: readonly Lit[]): Lit {
+    return this.conjunction(inputs, 0);
+  }
+
+  /** A literal equivalent to the disjunction of `inputs`. */
+  orOf(inputs: readonly Lit[]): Lit {
+    return neg(this.conjunction(inputs, 1));
+  }
+
+  /** The AND gate over `inputs`, each negated when `flip` is 1 (De Morgan, without a copy). */
+  private conjunction(inputs: readonly Lit[], flip: 0 | 1): Lit {
+    const lits = this.simplify(inputs, flip);
     if (lits === null) return this.FALSE;
     if (lits.length === 0) return this.TRUE;
     if (lits.length === 1) return lits[0]!;
-    const key = lits.join(",");
-    const known = this.gates.get(key);
-    if (known !== undefined) return known;
+    const known = this.gates.find(lits);
+    if (known >= 0) return known;
+    const out = this.gate(lits);
+    this.gates.add(lits, out);
+    return out;
+  }
+
+  /** The gate of two sorted, distinct, non-complementary, non-constant literals, memoised. */
+  private pair(a: Lit, b: Lit): Lit {
+    const two = this.two;
+    two[0] = a;
+    two[1] = b;
+    const known = this.gates.find(two);
+    if (known >= 0) return known;
+    const lits = [a, b];
+    const out = this.gate(lits);
+    this.gates.add(lits, out);
+    return out;
+  }
+
+  /** A new AND gate over sorted literals: its output and both directions of its definition. */
+  private gate(lits: readonly Lit[]): Lit {
     const out = this.fresh("and");
     for (const l of lits) this.sat.addClause([neg(out), l]);
     this.sat.addClause([out, ...lits.map(neg)]);
-    this.gates.set(key, out);
     return out;
   }
 
   /** A literal equivalent to the disjunction. */
   or(...inputs: (Lit | readonly Lit[])[]): Lit {
-    return neg(this.and(inputs.flat().map(neg)));
+    return this.orOf(
+      inputs.length === 1 && typeof inputs[0] !== "number" ? inputs[0]! : inputs.flat(),
+    );
   }
 
   /** A literal equivalent to `a ⇒ b`. */
@@ -103,14 +168,112 @@ export class Circuit {
     }
   }
 
-  /** Drops constants and duplicates; null when the conjunction is false. */
-  private simplify(lits: readonly Lit[], unit: Lit): Lit[] | null {
-    const out = new Set<Lit>();
-    for (const l of lits) {
-      if (l === unit) continue;
-      if (l === neg(unit) || out.has(neg(l))) return null;
-      out.add(l);
+  /**
+   * Sorted, without TRUE and repeats; null when the conjunction is false (FALSE, or a literal
+   * and its negation: `2v` and `2v + 1` are neighbours once sorted).
+   */
+  private simplify(lits: readonly Lit[], flip: 0 | 1): Lit[] | null {
+    const out: Lit[] = [];
+    if (lits.length > 16) {
+      // Large (CUDF's disjunctions over all versions): sort, then drop repeats.
+      const sorted = Int32Array.from(lits, (l) => l ^ flip).sort();
+      for (const l of sorted) {
+        if (l === this.FALSE) return null;
+        if (l !== this.TRUE && l !== out[out.length - 1]) out.push(l);
+      }
+    } else {
+      for (let i = 0; i < lits.length; i++) {
+        const l = lits[i]! ^ flip;
+        if (l === this.TRUE) continue;
+        if (l === this.FALSE) return null;
+        // Insertion sort: gates have a few inputs.
+        let j = out.length;
+        while (j > 0 && out[j - 1]! > l) j--;
+        if (j > 0 && out[j - 1] === l) continue;
+        out.push(l);
+        for (let k = out.length - 1; k > j; k--) out[k] = out[k - 1]!;
+        out[j] = l;
+      }
     }
-    return [...out].sort((a, b) => a - b);
+    for (let i = 1; i < out.length; i++) if ((out[i]! ^ 1) === out[i - 1]) return null;
+    return out;
   }
+}
+
+/**
+ * A hash table from sorted literal lists to gate outputs, held in typed arrays: an encoding has
+ * tens of thousands of gates, and a `Map` keyed by joined strings (or by numbers past 2^31) left
+ * as many long-lived heap objects for the garbage collector to copy and mark.
+ */
+class GateTable {
+  /** Open addressing: entry index + 1 per slot, 0 when free; at most half full. */
+  private slots = new Int32Array(1 << 12);
+  /** The inputs of every entry, one after the other. */
+  private inputs = new Int32Array(1 << 13);
+  private inputsTop = 0;
+  /** Per entry: where its inputs start, how many, its output. */
+  private entries = new Int32Array(3 << 10);
+  private size = 0;
+
+  /** The output of the gate over `lits`, or -1. */
+  find(lits: readonly Lit[]): Lit {
+    const mask = this.slots.length - 1;
+    for (let i = hash(lits) & mask; ; i = (i + 1) & mask) {
+      const e = this.slots[i]! - 1;
+      if (e < 0) return -1;
+      if (this.holds(e, lits)) return this.entries[3 * e + 2]!;
+    }
+  }
+
+  /** Records the gate over `lits` (not yet in the table). */
+  add(lits: readonly Lit[], out: Lit): void {
+    if (2 * (this.size + 1) > this.slots.length) this.rehash();
+    if (this.inputsTop + lits.length > this.inputs.length) {
+      const next = new Int32Array(2 * (this.inputsTop + lits.length));
+      next.set(this.inputs);
+      this.inputs = next;
+    }
+    if (3 * (this.size + 1) > this.entries.length) {
+      const next = new Int32Array(2 * this.entries.length);
+      next.set(this.entries);
+      this.entries = next;
+    }
+    const e = this.size++;
+    this.entries[3 * e] = this.inputsTop;
+    this.entries[3 * e + 1] = lits.length;
+    this.entries[3 * e + 2] = out;
+    for (const l of lits) this.inputs[this.inputsTop++] = l;
+    this.place(e, hash(lits));
+  }
+
+  private holds(e: number, lits: readonly Lit[]): boolean {
+    const start = this.entries[3 * e]!;
+    if (this.entries[3 * e + 1] !== lits.length) return false;
+    for (let k = 0; k < lits.length; k++) if (this.inputs[start + k] !== lits[k]) return false;
+    return true;
+  }
+
+  private place(e: number, h: number): void {
+    const mask = this.slots.length - 1;
+    let i = h & mask;
+    while (this.slots[i] !== 0) i = (i + 1) & mask;
+    this.slots[i] = e + 1;
+  }
+
+  private rehash(): void {
+    this.slots = new Int32Array(2 * this.slots.length);
+    for (let e = 0; e < this.size; e++) {
+      const start = this.entries[3 * e]!;
+      this.place(e, hash(this.inputs.subarray(start, start + this.entries[3 * e + 1]!)));
+    }
+  }
+}
+
+/** A hash of a literal list (FNV-style mixing, then a final avalanche). */
+function hash(lits: ArrayLike<Lit>): number {
+  let h = 0x811c9dc5 ^ lits.length;
+  for (let k = 0; k < lits.length; k++) h = Math.imul(h ^ lits[k]!, 0x01000193);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  return (h ^ (h >>> 12)) >>> 0;
 }

@@ -1,0 +1,103 @@
+/**
+ * The circuit's gates: memoised by their set of inputs (whatever the order, repeats or
+ * constants), distinct sets get distinct outputs, and every output equals its gate in a model.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { Lit } from "../solver/sat/cdcl.js";
+import { Circuit } from "../solver/sat/circuit.js";
+
+const SEED = Number(process.env.FC_SEED ?? 20261126);
+const runs = (n: number) => ({ seed: SEED, numRuns: Number(process.env.FC_RUNS ?? n) });
+
+describe("Circuit gates", () => {
+  it("give one output per set of inputs, across thousands of gates", () => {
+    const c = new Circuit();
+    const xs = [...Array(300).keys()].map((i) => c.variable(`x${i}`));
+    const sets = new Map<string, Lit>();
+    let state = 1;
+    const next = () => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state >>> 8;
+    };
+    // Enough gates to grow the table several times; each set asked twice, shuffled the 2nd time.
+    const asked: Lit[][] = [];
+    for (let g = 0; g < 20000; g++) {
+      const n = 2 + (next() % 4);
+      const lits = [...Array(n)].map(() => xs[next() % xs.length]! ^ (next() & 1));
+      asked.push(lits);
+    }
+    for (const lits of [...asked, ...asked.map((l) => [...l].reverse())]) {
+      const key = [...new Set(lits)].sort((a, b) => a - b).join(",");
+      const out = c.and(lits);
+      if (lits.some((l) => lits.includes(l ^ 1))) {
+        expect(out).toBe(c.FALSE);
+        continue;
+      }
+      const known = sets.get(key);
+      if (known === undefined) sets.set(key, out);
+      else expect(out).toBe(known);
+    }
+    const outs = [...sets.values()];
+    expect(new Set(outs).size).toBe(outs.length);
+  });
+
+  it("and, and2, andOf, or and orOf agree, and simplify constants and repeats", () => {
+    const c = new Circuit();
+    const [a, b, d] = ["a", "b", "d"].map((n) => c.variable(n)) as [Lit, Lit, Lit];
+    expect(c.and2(a, b)).toBe(c.and(b, a));
+    expect(c.and2(b, a)).toBe(c.andOf([a, b, a, c.TRUE]));
+    expect(c.and2(a, c.TRUE)).toBe(a);
+    expect(c.and2(c.TRUE, a)).toBe(a);
+    expect(c.and2(a, a)).toBe(a);
+    expect(c.and2(a, a ^ 1)).toBe(c.FALSE);
+    expect(c.and2(c.FALSE, a)).toBe(c.FALSE);
+    expect(c.and([a, b], d)).toBe(c.andOf([d, b, a]));
+    expect(c.or(a, b)).toBe(c.orOf([b, a]));
+    expect(c.or(a, b)).toBe(c.and2(a ^ 1, b ^ 1) ^ 1);
+    expect(c.orOf([])).toBe(c.FALSE);
+    expect(c.andOf([])).toBe(c.TRUE);
+    const many = [...Array(40).keys()].map((i) => c.variable(`m${i}`));
+    expect(c.andOf(many)).toBe(c.andOf([...many].reverse().concat(many)));
+    expect(c.andOf([...many, many[7]! ^ 1])).toBe(c.FALSE);
+  });
+
+  it("each output holds exactly when its gate does", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.tuple(fc.nat(4), fc.boolean()), { minLength: 1, maxLength: 5 }), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        fc.nat(31),
+        (gates, assignment) => {
+          const c = new Circuit();
+          const xs = [...Array(5).keys()].map((i) => c.variable(`x${i}`));
+          const outs = gates.map((g) => {
+            const lits = g.map(([v, s]) => xs[v]! ^ (s ? 0 : 1));
+            return { lits, and: c.andOf(lits), or: c.orOf(lits) };
+          });
+          const fixed = xs.map((x, i) => ((assignment >> i) & 1 ? x : x ^ 1));
+          expect(c.sat.solve(fixed)).toBe("sat");
+          const holds = (l: Lit) => c.sat.value(l);
+          for (const o of outs) {
+            expect(holds(o.and)).toBe(o.lits.every(holds));
+            expect(holds(o.or)).toBe(o.lits.some(holds));
+          }
+        },
+      ),
+      runs(300),
+    );
+  });
+
+  it("finds by name a variable made by named", () => {
+    const c = new Circuit();
+    const a = c.named("s6 2.13.1.0");
+    const b = c.variable("s6 +execline");
+    expect(c.variable("s6 2.13.1.0")).toBe(a);
+    const d = c.named("s6 ~execline");
+    expect(c.variable("s6 ~execline")).toBe(d);
+    expect(c.variable("s6 +execline")).toBe(b);
+    expect(c.nameOf(a ^ 1)).toBe("¬s6 2.13.1.0");
+  });
+});
