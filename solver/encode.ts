@@ -184,8 +184,8 @@ class Encoder {
   /**
    * The solver decides packages as PubGrub does: dependents before their dependencies (reverse
    * post-order of a depth-first walk from the request), a package nothing decided so far needs
-   * is absent, a needed one takes its most preferred version the ranges still allow, then its
-   * options their preferred values.
+   * is absent, a needed one takes its most preferred version the ranges still allow (one not
+   * deprecated if it can), then its options their preferred values.
    */
   private declareDecisionOrder(): void {
     const done = new Set<string>();
@@ -223,7 +223,10 @@ class Encoder {
     for (const name of post.reverse()) {
       const p = this.packages.get(name);
       if (!p) continue;
-      const choices = [...p.versions].sort((a, b) => a.rank - b.rank).map((v) => v.variable);
+      // Deprecated versions last: the optimisation counts them before version age.
+      const choices = [...p.versions]
+        .sort((a, b) => Number(a.entry.deprecated) - Number(b.entry.deprecated) || a.rank - b.rank)
+        .map((v) => v.variable);
       if (p.externalVar !== undefined) choices.push(p.externalVar);
       this.c.sat.addDecisionGroup(
         p.present,

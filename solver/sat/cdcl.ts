@@ -69,6 +69,8 @@ export class SatSolver {
   private reasons = new Int32Array(0);
   private arena = new Int32Array(1 << 16);
   private arenaTop = 0;
+  /** `addClause`'s working copy of a clause. */
+  private scratch = new Int32Array(64);
   /** Activity of each learnt clause, by its learnt id (arena header). */
   private clauseActivity = new Float64Array(1024);
   private learntIds = 0;
@@ -94,7 +96,7 @@ export class SatSolver {
    * holding ¬p, its other literal then the clause (a reason), interleaved in one array.
    * Propagating them reads no clause, and a reason's implied literal may be either of its two.
    */
-  private binary: number[][] = [];
+  private binary: (number[] | undefined)[] = [];
   /**
    * The same lists compiled into one array (`compileBinaries`): literal p's pairs are
    * `binaryData[binaryStart[p]]` … `binaryData[binaryStart[p + 1] - 1]`, and `binary[p]` then
@@ -160,7 +162,7 @@ export class SatSolver {
   newVar(): number {
     const v = this.nVars++;
     this.ensureCapacity(this.nVars);
-    this.binary.push([], []);
+    this.binary.push(undefined, undefined); // made on first use: most literals have none
     this.heap.insert(v);
     this.stats.variables = this.nVars;
     return v;
@@ -179,33 +181,38 @@ export class SatSolver {
     if (!this.ok) return false;
     if (this.trailLim.length > 0 && this.attachAbove(input)) return true;
     this.cancelUntil(0);
-    // Sorted by insertion (clauses are short), then duplicates and false literals dropped.
-    const sorted: Lit[] = [];
+    // Sorted by insertion (clauses are short), then duplicates and false literals dropped, in a
+    // scratch array: the encoder adds hundreds of thousands of clauses, garbage for each cost.
+    if (this.scratch.length < input.length) this.scratch = new Int32Array(2 * input.length);
+    const lits = this.scratch;
     for (let i = 0; i < input.length; i++) {
       const l = input[i]!;
-      let j = sorted.length;
-      while (j > 0 && sorted[j - 1]! > l) j--;
-      sorted.splice(j, 0, l);
+      let j = i;
+      while (j > 0 && lits[j - 1]! > l) {
+        lits[j] = lits[j - 1]!;
+        j--;
+      }
+      lits[j] = l;
     }
-    const lits: Lit[] = [];
-    for (let i = 0; i < sorted.length; i++) {
-      const l = sorted[i]!;
+    let n = 0;
+    for (let i = 0; i < input.length; i++) {
+      const l = lits[i]!;
       const value = this.vals[l]!;
-      const last = lits.length > 0 ? lits[lits.length - 1] : -1;
+      const last = n > 0 ? lits[n - 1] : -1;
       if (value === TRUE || last === neg(l)) return true; // satisfied or tautology
       if (value === FALSE || last === l) continue;
-      lits.push(l);
+      lits[n++] = l;
     }
-    if (lits.length === 0) {
+    if (n === 0) {
       this.ok = false;
       return false;
     }
-    if (lits.length === 1) {
+    if (n === 1) {
       this.assign(lits[0]!, NO_CLAUSE);
       this.ok = this.propagate() === NO_CLAUSE;
       return this.ok;
     }
-    this.store(lits, false);
+    this.store(lits, false, n);
     return true;
   }
 
@@ -296,7 +303,8 @@ export class SatSolver {
       if (vals[p] !== UNDEF) this.watchLength[p] = 0;
       else this.dropRemoved(p);
       // A binary clause of an open literal is satisfied exactly when its other literal is true.
-      const pending = this.binary[p]!;
+      const pending = this.binary[p];
+      if (pending === undefined) continue;
       let j = 0;
       for (let k = 0; k < pending.length; k += 2)
         if (vals[p] === UNDEF && vals[pending[k]!] !== TRUE) {
@@ -331,7 +339,8 @@ export class SatSolver {
             data[at++] = oldData[k]!;
             data[at++] = oldData[k + 1]!;
           }
-      const pending = this.binary[l]!;
+      const pending = this.binary[l];
+      if (pending === undefined) continue;
       for (let k = 0; k < pending.length; k++) data[at++] = pending[k]!;
       pending.length = 0;
     }
@@ -342,20 +351,20 @@ export class SatSolver {
     this.pendingBinaries = 0;
   }
 
-  /** Stores and watches a clause (its first two literals are watched). */
-  private store(lits: readonly Lit[], learnt: boolean): Clause {
+  /** Stores and watches a clause, its first `length` literals (the first two are watched). */
+  private store(lits: ArrayLike<Lit>, learnt: boolean, length = lits.length): Clause {
     const c = this.arenaTop;
-    if (c + HEADER + lits.length > this.arena.length) {
-      const next = new Int32Array(Math.max(2 * this.arena.length, c + HEADER + lits.length));
+    if (c + HEADER + length > this.arena.length) {
+      const next = new Int32Array(Math.max(2 * this.arena.length, c + HEADER + length));
       next.set(this.arena);
       this.arena = next;
     }
     const arena = this.arena;
-    arena[c] = lits.length;
+    arena[c] = length;
     arena[c + 1] = learnt ? LEARNT : 0;
     arena[c + 2] = -1;
-    for (let k = 0; k < lits.length; k++) arena[c + HEADER + k] = lits[k]!;
-    this.arenaTop = c + HEADER + lits.length;
+    for (let k = 0; k < length; k++) arena[c + HEADER + k] = lits[k]!;
+    this.arenaTop = c + HEADER + length;
     if (learnt) {
       const id = this.learntIds++;
       if (id >= this.clauseActivity.length) {
@@ -1032,15 +1041,21 @@ export class SatSolver {
     const a = this.arena[c + HEADER]!;
     const b = this.arena[c + HEADER + 1]!;
     if (this.arena[c] === 2) {
-      this.binary[a ^ 1]!.push(b, c);
-      this.binary[b ^ 1]!.push(a, c);
-      this.binaryPending[a ^ 1] = 1;
-      this.binaryPending[b ^ 1] = 1;
+      this.addBinary(a ^ 1, b, c);
+      this.addBinary(b ^ 1, a, c);
       this.pendingBinaries += 4;
       return;
     }
     this.watch(a ^ 1, c, b);
     this.watch(b ^ 1, c, a);
+  }
+
+  /** Records that when p holds, `other` must (binary clause c), until the next compilation. */
+  private addBinary(p: Lit, other: Lit, c: Clause): void {
+    const list = this.binary[p];
+    if (list === undefined) this.binary[p] = [other, c];
+    else list.push(other, c);
+    this.binaryPending[p] = 1;
   }
 
   private bumpVar(v: number): void {
