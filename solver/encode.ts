@@ -294,14 +294,14 @@ class Encoder {
       ...(p.externalVar !== undefined ? [p.externalVar] : []),
     ];
     c.clause([neg(p.present), ...choices]);
-    for (const x of choices) c.clause([neg(x), p.present]);
+    for (const x of choices) c.clause2(neg(x), p.present);
     for (const o of p.options) {
       const when = o.decl.when ? this.configMatches(p, o.decl.when) : c.TRUE;
-      c.clause([neg(o.exists), p.built]);
-      c.clause([neg(o.exists), when]);
+      c.clause2(neg(o.exists), p.built);
+      c.clause2(neg(o.exists), when);
       c.clause([o.exists, neg(p.built), neg(when)]);
       c.clause([neg(o.exists), ...o.values.map((v) => v.variable)]);
-      for (const v of o.values) c.clause([neg(v.variable), p.built]);
+      for (const v of o.values) c.clause2(neg(v.variable), p.built);
     }
   }
 
@@ -325,7 +325,7 @@ class Encoder {
       if (!o.decl.when) continue;
       const fact: Fact = { kind: "option-exists", package: p.name, option: o.decl.name };
       this.addFact(fact, o.decl.location, (guard) => {
-        for (const v of o.values) c.clause([neg(v.variable), o.exists], guard);
+        for (const v of o.values) c.clause2(neg(v.variable), o.exists, guard);
       });
     }
     const active: F[] = [];
@@ -335,14 +335,14 @@ class Encoder {
       active.push(when);
       const then = this.matches(d.spec);
       this.addFact({ kind: "depends", package: p.name, index }, d.location, (guard) =>
-        c.clause([neg(when), then], guard),
+        c.clause2(neg(when), then, guard),
       );
     });
     p.pkg?.conflicts.forEach((x, index) => {
       const when = this.builtMatches(p.name, x.when);
       const then = neg(this.matches(x.spec));
       this.addFact({ kind: "conflicts", package: p.name, index }, x.location, (guard) =>
-        c.clause([neg(when), then], guard),
+        c.clause2(neg(when), then, guard),
       );
     });
   }
@@ -420,7 +420,7 @@ class Encoder {
     if (p.externalVar !== undefined && !inside.includes(p.externalVar)) outside.push(p.externalVar);
     c.clause([neg(p.present), out, ...outside]);
     if (this.options.selectors !== true && inside.some((x) => x !== inside[0]))
-      for (const x of outside) c.clause([neg(out), neg(x)]);
+      for (const x of outside) c.clause2(neg(out), neg(x));
     return out;
   }
 

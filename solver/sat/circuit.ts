@@ -125,7 +125,7 @@ export class Circuit {
   /** A new AND gate over sorted literals: its output and both directions of its definition. */
   private gate(lits: readonly Lit[]): Lit {
     const out = this.fresh("and");
-    for (const l of lits) this.sat.addClause([neg(out), l]);
+    for (const l of lits) this.sat.addBinary(neg(out), l);
     this.sat.addClause([out, ...lits.map(neg)]);
     return out;
   }
@@ -147,23 +147,29 @@ export class Circuit {
     this.sat.addClause(guard === undefined ? lits : [neg(guard), ...lits]);
   }
 
+  /** `clause([a, b], guard)`, without the array when unguarded. */
+  clause2(a: Lit, b: Lit, guard?: Lit): void {
+    if (guard === undefined) this.sat.addBinary(a, b);
+    else this.sat.addClause([neg(guard), a, b]);
+  }
+
   /** Requires at most one of the literals (unless `guard` is false). */
   atMostOne(lits: readonly Lit[], guard?: Lit): void {
     const xs = [...new Set(lits)].filter((l) => l !== this.FALSE);
     if (xs.length <= 6) {
       for (let i = 0; i < xs.length; i++)
-        for (let j = i + 1; j < xs.length; j++) this.clause([neg(xs[i]!), neg(xs[j]!)], guard);
+        for (let j = i + 1; j < xs.length; j++) this.clause2(neg(xs[i]!), neg(xs[j]!), guard);
       return;
     }
     // Sequential counter (Sinz 2005): s_i means "one of the first i+1 is true"; linear size.
     let prev = xs[0]!;
     for (let i = 1; i < xs.length; i++) {
       const x = xs[i]!;
-      this.clause([neg(prev), neg(x)], guard);
+      this.clause2(neg(prev), neg(x), guard);
       if (i === xs.length - 1) break;
       const s = this.fresh("at-most-one");
-      this.clause([neg(prev), s], guard);
-      this.clause([neg(x), s], guard);
+      this.clause2(neg(prev), s, guard);
+      this.clause2(neg(x), s, guard);
       prev = s;
     }
   }
