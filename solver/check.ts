@@ -27,7 +27,10 @@ export interface CheckReport {
  */
 export function checkUniverse(universe: Universe): CheckReport {
   const request = requestFromSpecs([]);
-  const encoding = encode(universe, request, { extraNames: [...universe.packages.keys()] });
+  const encoding = encode(universe, request, {
+    extraNames: [...universe.packages.keys()],
+    costs: false,
+  });
   const broken: BrokenVersion[] = [];
   let total = 0;
   for (const p of encoding.packages.values()) {

@@ -49,7 +49,7 @@ export function explain(
   request: Request,
   encoded?: (stats: Readonly<SatStats>) => void,
 ): Explanation {
-  const encoding = encode(universe, request, { selectors: true });
+  const encoding = encode(universe, request, { selectors: true, costs: false });
   encoded?.(encoding.circuit.sat.stats);
   const checker = new Checker(encoding);
   const ordered = orderFacts(encoding, request);
@@ -197,7 +197,7 @@ function suggest(universe: Universe, request: Request, core: readonly EncodedFac
   if (requests.length === 0) return out;
   // Every rule holds here, only request items can be switched off: a variant of one item is then
   // an ordinary search, not one under thousands of selector assumptions.
-  const encoding = encode(universe, request, { selectors: "request-items" });
+  const encoding = encode(universe, request, { selectors: "request-items", costs: false });
   const checker = new Checker(encoding);
   const selected = encoding.facts.filter((f) => f.selector !== undefined);
   for (const r of requests) {
