@@ -202,7 +202,7 @@ class Encoder implements CudfEncoding {
         const others = this.targets(vpkg, id);
         if (others.length === 0) return;
         if (!this.options.selectors) {
-          for (let i = 0; i < others.length; i++) c.clause([neg(x), neg(others[i]!)]);
+          for (let i = 0; i < others.length; i++) c.clause2(neg(x), neg(others[i]!));
           return;
         }
         this.fact({ kind: "conflicts", package: id, index }, (g) => {

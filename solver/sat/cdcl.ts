@@ -108,6 +108,7 @@ export class SatSolver {
   private binaryData = new Int32Array(0);
   /** Per literal, whether `binary` holds pairs added since the last compilation. */
   private binaryPending = new Uint8Array(0);
+  /** How many numbers `binary` holds (four per binary clause), to know when to compile. */
   private pendingBinaries = 0;
   /** The assigned literals in order (`trailTop` of them; a variable is on it at most once). */
   private trail = new Int32Array(0);
