@@ -13,10 +13,15 @@
  * `depends` and `conflicts` entries, the one-configuration rule and the option-existence rule. In
  * explanation mode each fact is guarded by a selector variable so that subsets can be assumed.
  *
- * Version age is encoded as a ladder (`s6 age≥2` holds when the chosen version has rank 2 or
- * more), so every cost term has weight 1 and the optimiser's cores stay small.
+ * Versions have an order encoding besides their own variables (when one configuration is a hard
+ * rule): `s6 ≤2.12.0.0` holds when s6 is built at 2.12.0.0 or an older version. A range is then one
+ * or two ladder literals instead of a disjunction plus a clause per version outside it, unit
+ * propagation reasons on ranges as PubGrub does, and the rungs are the version-age cost terms
+ * (`s6 ≤2.12.0.0` costs one when 2.12.0.0 is the second choice), so every cost term has weight
+ * 1 and the optimiser's cores stay small.
  */
 import type { SourceLocation } from "./errors.js";
+import type { VersionRange } from "./range.js";
 import { type Cone, reachableCone } from "./reachable.js";
 import type { External, Request, RequestItem } from "./request.js";
 import { neg } from "./sat/cdcl.js";
@@ -137,6 +142,13 @@ class Encoder {
   private readonly choiceSets = new Set<Lit>();
   /** `dependsActive`, filled by `encodeRules`. */
   private readonly active = new Map<string, F[]>();
+  /**
+   * Per package with built versions, its ladder (order encoding): rung k holds when the chosen
+   * built version is `versions[k]` or older. Rung 0 is `built`, rung n (past the oldest) FALSE.
+   */
+  private readonly ladders = new Map<string, readonly Lit[]>();
+  /** `rangeLiteral` by package and range text: thousands of dependents share a range. */
+  private readonly ranges = new Map<string, Map<string, F>>();
 
   constructor(
     private readonly universe: Universe,
@@ -279,12 +291,21 @@ class Encoder {
     for (const v of versions) if (v.rank === 0) c.sat.setPhase(v.variable);
     for (const o of options)
       for (const v of o.values) if (v.value === o.decl.default) c.sat.setPhase(v.variable);
+    const built = c.orOf(versions.map((v) => v.variable));
+    // The ladder needs one configuration as a hard rule (its clauses exclude two versions at once).
+    if (this.options.selectors !== true && versions.length > 1 && newestFirst(all)) {
+      const ladder: Lit[] = [built];
+      for (let k = 1; k < versions.length; k++)
+        ladder.push(c.named(`${name} ≤${versions[k]!.entry.version.text}`));
+      ladder.push(c.FALSE);
+      this.ladders.set(name, ladder);
+    }
     this.packages.set(name, {
       name,
       ...(pkg && { pkg }),
       ...(external && { external, externalVar: c.named(`${name} (external)`) }),
       present,
-      built: c.orOf(versions.map((v) => v.variable)),
+      built,
       versions,
       options,
       root: this.rootNames.has(name),
@@ -300,6 +321,25 @@ class Encoder {
     ];
     c.clause([neg(p.present), ...choices]);
     for (const x of choices) c.clause2(neg(x), p.present);
+    const ladder = this.ladders.get(p.name);
+    if (ladder) {
+      // Present and not the external is built: a range's lower rung follows from presence.
+      c.clause(
+        p.externalVar === undefined
+          ? [neg(p.present), p.built]
+          : [neg(p.present), p.externalVar, p.built],
+      );
+      const n = p.versions.length;
+      for (let k = 0; k < n; k++) {
+        const v = p.versions[k]!.variable;
+        if (k >= 2) c.clause2(neg(ladder[k]!), ladder[k - 1]!);
+        if (k >= 1) c.clause2(neg(v), ladder[k]!);
+        if (k + 1 < n) c.clause2(neg(v), neg(ladder[k + 1]!));
+        // On rung k and not on rung k+1: exactly version k.
+        c.clause(k + 1 < n ? [neg(ladder[k]!), ladder[k + 1]!, v] : [neg(ladder[k]!), v]);
+      }
+      c.clause2(neg(ladder[1]!), p.built);
+    }
     for (const o of p.options) {
       const when = o.decl.when ? this.configMatches(p, o.decl.when) : c.TRUE;
       c.clause2(neg(o.exists), p.built);
@@ -318,8 +358,11 @@ class Encoder {
       ...(p.externalVar !== undefined ? [p.externalVar] : []),
     ];
     const loc = p.pkg?.location ?? p.external!.location;
+    const ladder = this.ladders.has(p.name);
     this.addFact({ kind: "one-configuration", package: p.name }, loc, (guard) => {
-      c.atMostOne(choices, guard);
+      // The ladder's clauses already allow one version at most.
+      if (!ladder) c.atMostOne(choices, guard);
+      else if (p.externalVar !== undefined) c.clause2(neg(p.externalVar), neg(p.built), guard);
       for (const o of p.options)
         c.atMostOne(
           o.values.map((v) => v.variable),
@@ -401,15 +444,27 @@ class Encoder {
   /** The chosen configuration of `p` (built or external) is in the spec's range and has its option values. */
   private configMatches(p: EncodedPackage, spec: Spec): F {
     const parts: F[] = [];
-    const range = spec.range;
-    if (range) {
-      const inside: Lit[] = [];
-      for (const v of p.versions) if (range.contains(v.entry.version)) inside.push(v.variable);
-      if (p.external && range.contains(p.external.version)) inside.push(p.externalVar!);
-      parts.push(this.choiceSet(p, inside));
-    }
+    if (spec.range) parts.push(this.rangeLiteral(p, spec.range));
     for (const req of spec.options) parts.push(this.optionIs(p, req.name, req.value));
     return this.c.andOf(parts);
+  }
+
+  /** p's chosen configuration (a built version or the external) is in `range`. */
+  private rangeLiteral(p: EncodedPackage, range: VersionRange): F {
+    let known = this.ranges.get(p.name);
+    if (known === undefined) {
+      known = new Map();
+      this.ranges.set(p.name, known);
+    }
+    const key = range.toString();
+    const cached = known.get(key);
+    if (cached !== undefined) return cached;
+    const inside: Lit[] = [];
+    for (const v of p.versions) if (range.contains(v.entry.version)) inside.push(v.variable);
+    if (p.external && range.contains(p.external.version)) inside.push(p.externalVar!);
+    const literal = this.choiceSet(p, inside);
+    known.set(key, literal);
+    return literal;
   }
 
   /**
@@ -422,6 +477,11 @@ class Encoder {
    */
   private choiceSet(p: EncodedPackage, inside: readonly Lit[]): F {
     const c = this.c;
+    const ladder = this.ladders.get(p.name);
+    if (ladder) {
+      const interval = this.interval(p, ladder, inside);
+      if (interval !== undefined) return interval;
+    }
     const out = c.orOf(inside);
     if (out === c.FALSE || out === c.TRUE || this.choiceSets.has(out)) return out;
     this.choiceSets.add(out);
@@ -432,6 +492,28 @@ class Encoder {
     if (this.options.selectors !== true && inside.some((x) => x !== inside[0]))
       for (const x of outside) c.clause2(neg(out), neg(x));
     return out;
+  }
+
+  /**
+   * `choiceSet` on the ladder when the built versions of `inside` are consecutive (in a range they
+   * nearly always are): between rungs i and j+1, or the external. Undefined otherwise.
+   */
+  private interval(
+    p: EncodedPackage,
+    ladder: readonly Lit[],
+    inside: readonly Lit[],
+  ): F | undefined {
+    // `inside` lists versions in the package's order, the external last.
+    const external = p.externalVar !== undefined && inside.at(-1) === p.externalVar;
+    const count = inside.length - (external ? 1 : 0);
+    const versions = p.versions;
+    let first = 0;
+    while (first < versions.length && versions[first]!.variable !== inside[0]) first++;
+    const last = first + count - 1;
+    if (count > 0 && versions[last]?.variable !== inside[count - 1]) return undefined;
+    const c = this.c;
+    const built = count === 0 ? c.FALSE : c.and2(ladder[first]!, neg(ladder[last + 1]!));
+    return external ? c.orOf([built, p.externalVar!]) : built;
   }
 
   private optionIs(p: EncodedPackage, option: string, value: OptionValue): F {

@@ -145,6 +145,13 @@ export class SatSolver {
   private readonly orderAt: number[] = [];
   /** `scopeNext` as each level was opened (the same reasoning). */
   private readonly scopeAt: number[] = [];
+  /**
+   * With a decision order, the variables it leaves open (cost counters, auxiliaries) are decided
+   * by index from this cursor (`pickRest`), kept per level as `orderAt` is, instead of VSIDS: the
+   * heap's pops and re-insertions of every variable cost more than a whole optimisation step.
+   */
+  private restNext = 0;
+  private readonly restAt: number[] = [];
   /** Level-0 assignments when the clauses were last simplified (`simplify`). */
   private simplifiedAt = 0;
   /** Counters since creation. */
@@ -331,8 +338,10 @@ export class SatSolver {
         }
       if (j < pending.length) pending.length = j;
     }
-    this.compileBinaries();
-    this.compactWatches();
+    // The compiled pairs of fixed literals are never read again (a fixed literal is not
+    // propagated twice): recompiling every pair at each simplification cost more than it saved.
+    if (this.pendingBinaries > Math.max(4096, this.binaryData.length / 8)) this.compileBinaries();
+    if (this.watchWasted > this.watchTop / 2) this.compactWatches();
     this.simplifiedAt = this.trailTop;
   }
 
@@ -442,6 +451,8 @@ export class SatSolver {
     // A new scope is decided from its start (the kept levels were opened under another one).
     this.scopeNext = 0;
     this.scopeAt.fill(0);
+    this.restNext = 0;
+    this.restAt.fill(0);
     if (!this.ok) return "unsat";
     // Keep the levels of the assumptions this call shares with the last one (still true): an
     // optimisation step then costs what changed, not a pass over the whole problem.
@@ -594,7 +605,8 @@ export class SatSolver {
       }
       if (next === -1) {
         next = this.scope ? this.pickInScope(this.scope) : this.pickOrdered();
-        if (next === -1 && !this.scope) next = this.pickBranch();
+        if (next === -1 && !this.scope)
+          next = this.order.length > 0 ? this.pickRest() : this.pickBranch();
         if (next === -1) {
           this.lastModel = new Int8Array(this.nVars);
           for (let v = 0; v < this.nVars; v++) this.lastModel[v] = this.vals[2 * v] || FALSE;
@@ -651,6 +663,15 @@ export class SatSolver {
       }
       if (!chosen && open !== -1) return open;
       for (const x of g.afterwards) if (vals[x] === UNDEF) return (x & ~1) + this.phase[x >> 1]!;
+    }
+    return -1;
+  }
+
+  /** The first open variable from `restNext` on, with its saved phase; -1 when none is left. */
+  private pickRest(): Lit {
+    for (; this.restNext < this.nVars; this.restNext++) {
+      const v = this.restNext;
+      if (this.vals[2 * v] === UNDEF) return 2 * v + this.phase[v]!;
     }
     return -1;
   }
@@ -1024,14 +1045,18 @@ export class SatSolver {
     this.trailLim.push(this.trailTop);
     this.orderAt.push(this.orderNext);
     this.scopeAt.push(this.scopeNext);
+    this.restAt.push(this.restNext);
   }
 
   private cancelUntil(level: number): void {
     if (this.trailLim.length <= level) return;
     this.orderNext = this.orderAt[level]!;
     this.scopeNext = this.scopeAt[level]!;
+    this.restNext = this.restAt[level]!;
     this.orderAt.length = level;
     this.scopeAt.length = level;
+    this.restAt.length = level;
+    const vsids = this.order.length === 0;
     const stop = this.trailLim[level]!;
     const kept = this.keptOnTrail;
     kept.length = 0;
@@ -1047,7 +1072,7 @@ export class SatSolver {
       this.vals[l ^ 1] = UNDEF;
       this.reasons[v] = NO_CLAUSE;
       this.phase[v] = l & 1;
-      this.heap.insert(v);
+      if (vsids) this.heap.insert(v);
     }
     this.trailTop = stop;
     this.trailLim.length = level;
