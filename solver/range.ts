@@ -18,6 +18,9 @@ export type VersionConstraint =
 
 /** A union of version constraints; a version is in the range when it is in any member. */
 export class VersionRange {
+  /** `toString`'s text, made on first use (the encoder keys its range literals by it). */
+  private text: string | undefined;
+
   private constructor(readonly parts: readonly VersionConstraint[]) {}
 
   /** The range every version is in (`:`). */
@@ -67,7 +70,8 @@ export class VersionRange {
   }
 
   toString(): string {
-    return this.parts.map(printConstraint).join(",");
+    this.text ??= this.parts.map(printConstraint).join(",");
+    return this.text;
   }
 
   /** Structural equality: same members in the same order. */
