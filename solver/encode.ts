@@ -147,8 +147,6 @@ class Encoder {
    * built version is `versions[k]` or older. Rung 0 is `built`, rung n (past the oldest) FALSE.
    */
   private readonly ladders = new Map<string, readonly Lit[]>();
-  /** `rangeLiteral` by package and range text: thousands of dependents share a range. */
-  private readonly ranges = new Map<string, Map<string, F>>();
 
   constructor(
     private readonly universe: Universe,
@@ -443,28 +441,48 @@ class Encoder {
 
   /** The chosen configuration of `p` (built or external) is in the spec's range and has its option values. */
   private configMatches(p: EncodedPackage, spec: Spec): F {
-    const parts: F[] = [];
-    if (spec.range) parts.push(this.rangeLiteral(p, spec.range));
+    const range = spec.range ? this.rangeLiteral(p, spec.range) : this.c.TRUE;
+    if (spec.options.length === 0) return range; // the usual case: no list, no gate lookup
+    const parts: F[] = [range];
     for (const req of spec.options) parts.push(this.optionIs(p, req.name, req.value));
     return this.c.andOf(parts);
   }
 
   /** p's chosen configuration (a built version or the external) is in `range`. */
   private rangeLiteral(p: EncodedPackage, range: VersionRange): F {
-    let known = this.ranges.get(p.name);
-    if (known === undefined) {
-      known = new Map();
-      this.ranges.set(p.name, known);
+    const versions = p.versions;
+    const external = p.external !== undefined && range.contains(p.external.version);
+    const ladder = this.ladders.get(p.name);
+    if (ladder) {
+      // Consecutive versions, a range's usual shape, are two rungs (the gate is memoised).
+      let first = -1;
+      let last = -1;
+      let gap = false;
+      for (let k = 0; k < versions.length; k++) {
+        if (!range.contains(versions[k]!.entry.version)) continue;
+        if (first < 0) first = k;
+        else if (last !== k - 1) gap = true;
+        last = k;
+      }
+      if (!gap) return this.rungs(p, ladder, first, last, external);
     }
-    const key = range.toString();
-    const cached = known.get(key);
-    if (cached !== undefined) return cached;
     const inside: Lit[] = [];
-    for (const v of p.versions) if (range.contains(v.entry.version)) inside.push(v.variable);
-    if (p.external && range.contains(p.external.version)) inside.push(p.externalVar!);
-    const literal = this.choiceSet(p, inside);
-    known.set(key, literal);
-    return literal;
+    for (const v of versions) if (range.contains(v.entry.version)) inside.push(v.variable);
+    if (external) inside.push(p.externalVar!);
+    return this.choiceSet(p, inside);
+  }
+
+  /** Built at one of versions `first` … `last` (none when `first` is -1), or the external. */
+  private rungs(
+    p: EncodedPackage,
+    ladder: readonly Lit[],
+    first: number,
+    last: number,
+    external: boolean,
+  ): F {
+    const c = this.c;
+    const built = first < 0 ? c.FALSE : c.and2(ladder[first]!, neg(ladder[last + 1]!));
+    return external ? c.orOf([built, p.externalVar!]) : built;
   }
 
   /**
@@ -511,9 +529,7 @@ class Encoder {
     while (first < versions.length && versions[first]!.variable !== inside[0]) first++;
     const last = first + count - 1;
     if (count > 0 && versions[last]?.variable !== inside[count - 1]) return undefined;
-    const c = this.c;
-    const built = count === 0 ? c.FALSE : c.and2(ladder[first]!, neg(ladder[last + 1]!));
-    return external ? c.orOf([built, p.externalVar!]) : built;
+    return this.rungs(p, ladder, count > 0 ? first : -1, last, external);
   }
 
   private optionIs(p: EncodedPackage, option: string, value: OptionValue): F {

@@ -156,6 +156,50 @@ describe("SatSolver", () => {
     );
   });
 
+  it("probes literals (refutes) as a fresh solver would, whatever was probed or added before", () => {
+    // A step probes a literal or adds a clause; a fresh solver per probe has no memory of earlier
+    // probes, so it checks that skipping what a conflict-free probe implied loses nothing.
+    const arbStep = fc.oneof(
+      arbLit.map((l) => ({ probe: l })),
+      fc.array(arbLit, { minLength: 1, maxLength: 3 }).map((c) => ({ clause: c })),
+    );
+    fc.assert(
+      fc.property(arbCnf, fc.array(arbStep, { maxLength: 30 }), (cnf, steps) => {
+        const sat = solverFor(cnf);
+        const clauses: Lit[][] = cnf.map((c) => [...c]);
+        for (const step of steps) {
+          if ("clause" in step) {
+            sat.addClause(step.clause);
+            clauses.push([...step.clause]);
+            continue;
+          }
+          const fresh = solverFor(clauses);
+          const expected = fresh.refutes(step.probe);
+          expect(sat.refutes(step.probe)).toBe(expected);
+          if (expected) {
+            expect(models(clauses, [step.probe])).toEqual([]);
+            clauses.push([step.probe ^ 1]);
+          }
+        }
+        expect(sat.solve()).toBe(models(clauses).length > 0 ? "sat" : "unsat");
+      }),
+      runs(300),
+    );
+  });
+
+  it("probes again what an earlier probe implied once clauses are added", () => {
+    const sat = new SatSolver();
+    const [x, y, z] = [0, 1, 2].map((v) => lit(v));
+    for (let v = 0; v < 3; v++) sat.newVar();
+    sat.addClause([x! ^ 1, y!]);
+    expect(sat.refutes(x!)).toBe(false); // y followed, without conflict
+    expect(sat.refutes(y!)).toBe(false);
+    sat.addClause([y! ^ 1, z!]);
+    sat.addClause([y! ^ 1, z! ^ 1]);
+    expect(sat.refutes(y!)).toBe(true);
+    expect(sat.refutes(x!)).toBe(true);
+  });
+
   it("solves a pigeonhole instance that needs search (5 pigeons, 4 holes: unsat)", () => {
     const sat = new SatSolver();
     const p = (i: number, h: number) => lit(i * 4 + h);

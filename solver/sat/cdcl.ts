@@ -152,6 +152,10 @@ export class SatSolver {
    */
   private restNext = 0;
   private readonly restAt: number[] = [];
+  /** Literals a probe without conflict made true (`refutes`), valid while `probeStamp` holds. */
+  private probeSafe = new Uint8Array(0);
+  private readonly probedTrue: Lit[] = [];
+  private probeStamp = -1;
   /** Level-0 assignments when the clauses were last simplified (`simplify`). */
   private simplifiedAt = 0;
   /** Counters since creation. */
@@ -256,10 +260,24 @@ export class SatSolver {
     this.simplifyIfWorth();
     const value = this.vals[l]!;
     if (value !== UNDEF) return value === FALSE;
+    // A literal that a probe without conflict made true propagates a subset of what that probe
+    // did: no conflict either, as long as no clause or fact came since (`probeStamp`).
+    if (this.probeStamp !== this.arenaTop * 4 + this.trailTop) {
+      for (const x of this.probedTrue) this.probeSafe[x] = 0;
+      this.probedTrue.length = 0;
+    }
+    if (this.probeSafe[l]) return false;
     this.newLevel();
     this.assign(l, NO_CLAUSE);
     const conflict = this.propagate();
+    if (conflict === NO_CLAUSE)
+      for (let i = this.trailLim[0]!; i < this.trailTop; i++) {
+        const x = this.trail[i]!;
+        this.probeSafe[x] = 1;
+        this.probedTrue.push(x);
+      }
     this.cancelUntil(0);
+    this.probeStamp = this.arenaTop * 4 + this.trailTop;
     if (conflict === NO_CLAUSE) return false;
     this.addClause([neg(l)]);
     return true;
@@ -1013,7 +1031,9 @@ export class SatSolver {
     if (this.trailLim.length === 0) return core;
     const seen = this.seen;
     seen[p >> 1] = 1;
-    for (let i = this.trailTop - 1; i >= this.trailLim[0]!; i--) {
+    // Stop once every marked variable is met: a core's walk is short, the trail is not.
+    let pending = 1;
+    for (let i = this.trailTop - 1; pending > 0 && i >= this.trailLim[0]!; i--) {
       const x = this.trail[i]!;
       const v = x >> 1;
       if (!seen[v]) continue;
@@ -1024,10 +1044,14 @@ export class SatSolver {
         const lits = this.litsOf(r);
         for (let k = 0; k < lits.length; k++) {
           const u = lits[k]! >> 1;
-          if (u !== v && this.levels[u]! > 0) seen[u] = 1;
+          if (u !== v && !seen[u] && this.levels[u]! > 0) {
+            seen[u] = 1;
+            pending++;
+          }
         }
       }
       seen[v] = 0;
+      pending--;
     }
     seen[p >> 1] = 0;
     return core;
@@ -1169,6 +1193,7 @@ export class SatSolver {
     phase.set(this.phase);
     this.phase = phase;
     this.seen = grow(this.seen, (k) => new Uint8Array(k), size);
+    this.probeSafe = grow(this.probeSafe, (k) => new Uint8Array(k), 2 * size);
     this.binaryPending = grow(this.binaryPending, (k) => new Uint8Array(k), 2 * size);
     this.watchStart = grow(this.watchStart, (k) => new Int32Array(k), 2 * size);
     this.watchLength = grow(this.watchLength, (k) => new Int32Array(k), 2 * size);
