@@ -108,8 +108,16 @@ export class SatSolver {
   private binaryData = new Int32Array(0);
   /** Per literal, whether `binary` holds pairs added since the last compilation. */
   private binaryPending = new Uint8Array(0);
-  /** How many numbers `binary` holds (four per binary clause), to know when to compile. */
+  /** How many numbers `binary` and `edges` hold (four per binary clause), to know when to compile. */
   private pendingBinaries = 0;
+  /**
+   * The implications added since the last propagation, as (p, other, clause) triples in one
+   * array: the encoder adds a hundred thousand binary clauses before the first propagation, and
+   * growing a small array per literal for them was a tenth of encoding (allocation and its
+   * collection). `flushEdges` hands them to the compiled arrays or to `binary`.
+   */
+  private edges = new Int32Array(3 << 10);
+  private edgeTop = 0;
   /** The assigned literals in order (`trailTop` of them; a variable is on it at most once). */
   private trail = new Int32Array(0);
   private trailTop = 0;
@@ -329,6 +337,7 @@ export class SatSolver {
   private simplify(): void {
     const arena = this.arena;
     const vals = this.vals;
+    if (this.edgeTop > 0) this.flushEdges();
     // Facts need no reasons: analysis never looks behind level 0.
     for (let i = 0; i < this.trailTop; i++) this.reasons[this.trail[i]! >> 1] = NO_CLAUSE;
     for (let c = 0; c < this.arenaTop; c += HEADER + arena[c]!) {
@@ -373,6 +382,11 @@ export class SatSolver {
     // At level 0, the pairs of satisfied clauses are left out (see `simplify`).
     const atRoot = this.trailLim.length === 0;
     const kept = (p: Lit, other: Lit) => !atRoot || (vals[p] === UNDEF && vals[other] !== TRUE);
+    // The pairs still in `edges` go after each literal's older pairs: counted first, then each
+    // literal's run reserved (`room` becomes its fill cursor), then placed in insertion order.
+    const edges = this.edges;
+    const room = new Int32Array(lits);
+    for (let e = 0; e < this.edgeTop; e += 3) room[edges[e]!]! += 2;
     const start = new Int32Array(lits + 1);
     const data = new Int32Array(oldData.length + this.pendingBinaries);
     let at = 0;
@@ -385,10 +399,20 @@ export class SatSolver {
             data[at++] = oldData[k + 1]!;
           }
       const pending = this.binary[l];
-      if (pending === undefined) continue;
-      for (let k = 0; k < pending.length; k++) data[at++] = pending[k]!;
-      pending.length = 0;
+      if (pending !== undefined) {
+        for (let k = 0; k < pending.length; k++) data[at++] = pending[k]!;
+        pending.length = 0;
+      }
+      const reserved = room[l]!;
+      room[l] = at;
+      at += reserved;
     }
+    for (let e = 0; e < this.edgeTop; e += 3) {
+      const p = edges[e]!;
+      data[room[p]!++] = edges[e + 1]!;
+      data[room[p]!++] = edges[e + 2]!;
+    }
+    this.edgeTop = 0;
     start[lits] = at;
     this.binaryStart = start;
     this.binaryData = data.subarray(0, at);
@@ -708,6 +732,7 @@ export class SatSolver {
 
   /** Unit propagation over the watch lists; the conflicting clause, or `NO_CLAUSE`. */
   private propagate(): Clause {
+    if (this.edgeTop > 0) this.flushEdges();
     const vals = this.vals;
     const arena = this.arena;
     const start = this.qhead;
@@ -1123,10 +1148,31 @@ export class SatSolver {
 
   /** Records that when p holds, `other` must (binary clause c), until the next compilation. */
   private addImplication(p: Lit, other: Lit, c: Clause): void {
-    const list = this.binary[p];
-    if (list === undefined) this.binary[p] = [other, c];
-    else list.push(other, c);
-    this.binaryPending[p] = 1;
+    if (this.edgeTop + 3 > this.edges.length) {
+      const next = new Int32Array(2 * this.edges.length);
+      next.set(this.edges);
+      this.edges = next;
+    }
+    this.edges[this.edgeTop++] = p;
+    this.edges[this.edgeTop++] = other;
+    this.edges[this.edgeTop++] = c;
+  }
+
+  /** Makes the implications in `edges` visible to propagation: compiled when many, else listed. */
+  private flushEdges(): void {
+    if (this.pendingBinaries > Math.max(4096, this.binaryData.length / 8)) {
+      this.compileBinaries();
+      return;
+    }
+    const edges = this.edges;
+    for (let e = 0; e < this.edgeTop; e += 3) {
+      const p = edges[e]!;
+      const list = this.binary[p];
+      if (list === undefined) this.binary[p] = [edges[e + 1]!, edges[e + 2]!];
+      else list.push(edges[e + 1]!, edges[e + 2]!);
+      this.binaryPending[p] = 1;
+    }
+    this.edgeTop = 0;
   }
 
   private bumpVar(v: number): void {
