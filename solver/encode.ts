@@ -277,9 +277,11 @@ class Encoder {
       variable: c.named(`${name} ${entry.version.text}`),
       rank: ordered.indexOf(entry),
     }));
+    const built = c.orOf(versions.map((v) => v.variable));
+    // An option without `when` exists exactly when the package is built: no variable of its own.
     const options = (pkg?.options ?? []).map((decl) => ({
       decl,
-      exists: c.named(`${name} has ${decl.name}`),
+      exists: decl.when ? c.named(`${name} has ${decl.name}`) : built,
       values: decl.values.map((value) => ({
         value,
         variable: c.named(optionVariable(name, decl.name, value)),
@@ -289,7 +291,6 @@ class Encoder {
     for (const v of versions) if (v.rank === 0) c.sat.setPhase(v.variable);
     for (const o of options)
       for (const v of o.values) if (v.value === o.decl.default) c.sat.setPhase(v.variable);
-    const built = c.orOf(versions.map((v) => v.variable));
     // The ladder needs one configuration as a hard rule (its clauses exclude two versions at once).
     if (this.options.selectors !== true && versions.length > 1 && newestFirst(all)) {
       const ladder: Lit[] = [built];
@@ -339,10 +340,12 @@ class Encoder {
       c.clause2(neg(ladder[1]!), p.built);
     }
     for (const o of p.options) {
-      const when = o.decl.when ? this.configMatches(p, o.decl.when) : c.TRUE;
-      c.clause2(neg(o.exists), p.built);
-      c.clause2(neg(o.exists), when);
-      c.clause([o.exists, neg(p.built), neg(when)]);
+      if (o.decl.when) {
+        const when = this.configMatches(p, o.decl.when);
+        c.clause2(neg(o.exists), p.built);
+        c.clause2(neg(o.exists), when);
+        c.clause([o.exists, neg(p.built), neg(when)]);
+      }
       c.clause([neg(o.exists), ...o.values.map((v) => v.variable)]);
       for (const v of o.values) c.clause2(neg(v.variable), p.built);
     }
