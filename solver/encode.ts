@@ -261,8 +261,9 @@ class Encoder {
     const preferred = this.request.versionPreferences.get(name);
     const all = pkg?.versions ?? [];
     // Versions are stored newest first: without preferences that is already the order.
+    const sorted = newestFirst(all);
     const ordered =
-      preferred === undefined && newestFirst(all)
+      preferred === undefined && sorted
         ? all
         : [...all].sort((a, b) => {
             const pa = preferred?.contains(a.version) ? 0 : 1;
@@ -272,10 +273,10 @@ class Encoder {
     const c = this.c;
     // Names hold no space but the ones put here, so each is new (`named` skips the lookup).
     const present = c.named(name);
-    const versions = (pkg?.versions ?? []).map((entry) => ({
+    const versions = all.map((entry, k) => ({
       entry,
       variable: c.named(`${name} ${entry.version.text}`),
-      rank: ordered.indexOf(entry),
+      rank: ordered === all ? k : ordered.indexOf(entry),
     }));
     const built = c.orOf(versions.map((v) => v.variable));
     // An option without `when` exists exactly when the package is built: no variable of its own.
@@ -292,7 +293,7 @@ class Encoder {
     for (const o of options)
       for (const v of o.values) if (v.value === o.decl.default) c.sat.setPhase(v.variable);
     // The ladder needs one configuration as a hard rule (its clauses exclude two versions at once).
-    if (this.options.selectors !== true && versions.length > 1 && newestFirst(all)) {
+    if (this.options.selectors !== true && versions.length > 1 && sorted) {
       const ladder: Lit[] = [built];
       for (let k = 1; k < versions.length; k++)
         ladder.push(c.named(`${name} ≤${versions[k]!.entry.version.text}`));
@@ -461,8 +462,14 @@ class Encoder {
       let first = -1;
       let last = -1;
       let gap = false;
+      // One member (a prefix, an exact version or an interval) holds consecutive versions:
+      // the scan ends at the first version past them.
+      const single = range.parts.length === 1;
       for (let k = 0; k < versions.length; k++) {
-        if (!range.contains(versions[k]!.entry.version)) continue;
+        if (!range.contains(versions[k]!.entry.version)) {
+          if (single && first >= 0) break;
+          continue;
+        }
         if (first < 0) first = k;
         else if (last !== k - 1) gap = true;
         last = k;
