@@ -4,6 +4,7 @@
  */
 
 import { createHash } from "node:crypto";
+import { tuneV8 } from "../../cli/v8.js";
 import { loadConstraintTexts } from "../../solver/load.js";
 import { requestFromSpecs } from "../../solver/request.js";
 import { SatSolver } from "../../solver/sat/cdcl.js";
@@ -27,6 +28,7 @@ if (process.argv.includes("--calls")) {
   };
 }
 
+tuneV8(); // as `pthbs` does (cli/v8.ts)
 const args = process.argv.slice(2);
 const seedAt = args.indexOf("--seed");
 const seed = seedAt >= 0 ? Number(args[seedAt + 1]) : 1;

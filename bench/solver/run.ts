@@ -6,7 +6,8 @@
  *     [--sizes 100,500,2000,5000] [--seed 1] [--runs 3] [--timeout 300] [--packages N] \
  *     [--options K] [--lag R] [--no-unsat] [--json FILE]
  *
- * Each run is a fresh child process (what a `pthbs solve` costs, JIT warm-up included): it
+ * Each run is a fresh child process with the V8 flags `pthbs` sets (`cli/v8.ts`): what a
+ * `pthbs solve` costs, JIT warm-up included. It
  * generates the universe's texts (not timed), loads them (`load`), then calls `solve()` and reports
  * its phase timings, read through a `SolveObserver`. Memory: the JS heap (V8 used heap size) and
  * RSS are sampled as each phase ends; the peak RSS of the whole run is `getrusage`'s. The SAT
@@ -18,6 +19,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import v8 from "node:v8";
+import { tuneV8 } from "../../cli/v8.js";
 import { loadConstraintTexts } from "../../solver/load.js";
 import { reachableCone } from "../../solver/reachable.js";
 import { requestFromSpecs } from "../../solver/request.js";
@@ -574,6 +576,7 @@ async function parent(args: Args): Promise<void> {
 
 const argv = process.argv.slice(2);
 if (argv[0] === "--child") {
+  tuneV8(); // as `pthbs` does (cli/v8.ts), before any measured code is compiled
   const job = JSON.parse(argv[1]!) as Job;
   const result = await child(job);
   process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
