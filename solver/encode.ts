@@ -630,7 +630,8 @@ class Encoder {
         add("root-deprecated", asRoot(v.variable), 1);
         add("deprecated", asOther(v.variable), 1);
       }
-      // Version age as a ladder: rank r pays one for each of `age≥1` … `age≥r`.
+      // Version age: rank r pays one for each of the sets "rank ≥ 1" … "rank ≥ r" (without
+      // version preferences, rung k of the ladder is "rank ≥ k": `choiceSet` returns it).
       const oldest = Math.max(0, ...p.versions.map((v) => v.rank));
       for (let k = 1; k <= oldest; k++) {
         const older = this.choiceSet(
