@@ -401,7 +401,8 @@ class Encoder {
   private addFact(fact: Fact, location: SourceLocation, clauses: (guard?: Lit) => void): void {
     const selectors = this.options.selectors;
     if (selectors === true || (selectors === "request-items" && fact.kind === "request")) {
-      const selector = this.c.variable(`fact ${this.facts.length} ${factLabel(fact)}`);
+      // The fact's index makes the name new (`named` needs no lookup).
+      const selector = this.c.named(`fact ${this.facts.length} ${factLabel(fact)}`);
       clauses(selector);
       this.facts.push({ fact, selector, location });
     } else {

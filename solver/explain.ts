@@ -42,12 +42,15 @@ export interface Explanation {
 
 /**
  * Explains an unsatisfiable request; throws if the request is in fact satisfiable. `encoded`
- * receives the SAT solver's counters (for benchmarks).
+ * receives the SAT solver's counters (for benchmarks). `items` is an encoding of the same
+ * request with only its request items behind selectors (as `solve` makes it), reused to check
+ * the suggestions; without it one is made.
  */
 export function explain(
   universe: Universe,
   request: Request,
   encoded?: (stats: Readonly<SatStats>) => void,
+  items?: Encoding,
 ): Explanation {
   const encoding = encode(universe, request, { selectors: true, costs: false });
   encoded?.(encoding.circuit.sat.stats);
@@ -64,7 +67,7 @@ export function explain(
     ordered.filter((f) => failed.has(f.selector!)),
   );
   const facts = derivation(universe, core);
-  const suggestions = suggest(universe, request, core);
+  const suggestions = suggest(universe, request, core, items);
   return { text: render(universe, facts, core, suggestions), facts, suggestions };
 }
 
@@ -188,7 +191,12 @@ function noVersionNote(universe: Universe, spec: Spec): string {
 export const SUGGESTION_BUDGET = 200;
 
 /** For each request item of the core, the nearest variants of it that would be satisfiable. */
-function suggest(universe: Universe, request: Request, core: readonly EncodedFact[]): string[] {
+function suggest(
+  universe: Universe,
+  request: Request,
+  core: readonly EncodedFact[],
+  items?: Encoding,
+): string[] {
   const out: string[] = [];
   const requests = core.filter(
     (f): f is EncodedFact & { fact: { kind: "request"; item: RequestItem } } =>
@@ -197,7 +205,7 @@ function suggest(universe: Universe, request: Request, core: readonly EncodedFac
   if (requests.length === 0) return out;
   // Every rule holds here, only request items can be switched off: a variant of one item is then
   // an ordinary search, not one under thousands of selector assumptions.
-  const encoding = encode(universe, request, { selectors: "request-items", costs: false });
+  const encoding = items ?? encode(universe, request, { selectors: "request-items", costs: false });
   const checker = new Checker(encoding);
   const selected = encoding.facts.filter((f) => f.selector !== undefined);
   for (const r of requests) {

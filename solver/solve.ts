@@ -59,21 +59,32 @@ export function solve(
     return value;
   };
   timed("validate", () => validateRequest(universe, request));
+  // Request items behind selectors (assumed): when nothing satisfies the request, the same
+  // encoding then checks the suggested variants of each item (`explain`) without encoding anew.
   const encoding = timed("encode", () => {
-    const e = encode(universe, request);
+    const e = encode(universe, request, { selectors: "request-items" });
     stats = e.circuit.sat.stats;
     return e;
   });
-  const first = timed("solve", () => encoding.circuit.sat.solve());
+  const sat = encoding.circuit.sat;
+  const items = encoding.facts.flatMap((f) => (f.selector === undefined ? [] : [f.selector]));
+  const first = timed("solve", () => sat.solve(items));
   if (first !== "sat") {
     const explanation = timed("explain", () =>
-      explain(universe, request, (s) => {
-        stats = s;
-      }),
+      explain(
+        universe,
+        request,
+        (s) => {
+          stats = s;
+        },
+        encoding,
+      ),
     );
     return { satisfiable: false, explanation, timings };
   }
-  const optimum = optimize(encoding, encoding.circuit.sat.model(), ended);
+  // From now on every request item holds.
+  for (const selector of items) encoding.circuit.clause([selector]);
+  const optimum = optimize(encoding, sat.model(), ended);
   const solution = timed("extract", () => readSolution(encoding, optimum.model, optimum.values));
   return { satisfiable: true, solution, timings };
 }

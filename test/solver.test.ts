@@ -192,6 +192,23 @@ describe("explanations on the shipped constraints", () => {
     }
   });
 
+  it("explains and suggests the same from solve (which reuses its encoding) as explain alone", () => {
+    for (const specs of [
+      ["s6-rc@0.5.5.0", "skalibs@2.13"],
+      ["s6-networking@=2.5.1.1"],
+      ["execline@2.9.3.0 +pkgconfig"],
+      ["s6@2.11 +execline", "execline@2.9.9"],
+    ]) {
+      const request = requestFromSpecs(specs);
+      const r = solve(universe, request);
+      expect(r.satisfiable).toBe(false);
+      if (!r.satisfiable) {
+        expect(r.explanation).toEqual(explain(universe, request));
+        expect(r.explanation.suggestions.length).toBeGreaterThan(0);
+      }
+    }
+  });
+
   it("explains an option that does not exist for the requested version", () => {
     const r = solve(universe, requestFromSpecs(["execline@2.9.3.0 +pkgconfig"]));
     expect(r.satisfiable).toBe(false);
