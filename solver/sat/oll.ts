@@ -30,8 +30,8 @@ export interface Minimum {
   readonly cores: number;
 }
 
-/** The flag bit sorting one group of assumptions after the other (literals stay far below it). */
-const LATER = 1 << 30;
+/** The flag bit sorting held assumptions after broken ones (literals stay far below it). */
+const HELD = 1 << 30;
 
 interface Bound {
   readonly totalizer: Totalizer;
@@ -118,27 +118,20 @@ export function minimise(circuit: Circuit, terms: readonly Term[], last?: Model)
     }
   }
   // Assumptions the last model breaks (a core needs one of them) come first: a call then meets
-  // its core after propagating few assumptions (until `heldFirst`, below).
+  // its core after propagating few assumptions.
   const broken = new Set<Lit>();
   if (last !== undefined)
     for (const a of weights.keys()) if (a >> 1 < last.variables && !last.value(a)) broken.add(a);
-  let heldFirst = false;
   for (;;) {
     let added = false;
-    // Sorted as numbers with the "later" flag on top: a comparison function per call cost more
+    // Sorted as numbers with the "held" flag on top: a comparison function per call cost more
     // than the call's propagation (thousands of assumptions, hundreds of calls).
     const keys = new Int32Array(weights.size);
     let n = 0;
-    for (const a of weights.keys()) keys[n++] = (broken.has(a) === heldFirst ? LATER : 0) | a;
+    for (const a of weights.keys()) keys[n++] = (broken.has(a) ? 0 : HELD) | a;
     keys.sort();
-    const assumptions = Array.from(keys, (k) => k & ~LATER);
-    const decisions = sat.stats.decisions;
+    const assumptions = Array.from(keys, (k) => k & ~HELD);
     const answer = sat.solveCores(assumptions);
-    // Cores that propagation alone found (no decision) will be found again wherever their
-    // assumptions stand; what the order then decides is how many levels the next call keeps
-    // from this one, and the broken assumptions, the cores' members, break that prefix early.
-    // So they go last from then on (cone 2,000: 282k → 213k propagations in `version-age`).
-    if (answer === "unsat" && sat.stats.decisions === decisions) heldFirst = true;
     for (const a of sat.skippedAssumptions) if (relax([a])) added = true;
     if (answer === "sat" && !added) {
       const model = sat.model();
