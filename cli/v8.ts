@@ -10,7 +10,7 @@
  */
 import v8 from "node:v8";
 
-/** The flags, for the record (`pthbs --version` does not print them; bench/README.md does). */
+/** The flags every `pthbs` command runs with. */
 export const V8_FLAGS = "--no-turbo-inlining";
 
 /** Applies `V8_FLAGS` to this process. */
