@@ -18,9 +18,6 @@ export type VersionConstraint =
 
 /** A union of version constraints; a version is in the range when it is in any member. */
 export class VersionRange {
-  /** `toString`'s text, made on first use (the encoder keys its range literals by it). */
-  private text: string | undefined;
-
   private constructor(readonly parts: readonly VersionConstraint[]) {}
 
   /** The range every version is in (`:`). */
@@ -70,8 +67,7 @@ export class VersionRange {
   }
 
   toString(): string {
-    this.text ??= this.parts.map(printConstraint).join(",");
-    return this.text;
+    return this.parts.map(printConstraint).join(",");
   }
 
   /** Structural equality: same members in the same order. */
