@@ -32,6 +32,13 @@ import type { Dependency, Package, PackageOption, PackageVersion, Universe } fro
 
 type F = Lit;
 
+/**
+ * A conjunction of literals, without constants: empty for true, `[FALSE]` for false. Rules take
+ * conditions as cubes rather than gates: `depends` on a range is then two binary clauses on its
+ * rungs, not a gate variable with three clauses of its own and a propagation more per use.
+ */
+export type Cube = readonly Lit[];
+
 /** A relaxable statement of the user's input, cited in explanations. */
 export type Fact =
   | { readonly kind: "request"; readonly index: number; readonly item: RequestItem }
@@ -101,10 +108,11 @@ export interface Encoding {
   /** Literal: package `name`'s configuration matches the anonymous spec `cond` (and it is built). */
   builtMatches(name: string, cond: Spec | undefined): F;
   /**
-   * Per `depends` entry of package `name`, in order, the literal "built and matching the entry's
-   * `when`" (its `builtMatches`), kept from the encoding: reading a solution needs no gate lookup.
+   * Per `depends` entry of package `name`, in order, literals whose conjunction is "built and
+   * matching the entry's `when`" (its `builtMatches`), kept from the encoding: reading a solution
+   * needs no gate lookup.
    */
-  dependsActive(name: string): readonly F[];
+  dependsActive(name: string): readonly Cube[];
 }
 
 /** How to encode. */
@@ -141,12 +149,16 @@ class Encoder {
   /** Gates over one package's choices that already have their range clauses (`choiceSet`). */
   private readonly choiceSets = new Set<Lit>();
   /** `dependsActive`, filled by `encodeRules`. */
-  private readonly active = new Map<string, F[]>();
+  private readonly active = new Map<string, Cube[]>();
   /**
    * Per package with built versions, its ladder (order encoding): rung k holds when the chosen
    * built version is `versions[k]` or older. Rung 0 is `built`, rung n (past the oldest) FALSE.
    */
   private readonly ladders = new Map<string, readonly Lit[]>();
+  /** `span`'s cubes per ladder, by `first * ladder.length + last`. */
+  private readonly spans = new Map<readonly Lit[], Cube[]>();
+  /** The false cube. */
+  private readonly never: Cube = [this.c.FALSE];
 
   constructor(
     private readonly universe: Universe,
@@ -169,10 +181,10 @@ class Encoder {
     this.declareDecisionOrder();
     for (const p of this.packages.values()) this.encodeStructure(p);
     this.request.items.forEach((item, index) => {
-      const wanted = this.matches(item.spec);
-      this.addFact({ kind: "request", index, item }, item.location, (guard) =>
-        this.c.clause([wanted], guard),
-      );
+      const wanted = this.matchesCube(item.spec);
+      this.addFact({ kind: "request", index, item }, item.location, (guard) => {
+        for (const w of wanted) this.c.clause([w], guard);
+      });
     });
     for (const p of this.packages.values()) this.encodeRules(p);
     // Every way of providing is a gate before any model is read (readSolution evaluates them).
@@ -191,7 +203,7 @@ class Encoder {
       costs,
       provides: (n, v) => this.provides(n, v),
       matches: (s) => this.matches(s),
-      builtMatches: (n, c) => this.builtMatches(n, c),
+      builtMatches: (n, cond) => this.c.andOf(this.builtCube(n, cond)),
       dependsActive: (n) => this.active.get(n) ?? [],
     };
   }
@@ -342,10 +354,10 @@ class Encoder {
     }
     for (const o of p.options) {
       if (o.decl.when) {
-        const when = this.configMatches(p, o.decl.when);
+        const when = this.configCube(p, o.decl.when);
         c.clause2(neg(o.exists), p.built);
-        c.clause2(neg(o.exists), when);
-        c.clause([o.exists, neg(p.built), neg(when)]);
+        for (const w of when) c.clause2(neg(o.exists), w);
+        c.clause([o.exists, neg(p.built), ...when.map(neg)]);
       }
       c.clause([neg(o.exists), ...o.values.map((v) => v.variable)]);
       for (const v of o.values) c.clause2(neg(v.variable), p.built);
@@ -378,23 +390,37 @@ class Encoder {
         for (const v of o.values) c.clause2(neg(v.variable), o.exists, guard);
       });
     }
-    const active: F[] = [];
+    const active: Cube[] = [];
     this.active.set(p.name, active);
     p.pkg?.depends.forEach((d, index) => {
-      const when = this.builtMatches(p.name, d.when);
+      const when = this.builtCube(p.name, d.when);
       active.push(when);
-      const then = this.matches(d.spec);
-      this.addFact({ kind: "depends", package: p.name, index }, d.location, (guard) =>
-        c.clause2(neg(when), then, guard),
-      );
+      const then = this.matchesCube(d.spec);
+      // when ⇒ every literal of `then`: a clause each.
+      this.addFact({ kind: "depends", package: p.name, index }, d.location, (guard) => {
+        for (const t of then) this.rule(when, [t], guard);
+      });
     });
     p.pkg?.conflicts.forEach((x, index) => {
-      const when = this.builtMatches(p.name, x.when);
-      const then = neg(this.matches(x.spec));
+      const when = this.builtCube(p.name, x.when);
+      const then = this.matchesCube(x.spec);
+      // when ⇒ not all of `then`: one clause.
       this.addFact({ kind: "conflicts", package: p.name, index }, x.location, (guard) =>
-        c.clause2(neg(when), then, guard),
+        this.rule(when, then.map(neg), guard),
       );
     });
+  }
+
+  /** The clause "`when` ⇒ some literal of `then`", guarded. */
+  private rule(when: Cube, then: readonly Lit[], guard?: Lit): void {
+    if (when.length === 1 && then.length === 1) {
+      this.c.clause2(neg(when[0]!), then[0]!, guard);
+      return;
+    }
+    const lits: Lit[] = [];
+    for (const w of when) lits.push(neg(w));
+    for (const t of then) lits.push(t);
+    this.c.clause(lits, guard);
   }
 
   /** Adds a fact's clauses, each guarded by the fact's selector in explanation mode. */
@@ -413,48 +439,59 @@ class Encoder {
 
   /** Some package of the set matches `spec` (named); for a virtual, some present package provides it. */
   private matches(spec: Spec): F {
+    return this.c.andOf(this.matchesCube(spec));
+  }
+
+  /** `matches` as a cube. */
+  private matchesCube(spec: Spec): Cube {
     const name = spec.name!;
     const p = this.packages.get(name);
-    if (p) return this.presentMatching(p, this.configMatches(p, spec));
+    if (p) return this.presentMatching(p, this.configCube(p, spec));
     // A virtual (in the cone or not: a conflict may name one nothing needs), met by any encoded provider.
-    return this.c.orOf(this.providerNames(name).map((q) => this.provides(q, name)));
+    return cube(this.c, this.c.orOf(this.providerNames(name).map((q) => this.provides(q, name))));
   }
 
   /** `name` is built and its configuration matches the condition (absent: just built). */
-  private builtMatches(name: string, cond: Spec | undefined): F {
+  private builtCube(name: string, cond: Spec | undefined): Cube {
     const p = this.packages.get(name)!;
-    if (!cond) return p.built;
-    const config = this.configMatches(p, cond);
+    if (!cond) return [p.built];
+    const config = this.configCube(p, cond);
     // Without an external, every configuration literal is a built one (see presentMatching), and
     // the search is much shorter without the gate (first solve at cone 2,000: 3,937 conflicts →
     // 661). Explanations keep the gate: without it the first check's core followed a long
     // dependency chain (157 facts, not 5), QuickXplain then needed 296 checks, not 9, and kept
     // a longer (still minimal) conflict than the short one people read best.
     if (p.externalVar === undefined && this.options.selectors !== true)
-      return config === this.c.TRUE ? p.built : config;
-    return this.c.and2(p.built, config);
+      return config.length === 0 ? [p.built] : config;
+    return cube(this.c, this.c.and2(p.built, this.c.andOf(config)));
   }
 
   /**
-   * `p` is present with a configuration `config` (from `configMatches`). Every literal there, a
-   * version, the external or an option value, already implies that `p` is present (structure
-   * clauses), so the conjunction is `config` itself: a gate less for a third of all conditions.
+   * `p` is present with a configuration `config` (from `configCube`). Every literal there, a
+   * version, a rung, the external or an option value, already implies that `p` is present
+   * (structure clauses), so the conjunction is `config` itself: a gate less for a third of all
+   * conditions.
    */
-  private presentMatching(p: EncodedPackage, config: F): F {
-    return config === this.c.TRUE ? p.present : config;
+  private presentMatching(p: EncodedPackage, config: Cube): Cube {
+    return config.length === 0 ? [p.present] : config;
   }
 
-  /** The chosen configuration of `p` (built or external) is in the spec's range and has its option values. */
-  private configMatches(p: EncodedPackage, spec: Spec): F {
-    const range = spec.range ? this.rangeLiteral(p, spec.range) : this.c.TRUE;
+  /**
+   * The chosen configuration of `p` (built or external) is in the spec's range and has its option
+   * values. In explanation mode one literal (a gate), as the explanations were tuned on.
+   */
+  private configCube(p: EncodedPackage, spec: Spec): Cube {
+    const c = this.c;
+    const range = spec.range ? this.rangeCube(p, spec.range) : [];
     if (spec.options.length === 0) return range; // the usual case: no list, no gate lookup
-    const parts: F[] = [range];
+    const parts: Lit[] = [...range];
     for (const req of spec.options) parts.push(this.optionIs(p, req.name, req.value));
-    return this.c.andOf(parts);
+    if (this.options.selectors === true) return cube(c, c.andOf(parts));
+    return cube(c, ...parts);
   }
 
   /** p's chosen configuration (a built version or the external) is in `range`. */
-  private rangeLiteral(p: EncodedPackage, range: VersionRange): F {
+  private rangeCube(p: EncodedPackage, range: VersionRange): Cube {
     const versions = p.versions;
     const external = p.external !== undefined && range.contains(p.external.version);
     const ladder = this.ladders.get(p.name);
@@ -475,12 +512,36 @@ class Encoder {
         else if (last !== k - 1) gap = true;
         last = k;
       }
-      if (!gap) return this.rungs(p, ladder, first, last, external);
+      if (!gap) {
+        // Without the external, the two rungs themselves: no gate.
+        if (!external) return this.span(ladder, first, last);
+        return cube(this.c, this.rungs(p, ladder, first, last, external));
+      }
     }
     const inside: Lit[] = [];
     for (const v of versions) if (range.contains(v.entry.version)) inside.push(v.variable);
     if (external) inside.push(p.externalVar!);
-    return this.choiceSet(p, inside);
+    return cube(this.c, this.choiceSet(p, inside));
+  }
+
+  /**
+   * The cube of "built at one of versions `first` … `last`" (none when `first` is -1): its two
+   * rungs. Memoised: a package's dependents ask for a few spans many times.
+   */
+  private span(ladder: readonly Lit[], first: number, last: number): Cube {
+    if (first < 0) return this.never;
+    let memo = this.spans.get(ladder);
+    if (memo === undefined) {
+      memo = [];
+      this.spans.set(ladder, memo);
+    }
+    const key = first * ladder.length + last;
+    let known = memo[key];
+    if (known === undefined) {
+      known = cube(this.c, ladder[first]!, neg(ladder[last + 1]!));
+      memo[key] = known;
+    }
+    return known;
   }
 
   /** Built at one of versions `first` … `last` (none when `first` is -1), or the external. */
@@ -570,7 +631,9 @@ class Encoder {
     for (const prov of p.pkg?.provides ?? []) {
       if (prov.virtual === virtual)
         ways.push(
-          prov.when ? this.presentMatching(p, this.configMatches(p, prov.when)) : p.present,
+          prov.when
+            ? this.c.andOf(this.presentMatching(p, this.configCube(p, prov.when)))
+            : p.present,
         );
     }
     if (p.external?.provides.includes(virtual)) ways.push(p.externalVar!);
@@ -686,6 +749,17 @@ export function factId(f: Fact): string {
     case "option-exists":
       return `option-exists:${f.package}#${f.option}`;
   }
+}
+
+/** The cube of the conjunction of `lits`: constants dropped, `[FALSE]` when one is false. */
+function cube(c: Circuit, ...lits: Lit[]): Cube {
+  let n = 0;
+  for (const l of lits) {
+    if (l === c.FALSE) return [c.FALSE];
+    if (l !== c.TRUE) lits[n++] = l;
+  }
+  lits.length = n;
+  return lits;
 }
 
 /** Whether the versions are in strictly decreasing order (as `Package.versions` promises). */

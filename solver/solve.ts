@@ -183,7 +183,7 @@ function edges(
   };
   const active = encoding.dependsActive(p.name);
   for (const [i, d] of (p.pkg?.depends ?? []).entries()) {
-    if (!model.value(active[i]!)) continue;
+    if (!active[i]!.every((l) => model.value(l))) continue;
     const target = d.spec.name!;
     if (encoding.packages.has(target)) {
       add(target, d);

@@ -41,7 +41,9 @@ interface Bound {
 
 /**
  * Minimises `Σ weight·[lit]` over the circuit's clauses and pins the optimum (afterwards every
- * model has that value). The clauses must be satisfiable.
+ * model has that value). The clauses must be satisfiable. `last`, when given, must satisfy every
+ * clause (the model of the previous criterion: clauses added since only define new variables or
+ * hold in it); the search starts from it.
  */
 export function minimise(circuit: Circuit, terms: readonly Term[], last?: Model): Minimum {
   const sat = circuit.sat;
@@ -93,14 +95,17 @@ export function minimise(circuit: Circuit, terms: readonly Term[], last?: Model)
     return added;
   };
   // One-literal cores, cheaply: the terms that propagation alone forces (probed once, before the
-  // search), then those each call finds refuted by what it learns (`skipFixed`).
+  // search), then those each call finds refuted by what it learns (`skipFixed`). An assumption
+  // the last model meets is not probed: that model satisfies every clause, so propagation cannot
+  // refute it (at cone 2,000 this spares 5,900 of the 10,400 probes of `version-age`).
   const probed = new Set<Lit>();
+  const met = (a: Lit) => last !== undefined && a >> 1 < last.variables && last.value(a);
   for (let fresh = true; fresh; ) {
     fresh = false;
     for (const a of [...weights.keys()].sort((x, y) => x - y)) {
       if (probed.has(a)) continue;
       probed.add(a);
-      if (sat.refutes(a) && relax([a])) fresh = true;
+      if (!met(a) && sat.refutes(a) && relax([a])) fresh = true;
     }
   }
   // The last model (of the previous criterion: every clause added since holds in it, pins it
