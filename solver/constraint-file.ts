@@ -77,8 +77,15 @@ const ALIASES: Record<string, string> = {
 const SHA256_RE = /^[0-9a-f]{64}$/;
 const COMMIT_RE = /^[0-9a-f]{40}$/;
 
-/** Reads and checks the text of one constraint file; `file` is the path shown in diagnostics. */
-export function checkConstraintFile(text: string, file: string): FileCheck {
+/**
+ * Reads and checks the text of one constraint file; `file` is the path shown in diagnostics.
+ * `specs` interns the parsed specs (by naming and text) across the files of one load.
+ */
+export function checkConstraintFile(
+  text: string,
+  file: string,
+  specs: Map<string, Spec> = new Map(),
+): FileCheck {
   let doc: LocatedToml;
   try {
     doc = parseLocatedToml(text, file);
@@ -96,7 +103,7 @@ export function checkConstraintFile(text: string, file: string): FileCheck {
       ],
     };
   }
-  const checker = new FileChecker(doc);
+  const checker = new FileChecker(doc, specs);
   const pkg = checker.readPackage();
   return { package: pkg, diagnostics: checker.diagnostics };
 }
@@ -162,8 +169,8 @@ export function specProblems(
 }
 
 class FileChecker extends TomlChecker {
-  constructor(doc: LocatedToml) {
-    super(doc, ALIASES);
+  constructor(doc: LocatedToml, specs: Map<string, Spec>) {
+    super(doc, ALIASES, specs);
   }
 
   protected override describePath(path: TomlPath): string {

@@ -155,6 +155,8 @@ class Encoder {
    * built version is `versions[k]` or older. Rung 0 is `built`, rung n (past the oldest) FALSE.
    */
   private readonly ladders = new Map<string, readonly Lit[]>();
+  /** `configCube`'s cubes per package name and spec object. */
+  private readonly configs = new Map<string, Map<Spec, Cube>>();
   /** `span`'s cubes per ladder, by `first * ladder.length + last`. */
   private readonly spans = new Map<readonly Lit[], Cube[]>();
   /** The false cube. */
@@ -478,9 +480,25 @@ class Encoder {
 
   /**
    * The chosen configuration of `p` (built or external) is in the spec's range and has its option
-   * values. In explanation mode one literal (a gate), as the explanations were tuned on.
+   * values. In explanation mode one literal (a gate), as the explanations were tuned on. Memoised
+   * by spec object: `load` makes one object per distinct spec text, so the many entries that
+   * write the same range over the same package scan its versions once.
    */
   private configCube(p: EncodedPackage, spec: Spec): Cube {
+    let memo = this.configs.get(p.name);
+    if (memo === undefined) {
+      memo = new Map();
+      this.configs.set(p.name, memo);
+    }
+    let known = memo.get(spec);
+    if (known === undefined) {
+      known = this.newConfigCube(p, spec);
+      memo.set(spec, known);
+    }
+    return known;
+  }
+
+  private newConfigCube(p: EncodedPackage, spec: Spec): Cube {
     const c = this.c;
     const range = spec.range ? this.rangeCube(p, spec.range) : [];
     if (spec.options.length === 0) return range; // the usual case: no list, no gate lookup
@@ -697,11 +715,16 @@ class Encoder {
       // Version age: rank r pays one for each of the sets "rank ≥ 1" … "rank ≥ r" (without
       // version preferences, rung k of the ladder is "rank ≥ k": `choiceSet` returns it).
       const oldest = Math.max(0, ...p.versions.map((v) => v.rank));
+      const ladder = this.ladders.get(p.name);
+      const byAge = p.versions.every((v, k) => v.rank === k);
       for (let k = 1; k <= oldest; k++) {
-        const older = this.choiceSet(
-          p,
-          p.versions.filter((v) => v.rank >= k).map((v) => v.variable),
-        );
+        const older =
+          ladder && byAge
+            ? ladder[k]!
+            : this.choiceSet(
+                p,
+                p.versions.filter((v) => v.rank >= k).map((v) => v.variable),
+              );
         add("root-version-age", asRoot(older), 1);
         add("version-age", asOther(older), 1);
       }

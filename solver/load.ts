@@ -67,8 +67,10 @@ export function loadConstraintTexts(files: readonly ConstraintText[]): LoadResul
   const diagnostics: Diagnostic[] = [];
   const packages = new Map<string, Package>();
   const broken = new Set<string>();
+  // One spec object per distinct text (they are immutable): parsed once, memoised by the encoder.
+  const specs = new Map<string, Spec>();
   for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
-    const check = checkConstraintFile(f.text, f.path);
+    const check = checkConstraintFile(f.text, f.path, specs);
     diagnostics.push(...check.diagnostics);
     const pkg = check.package;
     if (!pkg) {

@@ -15,10 +15,13 @@ export class TomlChecker {
 
   /**
    * @param aliases words users write instead of ours (e.g. Spack's "variants" for "options")
+   * @param specs parsed specs by naming and text, shared by the files of one load: a spec written
+   *   many times is parsed once and is one object, which the encoder's memo recognises
    */
   constructor(
     protected readonly doc: LocatedToml,
     protected readonly aliases: Readonly<Record<string, string>> = {},
+    private readonly specs: Map<string, Spec> = new Map(),
   ) {
     this.file = doc.file;
   }
@@ -34,8 +37,13 @@ export class TomlChecker {
     naming: SpecNaming,
     code: "bad-spec" | "bad-when",
   ): Spec | undefined {
+    const key = `${naming} ${text}`;
+    const known = this.specs.get(key);
+    if (known !== undefined) return known;
     try {
-      return parseSpec(text, naming);
+      const spec = parseSpec(text, naming);
+      this.specs.set(key, spec);
+      return spec;
     } catch (e) {
       if (!(e instanceof SpecSyntaxError)) throw e;
       const at = this.doc.valueAt(path);

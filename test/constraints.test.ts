@@ -470,6 +470,26 @@ describe("constraint files", () => {
     expect(result.diagnostics.map((d) => d.code)).toEqual(["toml-syntax"]);
   });
 
+  it("parses a spec written in several files once, and reports a bad one in each file", () => {
+    const file = (name: string, spec: string) => ({
+      path: `constraints/${name}.toml`,
+      text: `name = "${name}"\n[versions."1"]\nsource = { url = "https://x.org/${name}-1.tgz", sha256 = "${SKALIBS_1}" }\n[[depends]]\nspec = "${spec}"\n`,
+    });
+    const good = loadConstraintTexts([
+      ...BASE,
+      file("a", "skalibs@2.13"),
+      file("b", "skalibs@2.13"),
+    ]);
+    expect(good.diagnostics).toEqual([]);
+    const [a, b] = ["a", "b"].map((n) => good.universe.packages.get(n)!.depends[0]!.spec);
+    expect(a).toBe(b);
+    const bad = loadConstraintTexts([...BASE, file("a", "skalibs@@"), file("b", "skalibs@@")]);
+    expect(bad.diagnostics.map((d) => `${d.file}:${d.line}:${d.code}`)).toEqual([
+      "constraints/a.toml:5:bad-spec",
+      "constraints/b.toml:5:bad-spec",
+    ]);
+  });
+
   it("gives the same universe whatever the order of the files", () => {
     const files = [...BASE, { path: "constraints/demo.toml", text: DEMO }];
     const a = loadConstraintTexts(files);
