@@ -84,6 +84,12 @@ export interface EncodedPackage {
   readonly root: boolean;
 }
 
+/** An encoded package and the encoder's cubes of its presence and of its being built. */
+interface Declared extends EncodedPackage {
+  readonly presentCube: Cube;
+  readonly builtCube: Cube;
+}
+
 /** A weighted sum to minimise: one optimisation criterion. */
 export interface CostFunction {
   readonly criterion: Criterion | "builds";
@@ -98,6 +104,10 @@ export interface Encoding {
   readonly circuit: Circuit;
   readonly cone: Cone;
   readonly packages: ReadonlyMap<string, EncodedPackage>;
+  /**
+   * Every fact, in encoding order, when `selectors` is true; otherwise the request items only:
+   * the other facts are then plain clauses that nothing needs to cite.
+   */
   readonly facts: readonly EncodedFact[];
   /** In optimisation order, the tie-break ("builds") last. */
   readonly costs: readonly CostFunction[];
@@ -139,7 +149,7 @@ export function encode(
 
 class Encoder {
   private readonly c = new Circuit();
-  private readonly packages = new Map<string, EncodedPackage>();
+  private readonly packages = new Map<string, Declared>();
   private readonly facts: EncodedFact[] = [];
   private readonly cone: Cone;
   private readonly externals: Map<string, External>;
@@ -155,6 +165,9 @@ class Encoder {
    * built version is `versions[k]` or older. Rung 0 is `built`, rung n (past the oldest) FALSE.
    */
   private readonly ladders = new Map<string, readonly Lit[]>();
+  /** See `scratch`. */
+  private readonly clauseLits: Lit[] = [];
+  private clauseSize = 0;
   /** `configCube`'s cubes per package name and spec object. */
   private readonly configs = new Map<string, Map<Spec, Cube>>();
   /** `span`'s cubes per ladder, by `first * ladder.length + last`. */
@@ -184,9 +197,8 @@ class Encoder {
     for (const p of this.packages.values()) this.encodeStructure(p);
     this.request.items.forEach((item, index) => {
       const wanted = this.matchesCube(item.spec);
-      this.addFact({ kind: "request", index, item }, item.location, (guard) => {
-        for (const w of wanted) this.c.clause([w], guard);
-      });
+      const guard = this.selectorOf({ kind: "request", index, item }, item.location);
+      for (const w of wanted) this.c.clause([w], guard);
     });
     for (const p of this.packages.values()) this.encodeRules(p);
     // Every way of providing is a gate before any model is read (readSolution evaluates them).
@@ -249,19 +261,26 @@ class Encoder {
     };
     for (const item of this.request.items) visit(item.spec.name!);
     for (const name of this.cone.packages) visit(name);
-    for (const name of post.reverse()) {
-      const p = this.packages.get(name);
+    for (let i = post.length - 1; i >= 0; i--) {
+      const p = this.packages.get(post[i]!);
       if (!p) continue;
-      // Deprecated versions last: the optimisation counts them before version age.
-      const choices = [...p.versions]
-        .sort((a, b) => Number(a.entry.deprecated) - Number(b.entry.deprecated) || a.rank - b.rank)
-        .map((v) => v.variable);
+      // By rank (ranks number the versions from 0), deprecated versions last: the optimisation
+      // counts them before version age.
+      const versions = p.versions;
+      const byRank: EncodedVersion[] = new Array(versions.length);
+      for (let k = 0; k < versions.length; k++) byRank[versions[k]!.rank] = versions[k]!;
+      const choices: Lit[] = [];
+      for (let k = 0; k < byRank.length; k++)
+        if (!byRank[k]!.entry.deprecated) choices.push(byRank[k]!.variable);
+      for (let k = 0; k < byRank.length; k++)
+        if (byRank[k]!.entry.deprecated) choices.push(byRank[k]!.variable);
       if (p.externalVar !== undefined) choices.push(p.externalVar);
-      this.c.sat.addDecisionGroup(
-        p.present,
-        choices,
-        p.options.flatMap((o) => o.values.map((v) => v.variable)),
-      );
+      const values: Lit[] = [];
+      for (let k = 0; k < p.options.length; k++) {
+        const o = p.options[k]!;
+        for (let j = 0; j < o.values.length; j++) values.push(o.values[j]!.variable);
+      }
+      this.c.sat.addDecisionGroup(p.present, choices, values);
     }
   }
 
@@ -303,9 +322,13 @@ class Encoder {
       })),
     }));
     // Search from the preferred configuration: the first model is then close to the optimum.
-    for (const v of versions) if (v.rank === 0) c.sat.setPhase(v.variable);
-    for (const o of options)
-      for (const v of o.values) if (v.value === o.decl.default) c.sat.setPhase(v.variable);
+    for (let k = 0; k < versions.length; k++)
+      if (versions[k]!.rank === 0) c.sat.setPhase(versions[k]!.variable);
+    for (let i = 0; i < options.length; i++) {
+      const o = options[i]!;
+      for (let k = 0; k < o.values.length; k++)
+        if (o.values[k]!.value === o.decl.default) c.sat.setPhase(o.values[k]!.variable);
+    }
     // The ladder needs one configuration as a hard rule (its clauses exclude two versions at once).
     if (this.options.selectors !== true && versions.length > 1 && sorted) {
       const ladder: Lit[] = [built];
@@ -323,120 +346,177 @@ class Encoder {
       versions,
       options,
       root: this.rootNames.has(name),
+      presentCube: [present],
+      builtCube: [built],
     });
   }
 
   /** Definitions that hold whatever the facts: presence, option existence, a value when it exists. */
   private encodeStructure(p: EncodedPackage): void {
     const c = this.c;
-    const choices = [
-      ...p.versions.map((v) => v.variable),
-      ...(p.externalVar !== undefined ? [p.externalVar] : []),
-    ];
-    c.clause([neg(p.present), ...choices]);
-    for (const x of choices) c.clause2(neg(x), p.present);
+    const versions = p.versions;
+    const n = versions.length;
+    const external = p.externalVar;
+    this.begin(neg(p.present));
+    for (let k = 0; k < n; k++) this.put(versions[k]!.variable);
+    if (external !== undefined) this.put(external);
+    this.emit();
+    for (let k = 0; k < n; k++) c.clause2(neg(versions[k]!.variable), p.present);
+    if (external !== undefined) c.clause2(neg(external), p.present);
     const ladder = this.ladders.get(p.name);
     if (ladder) {
       // Present and not the external is built: a range's lower rung follows from presence.
-      c.clause(
-        p.externalVar === undefined
-          ? [neg(p.present), p.built]
-          : [neg(p.present), p.externalVar, p.built],
-      );
-      const n = p.versions.length;
+      this.begin(neg(p.present));
+      if (external !== undefined) this.put(external);
+      this.put(p.built);
+      this.emit();
       for (let k = 0; k < n; k++) {
-        const v = p.versions[k]!.variable;
+        const v = versions[k]!.variable;
         if (k >= 2) c.clause2(neg(ladder[k]!), ladder[k - 1]!);
         if (k >= 1) c.clause2(neg(v), ladder[k]!);
         if (k + 1 < n) c.clause2(neg(v), neg(ladder[k + 1]!));
         // On rung k and not on rung k+1: exactly version k.
-        c.clause(k + 1 < n ? [neg(ladder[k]!), ladder[k + 1]!, v] : [neg(ladder[k]!), v]);
+        this.begin(neg(ladder[k]!));
+        if (k + 1 < n) this.put(ladder[k + 1]!);
+        this.put(v);
+        this.emit();
       }
       c.clause2(neg(ladder[1]!), p.built);
     }
-    for (const o of p.options) {
+    for (let i = 0; i < p.options.length; i++) {
+      const o = p.options[i]!;
       if (o.decl.when) {
         const when = this.configCube(p, o.decl.when);
         c.clause2(neg(o.exists), p.built);
-        for (const w of when) c.clause2(neg(o.exists), w);
-        c.clause([o.exists, neg(p.built), ...when.map(neg)]);
+        for (let k = 0; k < when.length; k++) c.clause2(neg(o.exists), when[k]!);
+        this.begin(o.exists);
+        this.put(neg(p.built));
+        for (let k = 0; k < when.length; k++) this.put(neg(when[k]!));
+        this.emit();
       }
-      c.clause([neg(o.exists), ...o.values.map((v) => v.variable)]);
-      for (const v of o.values) c.clause2(neg(v.variable), p.built);
+      this.begin(neg(o.exists));
+      for (let k = 0; k < o.values.length; k++) this.put(o.values[k]!.variable);
+      this.emit();
+      for (let k = 0; k < o.values.length; k++) c.clause2(neg(o.values[k]!.variable), p.built);
     }
+  }
+
+  /**
+   * Starts a clause in the encoder's one clause buffer (`put` adds to it, `emit` adds it to the
+   * solver, which copies it). The encoder's loops index their arrays rather than use `for … of`:
+   * it runs once per process, mostly before V8 optimises it, and unoptimised code allocates a
+   * result object per iteration. Both were a quarter of the encoder's garbage at cone 2,000.
+   */
+  private begin(first: Lit): void {
+    this.clauseLits[0] = first;
+    this.clauseSize = 1;
+  }
+
+  private put(l: Lit): void {
+    this.clauseLits[this.clauseSize++] = l;
+  }
+
+  private emit(guard?: Lit): void {
+    this.c.clause(this.clauseLits, guard, this.clauseSize);
   }
 
   /** The relaxable rules of one package. */
   private encodeRules(p: EncodedPackage): void {
     const c = this.c;
-    const choices = [
-      ...p.versions.map((v) => v.variable),
-      ...(p.externalVar !== undefined ? [p.externalVar] : []),
-    ];
     const loc = p.pkg?.location ?? p.external!.location;
     const ladder = this.ladders.has(p.name);
-    this.addFact({ kind: "one-configuration", package: p.name }, loc, (guard) => {
-      // The ladder's clauses already allow one version at most.
-      if (!ladder) c.atMostOne(choices, guard);
-      else if (p.externalVar !== undefined) c.clause2(neg(p.externalVar), neg(p.built), guard);
-      for (const o of p.options)
+    // Outside explanation mode a rule has no selector and no record (`Encoding.facts`), so none
+    // is made: thousands of objects the garbage collector would copy.
+    const explaining = this.options.selectors === true;
+    let guard = explaining
+      ? this.selectorOf({ kind: "one-configuration", package: p.name }, loc)
+      : undefined;
+    // The ladder's clauses already allow one version at most.
+    if (!ladder) {
+      const choices = p.versions.map((v) => v.variable);
+      if (p.externalVar !== undefined) choices.push(p.externalVar);
+      c.atMostOne(choices, guard);
+    } else if (p.externalVar !== undefined) c.clause2(neg(p.externalVar), neg(p.built), guard);
+    const options = p.options;
+    for (let i = 0; i < options.length; i++) {
+      const values = options[i]!.values;
+      // Two values (a boolean option): one clause, no list.
+      if (values.length === 2) c.clause2(neg(values[0]!.variable), neg(values[1]!.variable), guard);
+      else
         c.atMostOne(
-          o.values.map((v) => v.variable),
+          values.map((v) => v.variable),
           guard,
         );
-    });
-    for (const o of p.options) {
+    }
+    for (let i = 0; i < options.length; i++) {
+      const o = options[i]!;
       if (!o.decl.when) continue;
-      const fact: Fact = { kind: "option-exists", package: p.name, option: o.decl.name };
-      this.addFact(fact, o.decl.location, (guard) => {
-        for (const v of o.values) c.clause2(neg(v.variable), o.exists, guard);
-      });
+      guard = explaining
+        ? this.selectorOf(
+            { kind: "option-exists", package: p.name, option: o.decl.name },
+            o.decl.location,
+          )
+        : undefined;
+      for (let k = 0; k < o.values.length; k++)
+        c.clause2(neg(o.values[k]!.variable), o.exists, guard);
     }
     const active: Cube[] = [];
     this.active.set(p.name, active);
-    p.pkg?.depends.forEach((d, index) => {
+    const depends = p.pkg?.depends ?? [];
+    for (let index = 0; index < depends.length; index++) {
+      const d = depends[index]!;
       const when = this.builtCube(p.name, d.when);
       active.push(when);
       const then = this.matchesCube(d.spec);
+      guard = explaining
+        ? this.selectorOf({ kind: "depends", package: p.name, index }, d.location)
+        : undefined;
       // when ⇒ every literal of `then`: a clause each.
-      this.addFact({ kind: "depends", package: p.name, index }, d.location, (guard) => {
-        for (const t of then) this.rule(when, [t], guard);
-      });
-    });
-    p.pkg?.conflicts.forEach((x, index) => {
+      for (let k = 0; k < then.length; k++) this.rule(when, then[k]!, false, guard);
+    }
+    const conflicts = p.pkg?.conflicts ?? [];
+    for (let index = 0; index < conflicts.length; index++) {
+      const x = conflicts[index]!;
       const when = this.builtCube(p.name, x.when);
       const then = this.matchesCube(x.spec);
+      guard = explaining
+        ? this.selectorOf({ kind: "conflicts", package: p.name, index }, x.location)
+        : undefined;
       // when ⇒ not all of `then`: one clause.
-      this.addFact({ kind: "conflicts", package: p.name, index }, x.location, (guard) =>
-        this.rule(when, then.map(neg), guard),
-      );
-    });
+      this.rule(when, then, true, guard);
+    }
   }
 
-  /** The clause "`when` ⇒ some literal of `then`", guarded. */
-  private rule(when: Cube, then: readonly Lit[], guard?: Lit): void {
-    if (when.length === 1 && then.length === 1) {
-      this.c.clause2(neg(when[0]!), then[0]!, guard);
+  /**
+   * The clause "`when` ⇒ `then`" (a literal), or with `negated` "`when` ⇒ not all of `then`" (a
+   * cube), guarded.
+   */
+  private rule(when: Cube, then: Lit | Cube, negated: boolean, guard?: Lit): void {
+    if (typeof then === "number" && when.length === 1) {
+      this.c.clause2(neg(when[0]!), then, guard);
       return;
     }
-    const lits: Lit[] = [];
-    for (const w of when) lits.push(neg(w));
-    for (const t of then) lits.push(t);
-    this.c.clause(lits, guard);
+    this.begin(neg(when[0]!));
+    for (let k = 1; k < when.length; k++) this.put(neg(when[k]!));
+    if (typeof then === "number") this.put(then);
+    else for (let k = 0; k < then.length; k++) this.put(negated ? neg(then[k]!) : then[k]!);
+    this.emit(guard);
   }
 
-  /** Adds a fact's clauses, each guarded by the fact's selector in explanation mode. */
-  private addFact(fact: Fact, location: SourceLocation, clauses: (guard?: Lit) => void): void {
+  /**
+   * Records a fact and returns the selector guarding its clauses: with `selectors` true for every
+   * fact, with "request-items" for request items; undefined otherwise.
+   */
+  private selectorOf(fact: Fact, location: SourceLocation): Lit | undefined {
     const selectors = this.options.selectors;
     if (selectors === true || (selectors === "request-items" && fact.kind === "request")) {
       // The fact's index makes the name new (`named` needs no lookup).
       const selector = this.c.named(`fact ${this.facts.length} ${factLabel(fact)}`);
-      clauses(selector);
       this.facts.push({ fact, selector, location });
-    } else {
-      clauses();
-      this.facts.push({ fact, location });
+      return selector;
     }
+    this.facts.push({ fact, location });
+    return undefined;
   }
 
   /** Some package of the set matches `spec` (named); for a virtual, some present package provides it. */
@@ -456,7 +536,7 @@ class Encoder {
   /** `name` is built and its configuration matches the condition (absent: just built). */
   private builtCube(name: string, cond: Spec | undefined): Cube {
     const p = this.packages.get(name)!;
-    if (!cond) return [p.built];
+    if (!cond) return p.builtCube;
     const config = this.configCube(p, cond);
     // Without an external, every configuration literal is a built one (see presentMatching), and
     // the search is much shorter without the gate (first solve at cone 2,000: 3,937 conflicts →
@@ -464,7 +544,7 @@ class Encoder {
     // dependency chain (157 facts, not 5), QuickXplain then needed 296 checks, not 9, and kept
     // a longer (still minimal) conflict than the short one people read best.
     if (p.externalVar === undefined && this.options.selectors !== true)
-      return config.length === 0 ? [p.built] : config;
+      return config.length === 0 ? p.builtCube : config;
     return cube(this.c, this.c.and2(p.built, this.c.andOf(config)));
   }
 
@@ -474,8 +554,8 @@ class Encoder {
    * (structure clauses), so the conjunction is `config` itself: a gate less for a third of all
    * conditions.
    */
-  private presentMatching(p: EncodedPackage, config: Cube): Cube {
-    return config.length === 0 ? [p.present] : config;
+  private presentMatching(p: Declared, config: Cube): Cube {
+    return config.length === 0 ? p.presentCube : config;
   }
 
   /**
@@ -666,9 +746,9 @@ class Encoder {
     let outsideCone = 0;
     const add = (criterion: CostFunction["criterion"], lit: Lit, weight: number) => {
       if (weight === 0 || lit === c.FALSE) return;
-      const terms = sums.get(criterion) ?? [];
-      terms.push({ lit, weight });
-      sums.set(criterion, terms);
+      const terms = sums.get(criterion);
+      if (terms === undefined) sums.set(criterion, [{ lit, weight }]);
+      else terms.push({ lit, weight });
     };
     // A package providing a requested virtual is a root only while it provides it.
     const dynamicRoot = (p: EncodedPackage): Lit =>
@@ -705,34 +785,41 @@ class Encoder {
 
     for (const p of this.packages.values()) {
       const root = p.root ? c.TRUE : dynamicRoot(p);
-      const asRoot = (t: Lit) => c.and2(t, root);
-      const asOther = (t: Lit) => c.and2(t, neg(root));
-      for (const v of p.versions) {
+      const other = neg(root);
+      const versions = p.versions;
+      for (let k = 0; k < versions.length; k++) {
+        const v = versions[k]!;
         if (!v.entry.deprecated) continue;
-        add("root-deprecated", asRoot(v.variable), 1);
-        add("deprecated", asOther(v.variable), 1);
+        add("root-deprecated", c.and2(v.variable, root), 1);
+        add("deprecated", c.and2(v.variable, other), 1);
       }
       // Version age: rank r pays one for each of the sets "rank ≥ 1" … "rank ≥ r" (without
-      // version preferences, rung k of the ladder is "rank ≥ k": `choiceSet` returns it).
-      const oldest = Math.max(0, ...p.versions.map((v) => v.rank));
+      // version preferences, rung k of the ladder is "rank ≥ k").
+      let oldest = 0;
+      let byAge = true;
+      for (let k = 0; k < versions.length; k++) {
+        oldest = Math.max(oldest, versions[k]!.rank);
+        if (versions[k]!.rank !== k) byAge = false;
+      }
       const ladder = this.ladders.get(p.name);
-      const byAge = p.versions.every((v, k) => v.rank === k);
       for (let k = 1; k <= oldest; k++) {
         const older =
           ladder && byAge
             ? ladder[k]!
             : this.choiceSet(
                 p,
-                p.versions.filter((v) => v.rank >= k).map((v) => v.variable),
+                versions.filter((v) => v.rank >= k).map((v) => v.variable),
               );
-        add("root-version-age", asRoot(older), 1);
-        add("version-age", asOther(older), 1);
+        add("root-version-age", c.and2(older, root), 1);
+        add("version-age", c.and2(older, other), 1);
       }
-      for (const o of p.options) {
-        for (const v of o.values) {
+      for (let i = 0; i < p.options.length; i++) {
+        const o = p.options[i]!;
+        for (let k = 0; k < o.values.length; k++) {
+          const v = o.values[k]!;
           if (v.value === o.decl.default) continue;
-          add("root-non-default-options", asRoot(v.variable), 1);
-          add("non-default-options", asOther(v.variable), 1);
+          add("root-non-default-options", c.and2(v.variable, root), 1);
+          add("non-default-options", c.and2(v.variable, other), 1);
         }
       }
       add("packages", p.present, 1);

@@ -39,7 +39,9 @@ export function reachableCone(
     const pkg = universe.packages.get(name);
     if (pkg || externalNames.has(name)) {
       packages.add(name);
-      for (const d of pkg?.depends ?? []) queue.push(d.spec.name!);
+      // Indexed: unoptimised code (this runs once) allocates per `for … of` step.
+      const depends = pkg?.depends ?? [];
+      for (let k = 0; k < depends.length; k++) queue.push(depends[k]!.spec.name!);
       continue;
     }
     const providers = [

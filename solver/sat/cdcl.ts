@@ -121,8 +121,10 @@ export class SatSolver {
   /** The assigned literals in order (`trailTop` of them; a variable is on it at most once). */
   private trail = new Int32Array(0);
   private trailTop = 0;
-  private readonly trailLim: number[] = [];
-  private readonly keptOnTrail: Lit[] = [];
+  /** Where each decision level starts on the trail; its length is the current level. */
+  private readonly trailLim = new LevelStack();
+  /** `cancelUntil`'s literals kept below their position (sized as the trail). */
+  private keptOnTrail = new Int32Array(0);
   private qhead = 0;
   private nClauses = 0;
   private learnts: Clause[] = [];
@@ -150,16 +152,16 @@ export class SatSolver {
    * lower levels, so a backjump resumes the order there instead of rescanning every group (a
    * rescan per conflict took a fifth of the first solve at cone 2,000).
    */
-  private readonly orderAt: number[] = [];
+  private readonly orderAt = new LevelStack();
   /** `scopeNext` as each level was opened (the same reasoning). */
-  private readonly scopeAt: number[] = [];
+  private readonly scopeAt = new LevelStack();
   /**
    * With a decision order, the variables it leaves open (cost counters, auxiliaries) are decided
    * by index from this cursor (`pickRest`), kept per level as `orderAt` is, instead of VSIDS: the
    * heap's pops and re-insertions of every variable cost more than a whole optimisation step.
    */
   private restNext = 0;
-  private readonly restAt: number[] = [];
+  private readonly restAt = new LevelStack();
   /** Literals a probe without conflict made true (`refutes`), valid while `probeStamp` holds. */
   private probeSafe = new Uint8Array(0);
   private readonly probedTrue: Lit[] = [];
@@ -194,18 +196,19 @@ export class SatSolver {
   }
 
   /**
-   * Adds a clause (a disjunction of literals). Returns false once the clauses are known to be
-   * unsatisfiable whatever the assumptions.
+   * Adds a clause (a disjunction of literals): the first `size` of `input` (all by default; the
+   * literals are copied). Returns false once the clauses are known to be unsatisfiable whatever
+   * the assumptions.
    */
-  addClause(input: readonly Lit[]): boolean {
+  addClause(input: readonly Lit[], size = input.length): boolean {
     if (!this.ok) return false;
-    if (this.trailLim.length > 0 && this.attachAbove(input)) return true;
+    if (this.trailLim.length > 0 && this.attachAbove(input.slice(0, size))) return true;
     this.cancelUntil(0);
     // Sorted by insertion (clauses are short), then duplicates and false literals dropped, in a
     // scratch array: the encoder adds hundreds of thousands of clauses, garbage for each cost.
-    if (this.scratch.length < input.length) this.scratch = new Int32Array(2 * input.length);
+    if (this.scratch.length < size) this.scratch = new Int32Array(2 * size);
     const lits = this.scratch;
-    for (let i = 0; i < input.length; i++) {
+    for (let i = 0; i < size; i++) {
       const l = input[i]!;
       let j = i;
       while (j > 0 && lits[j - 1]! > l) {
@@ -215,7 +218,7 @@ export class SatSolver {
       lits[j] = l;
     }
     let n = 0;
-    for (let i = 0; i < input.length; i++) {
+    for (let i = 0; i < size; i++) {
       const l = lits[i]!;
       const value = this.vals[l]!;
       const last = n > 0 ? lits[n - 1] : -1;
@@ -279,7 +282,7 @@ export class SatSolver {
     this.assign(l, NO_CLAUSE);
     const conflict = this.propagate();
     if (conflict === NO_CLAUSE)
-      for (let i = this.trailLim[0]!; i < this.trailTop; i++) {
+      for (let i = this.trailLim.at(0); i < this.trailTop; i++) {
         const x = this.trail[i]!;
         this.probeSafe[x] = 1;
         this.probedTrue.push(x);
@@ -318,7 +321,7 @@ export class SatSolver {
 
   /** Whether enough variables were fixed since the last `simplify` to make it pay. */
   private worthSimplifying(): boolean {
-    const fixed = this.trailLim.length > 0 ? this.trailLim[0]! : this.trailTop;
+    const fixed = this.trailLim.length > 0 ? this.trailLim.at(0) : this.trailTop;
     return fixed - this.simplifiedAt > Math.max(1000, this.nVars / 16);
   }
 
@@ -1003,11 +1006,12 @@ export class SatSolver {
     let index = this.trailTop - 1;
     let c: Clause = conflict;
     do {
-      if (this.arena[c + 1]! & LEARNT) this.bumpClause(c);
-      const lits = this.litsOf(c);
+      const arena = this.arena;
+      if (arena[c + 1]! & LEARNT) this.bumpClause(c);
       const implied = p >> 1; // -1 for the conflict itself
-      for (let k = 0; k < lits.length; k++) {
-        const q = lits[k]!;
+      // The literals in place (a `litsOf` view per reason was most of this function's garbage).
+      for (let k = c + HEADER, end = k + arena[c]!; k < end; k++) {
+        const q = arena[k]!;
         const v = q >> 1;
         if (v === implied || seen[v] || this.levels[v] === 0) continue;
         this.bumpVar(v);
@@ -1058,7 +1062,7 @@ export class SatSolver {
     seen[p >> 1] = 1;
     // Stop once every marked variable is met: a core's walk is short, the trail is not.
     let pending = 1;
-    for (let i = this.trailTop - 1; pending > 0 && i >= this.trailLim[0]!; i--) {
+    for (let i = this.trailTop - 1; pending > 0 && i >= this.trailLim.at(0); i--) {
       const x = this.trail[i]!;
       const v = x >> 1;
       if (!seen[v]) continue;
@@ -1066,9 +1070,9 @@ export class SatSolver {
       if (r === NO_CLAUSE) {
         core.push(x);
       } else {
-        const lits = this.litsOf(r);
-        for (let k = 0; k < lits.length; k++) {
-          const u = lits[k]! >> 1;
+        const arena = this.arena;
+        for (let k = r + HEADER, end = k + arena[r]!; k < end; k++) {
+          const u = arena[k]! >> 1;
           if (u !== v && !seen[u] && this.levels[u]! > 0) {
             seen[u] = 1;
             pending++;
@@ -1103,22 +1107,24 @@ export class SatSolver {
 
   private cancelUntil(level: number): void {
     if (this.trailLim.length <= level) return;
-    this.orderNext = this.orderAt[level]!;
-    this.scopeNext = this.scopeAt[level]!;
-    this.restNext = this.restAt[level]!;
+    this.orderNext = this.orderAt.at(level);
+    this.scopeNext = this.scopeAt.at(level);
+    this.restNext = this.restAt.at(level);
     this.orderAt.length = level;
     this.scopeAt.length = level;
     this.restAt.length = level;
     const vsids = this.order.length === 0;
-    const stop = this.trailLim[level]!;
+    const stop = this.trailLim.at(level);
+    if (this.keptOnTrail.length < this.trail.length)
+      this.keptOnTrail = new Int32Array(this.trail.length);
     const kept = this.keptOnTrail;
-    kept.length = 0;
+    let keptTop = 0;
     for (let i = this.trailTop - 1; i >= stop; i--) {
       const l = this.trail[i]!;
       const v = l >> 1;
       if (this.levels[v]! <= level) {
         // Implied at a lower level than the decisions around it (chronological backtracking).
-        kept.push(l);
+        kept[keptTop++] = l;
         continue;
       }
       this.vals[l] = UNDEF;
@@ -1130,7 +1136,7 @@ export class SatSolver {
     this.trailTop = stop;
     this.trailLim.length = level;
     this.qhead = stop;
-    for (let i = kept.length - 1; i >= 0; i--) this.trail[this.trailTop++] = kept[i]!;
+    for (let i = keptTop - 1; i >= 0; i--) this.trail[this.trailTop++] = kept[i]!;
   }
 
   private attach(c: Clause): void {
@@ -1271,6 +1277,35 @@ export class Model {
 }
 
 /** The Luby sequence 1 1 2 1 1 2 4 …, MiniSat's restart schedule. */
+/**
+ * A stack of per-level numbers in a typed array that only grows: a plain array trimmed on every
+ * backjump over thousands of assumption levels and grown again on the way back was a quarter of
+ * the garbage of `solve()` at cone 2,000.
+ */
+class LevelStack {
+  private data = new Int32Array(64);
+  /** The number of levels; set it lower to pop. */
+  length = 0;
+
+  push(x: number): void {
+    if (this.length === this.data.length) {
+      const next = new Int32Array(2 * this.data.length);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = x;
+  }
+
+  at(level: number): number {
+    return this.data[level]!;
+  }
+
+  /** Sets every level's entry to `x`. */
+  fill(x: number): void {
+    this.data.fill(x, 0, this.length);
+  }
+}
+
 function luby(i: number): number {
   let size = 1;
   let seq = 0;

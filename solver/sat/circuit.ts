@@ -125,7 +125,7 @@ export class Circuit {
   /** A new AND gate over sorted literals: its output and both directions of its definition. */
   private gate(lits: readonly Lit[]): Lit {
     const out = this.fresh("and");
-    for (const l of lits) this.sat.addBinary(neg(out), l);
+    for (let k = 0; k < lits.length; k++) this.sat.addBinary(neg(out), lits[k]!);
     this.sat.addClause([out, ...lits.map(neg)]);
     return out;
   }
@@ -143,8 +143,9 @@ export class Circuit {
   }
 
   /** Requires a clause: at least one of the literals holds (unless `guard` is false). */
-  clause(lits: readonly Lit[], guard?: Lit): void {
-    this.sat.addClause(guard === undefined ? lits : [neg(guard), ...lits]);
+  clause(lits: readonly Lit[], guard?: Lit, size = lits.length): void {
+    if (guard === undefined) this.sat.addClause(lits, size);
+    else this.sat.addClause([neg(guard), ...lits.slice(0, size)]);
   }
 
   /** `clause([a, b], guard)`, without the array when unguarded. */

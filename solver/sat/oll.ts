@@ -102,7 +102,9 @@ export function minimise(circuit: Circuit, terms: readonly Term[], last?: Model)
   const met = (a: Lit) => last !== undefined && a >> 1 < last.variables && last.value(a);
   for (let fresh = true; fresh; ) {
     fresh = false;
-    for (const a of [...weights.keys()].sort((x, y) => x - y)) {
+    const sorted = sortedKeys(weights, () => 0);
+    for (let i = 0; i < sorted.length; i++) {
+      const a = sorted[i]!;
       if (probed.has(a)) continue;
       probed.add(a);
       if (!met(a) && sat.refutes(a) && relax([a])) fresh = true;
@@ -118,7 +120,9 @@ export function minimise(circuit: Circuit, terms: readonly Term[], last?: Model)
   ) {
     const value = terms.reduce((s, t) => s + (last.value(t.lit) ? t.weight : 0), 0);
     if (value === lower) {
-      for (const a of weights.keys()) circuit.clause([a]);
+      weights.forEach((_, a) => {
+        circuit.clause([a]);
+      });
       return { value, model: last, cores };
     }
   }
@@ -126,16 +130,12 @@ export function minimise(circuit: Circuit, terms: readonly Term[], last?: Model)
   // its core after propagating few assumptions.
   const broken = new Set<Lit>();
   if (last !== undefined)
-    for (const a of weights.keys()) if (a >> 1 < last.variables && !last.value(a)) broken.add(a);
+    weights.forEach((_, a) => {
+      if (a >> 1 < last.variables && !last.value(a)) broken.add(a);
+    });
   for (;;) {
     let added = false;
-    // Sorted as numbers with the "held" flag on top: a comparison function per call cost more
-    // than the call's propagation (thousands of assumptions, hundreds of calls).
-    const keys = new Int32Array(weights.size);
-    let n = 0;
-    for (const a of weights.keys()) keys[n++] = (broken.has(a) ? 0 : HELD) | a;
-    keys.sort();
-    const assumptions = Array.from(keys, (k) => k & ~HELD);
+    const assumptions = sortedKeys(weights, (a) => (broken.has(a) ? 0 : HELD));
     const answer = sat.solveCores(assumptions);
     for (const a of sat.skippedAssumptions) if (relax([a])) added = true;
     if (answer === "sat" && !added) {
@@ -143,7 +143,9 @@ export function minimise(circuit: Circuit, terms: readonly Term[], last?: Model)
       const value = terms.reduce((s, t) => s + (model.value(t.lit) ? t.weight : 0), 0);
       if (value !== lower)
         throw new Error(`internal: minimum ${lower} but the model costs ${value}`);
-      for (const a of weights.keys()) circuit.clause([a]);
+      weights.forEach((_, a) => {
+        circuit.clause([a]);
+      });
       return { value, model, cores };
     }
     if (answer === "sat") continue; // a relaxed bound brought a new assumption: solve again
@@ -155,4 +157,22 @@ export function minimise(circuit: Circuit, terms: readonly Term[], last?: Model)
     // superseded by that one-literal core.
     for (const core of sat.cores) if (core.every((a) => weights.has(a))) relax([...core]);
   }
+}
+
+/**
+ * The keys of `weights` in increasing order of `flag(key) | key`: sorted as numbers in a typed
+ * array, since a comparison function per call cost more than the call's propagation (thousands
+ * of assumptions, hundreds of calls); `forEach` rather than an iterator, since unoptimised code
+ * allocates a result per step.
+ */
+function sortedKeys(weights: ReadonlyMap<Lit, number>, flag: (key: Lit) => number): Lit[] {
+  const keys = new Int32Array(weights.size);
+  let n = 0;
+  weights.forEach((_, a) => {
+    keys[n++] = flag(a) | a;
+  });
+  keys.sort();
+  const out: Lit[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = keys[i]! & ~HELD;
+  return out;
 }
