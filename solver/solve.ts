@@ -182,8 +182,14 @@ function edges(
     });
   };
   const active = encoding.dependsActive(p.name);
-  for (const [i, d] of (p.pkg?.depends ?? []).entries()) {
-    if (!active[i]!.every((l) => model.value(l))) continue;
+  const depends = p.pkg?.depends ?? [];
+  // Indexed loops: this runs once per process, unoptimised, where `for … of` allocates per step.
+  for (let i = 0; i < depends.length; i++) {
+    const d = depends[i]!;
+    const when = active[i]!;
+    let holds = true;
+    for (let k = 0; k < when.length && holds; k++) holds = model.value(when[k]!);
+    if (!holds) continue;
     const target = d.spec.name!;
     if (encoding.packages.has(target)) {
       add(target, d);

@@ -274,7 +274,8 @@ export class SatSolver {
     // A literal that a probe without conflict made true propagates a subset of what that probe
     // did: no conflict either, as long as no clause or fact came since (`probeStamp`).
     if (this.probeStamp !== this.arenaTop * 4 + this.trailTop) {
-      for (const x of this.probedTrue) this.probeSafe[x] = 0;
+      const probed = this.probedTrue;
+      for (let i = 0; i < probed.length; i++) this.probeSafe[probed[i]!] = 0;
       this.probedTrue.length = 0;
     }
     if (this.probeSafe[l]) return false;
@@ -702,7 +703,9 @@ export class SatSolver {
       if (presence === FALSE) continue;
       let chosen = false;
       let open = -1;
-      for (const x of g.choices) {
+      const choices = g.choices;
+      for (let k = 0; k < choices.length; k++) {
+        const x = choices[k]!;
         const value = vals[x];
         if (value === TRUE) {
           chosen = true;
@@ -711,7 +714,11 @@ export class SatSolver {
         if (value === UNDEF && open === -1) open = x;
       }
       if (!chosen && open !== -1) return open;
-      for (const x of g.afterwards) if (vals[x] === UNDEF) return (x & ~1) + this.phase[x >> 1]!;
+      const afterwards = g.afterwards;
+      for (let k = 0; k < afterwards.length; k++) {
+        const x = afterwards[k]!;
+        if (vals[x] === UNDEF) return (x & ~1) + this.phase[x >> 1]!;
+      }
     }
     return -1;
   }
@@ -1041,7 +1048,7 @@ export class SatSolver {
       )
         kept.push(q);
     }
-    for (const q of learnt) seen[q >> 1] = 0;
+    for (let k = 0; k < learnt.length; k++) seen[learnt[k]! >> 1] = 0;
 
     let backjump = 0;
     if (kept.length > 1) {

@@ -49,7 +49,8 @@ export function minimise(circuit: Circuit, terms: readonly Term[], last?: Model)
   const sat = circuit.sat;
   const weights = new Map<Lit, number>();
   let lower = 0;
-  for (const t of terms) {
+  for (let i = 0; i < terms.length; i++) {
+    const t = terms[i]!;
     if (t.weight === 0 || t.lit === circuit.FALSE) continue;
     if (t.lit === circuit.TRUE) {
       lower += t.weight;
