@@ -121,8 +121,14 @@ export class SatSolver {
   /** The assigned literals in order (`trailTop` of them; a variable is on it at most once). */
   private trail = new Int32Array(0);
   private trailTop = 0;
-  /** Where each decision level starts on the trail; its length is the current level. */
-  private readonly trailLim = new LevelStack();
+  /**
+   * The current decision level, and per level (typed arrays that only grow: a plain array
+   * trimmed at each backjump over thousands of assumption levels and grown again was a quarter
+   * of the garbage of `solve()` at cone 2,000) where it starts on the trail (`levelStart`) and
+   * where the cursors stood when it was opened (`levelOrder`, `levelScope`, `levelRest`).
+   */
+  private level = 0;
+  private levelStart = new Int32Array(64);
   /** `cancelUntil`'s literals kept below their position (sized as the trail). */
   private keptOnTrail = new Int32Array(0);
   private qhead = 0;
@@ -152,16 +158,16 @@ export class SatSolver {
    * lower levels, so a backjump resumes the order there instead of rescanning every group (a
    * rescan per conflict took a fifth of the first solve at cone 2,000).
    */
-  private readonly orderAt = new LevelStack();
+  private levelOrder = new Int32Array(64);
   /** `scopeNext` as each level was opened (the same reasoning). */
-  private readonly scopeAt = new LevelStack();
+  private levelScope = new Int32Array(64);
   /**
    * With a decision order, the variables it leaves open (cost counters, auxiliaries) are decided
-   * by index from this cursor (`pickRest`), kept per level as `orderAt` is, instead of VSIDS: the
+   * by index from this cursor (`pickRest`), kept per level as the order's is, instead of VSIDS: the
    * heap's pops and re-insertions of every variable cost more than a whole optimisation step.
    */
   private restNext = 0;
-  private readonly restAt = new LevelStack();
+  private levelRest = new Int32Array(64);
   /** Literals a probe without conflict made true (`refutes`), valid while `probeStamp` holds. */
   private probeSafe = new Uint8Array(0);
   private readonly probedTrue: Lit[] = [];
@@ -202,7 +208,7 @@ export class SatSolver {
    */
   addClause(input: readonly Lit[], size = input.length): boolean {
     if (!this.ok) return false;
-    if (this.trailLim.length > 0 && this.attachAbove(input.slice(0, size))) return true;
+    if (this.level > 0 && this.attachAbove(input.slice(0, size))) return true;
     this.cancelUntil(0);
     // Sorted by insertion (clauses are short), then duplicates and false literals dropped, in a
     // scratch array: the encoder adds hundreds of thousands of clauses, garbage for each cost.
@@ -245,7 +251,7 @@ export class SatSolver {
    */
   addBinary(a: Lit, b: Lit): boolean {
     if (!this.ok) return false;
-    if (this.trailLim.length > 0 || a === b) return this.addClause([a, b]);
+    if (this.level > 0 || a === b) return this.addClause([a, b]);
     const va = this.vals[a]!;
     const vb = this.vals[b]!;
     if (va === TRUE || vb === TRUE || a === (b ^ 1)) return true;
@@ -283,7 +289,7 @@ export class SatSolver {
     this.assign(l, NO_CLAUSE);
     const conflict = this.propagate();
     if (conflict === NO_CLAUSE)
-      for (let i = this.trailLim.at(0); i < this.trailTop; i++) {
+      for (let i = this.levelStart[0]!; i < this.trailTop; i++) {
         const x = this.trail[i]!;
         this.probeSafe[x] = 1;
         this.probedTrue.push(x);
@@ -322,13 +328,13 @@ export class SatSolver {
 
   /** Whether enough variables were fixed since the last `simplify` to make it pay. */
   private worthSimplifying(): boolean {
-    const fixed = this.trailLim.length > 0 ? this.trailLim.at(0) : this.trailTop;
+    const fixed = this.level > 0 ? this.levelStart[0]! : this.trailTop;
     return fixed - this.simplifiedAt > Math.max(1000, this.nVars / 16);
   }
 
   /** `simplify` when it pays (at level 0, everything propagated). */
   private simplifyIfWorth(): void {
-    if (this.ok && this.trailLim.length === 0 && this.worthSimplifying()) this.simplify();
+    if (this.ok && this.level === 0 && this.worthSimplifying()) this.simplify();
   }
 
   /**
@@ -384,7 +390,7 @@ export class SatSolver {
     const oldLits = oldStart.length - 1;
     const vals = this.vals;
     // At level 0, the pairs of satisfied clauses are left out (see `simplify`).
-    const atRoot = this.trailLim.length === 0;
+    const atRoot = this.level === 0;
     const kept = (p: Lit, other: Lit) => !atRoot || (vals[p] === UNDEF && vals[other] !== TRUE);
     // The pairs still in `edges` go after each literal's older pairs: counted first, then each
     // literal's run reserved (`room` becomes its fill cursor), then placed in insertion order.
@@ -496,15 +502,15 @@ export class SatSolver {
     this.scope = scope;
     // A new scope is decided from its start (the kept levels were opened under another one).
     this.scopeNext = 0;
-    this.scopeAt.fill(0);
+    this.levelScope.fill(0, 0, this.level);
     this.restNext = 0;
-    this.restAt.fill(0);
+    this.levelRest.fill(0, 0, this.level);
     if (!this.ok) return "unsat";
     // Keep the levels of the assumptions this call shares with the last one (still true): an
     // optimisation step then costs what changed, not a pass over the whole problem.
     const previous = this.previousAssumptions;
     let keep = 0;
-    const most = Math.min(previous.length, assumptions.length, this.trailLim.length);
+    const most = Math.min(previous.length, assumptions.length, this.level);
     while (
       keep < most &&
       previous[keep] === assumptions[keep] &&
@@ -538,7 +544,7 @@ export class SatSolver {
       this.stats.restarts++;
     }
     // Keep the assumptions' levels for the next call; free decisions are dropped.
-    this.cancelUntil(result === "unknown" ? 0 : Math.min(assumptions.length, this.trailLim.length));
+    this.cancelUntil(result === "unknown" ? 0 : Math.min(assumptions.length, this.level));
     return result;
   }
 
@@ -626,8 +632,8 @@ export class SatSolver {
         this.maxLearnts *= 1.1;
       }
       let next = -1;
-      while (this.trailLim.length < assumptions.length) {
-        const a = assumptions[this.trailLim.length]!;
+      while (this.level < assumptions.length) {
+        const a = assumptions[this.level]!;
         const value = this.vals[a]!;
         if (value === TRUE) {
           this.newLevel(); // already true: an empty level keeps indices aligned
@@ -846,7 +852,7 @@ export class SatSolver {
         }
         // Implied at the highest level of its false literals, which becomes the other watch.
         let level = this.levels[p >> 1]!;
-        if (level < this.trailLim.length) {
+        if (level < this.level) {
           let best = at + 1;
           for (let k = at + 2; k < end; k++) {
             const lk = this.levels[arena[k]! >> 1]!;
@@ -941,7 +947,7 @@ export class SatSolver {
   private conflictLevel(c: Clause): number {
     const lits = this.litsOf(c);
     const levels = this.levels;
-    const current = this.trailLim.length;
+    const current = this.level;
     if (levels[lits[0]! >> 1] === current && levels[lits[1]! >> 1] === current) return current;
     // Order positions 0 and 1 as the highest and second-highest levels.
     let first = 0;
@@ -1064,12 +1070,12 @@ export class SatSolver {
   /** The assumptions responsible for assumption `p` being false. */
   private analyzeFinal(p: Lit): Lit[] {
     const core = [p];
-    if (this.trailLim.length === 0) return core;
+    if (this.level === 0) return core;
     const seen = this.seen;
     seen[p >> 1] = 1;
     // Stop once every marked variable is met: a core's walk is short, the trail is not.
     let pending = 1;
-    for (let i = this.trailTop - 1; pending > 0 && i >= this.trailLim.at(0); i--) {
+    for (let i = this.trailTop - 1; pending > 0 && i >= this.levelStart[0]!; i--) {
       const x = this.trail[i]!;
       const v = x >> 1;
       if (!seen[v]) continue;
@@ -1095,7 +1101,7 @@ export class SatSolver {
 
   // --- bookkeeping --------------------------------------------------------------------------
 
-  private assign(l: Lit, reason: Clause, level = this.trailLim.length): void {
+  private assign(l: Lit, reason: Clause, level = this.level): void {
     const v = l >> 1;
     this.vals[l] = TRUE;
     this.vals[l ^ 1] = FALSE;
@@ -1106,22 +1112,32 @@ export class SatSolver {
 
   /** Opens a decision level. */
   private newLevel(): void {
-    this.trailLim.push(this.trailTop);
-    this.orderAt.push(this.orderNext);
-    this.scopeAt.push(this.scopeNext);
-    this.restAt.push(this.restNext);
+    const n = this.level;
+    if (n === this.levelStart.length) {
+      const grow = (a: Int32Array) => {
+        const next = new Int32Array(2 * a.length);
+        next.set(a);
+        return next;
+      };
+      this.levelStart = grow(this.levelStart);
+      this.levelOrder = grow(this.levelOrder);
+      this.levelScope = grow(this.levelScope);
+      this.levelRest = grow(this.levelRest);
+    }
+    this.levelStart[n] = this.trailTop;
+    this.levelOrder[n] = this.orderNext;
+    this.levelScope[n] = this.scopeNext;
+    this.levelRest[n] = this.restNext;
+    this.level = n + 1;
   }
 
   private cancelUntil(level: number): void {
-    if (this.trailLim.length <= level) return;
-    this.orderNext = this.orderAt.at(level);
-    this.scopeNext = this.scopeAt.at(level);
-    this.restNext = this.restAt.at(level);
-    this.orderAt.length = level;
-    this.scopeAt.length = level;
-    this.restAt.length = level;
+    if (this.level <= level) return;
+    this.orderNext = this.levelOrder[level]!;
+    this.scopeNext = this.levelScope[level]!;
+    this.restNext = this.levelRest[level]!;
     const vsids = this.order.length === 0;
-    const stop = this.trailLim.at(level);
+    const stop = this.levelStart[level]!;
     if (this.keptOnTrail.length < this.trail.length)
       this.keptOnTrail = new Int32Array(this.trail.length);
     const kept = this.keptOnTrail;
@@ -1141,7 +1157,7 @@ export class SatSolver {
       if (vsids) this.heap.insert(v);
     }
     this.trailTop = stop;
-    this.trailLim.length = level;
+    this.level = level;
     this.qhead = stop;
     for (let i = keptTop - 1; i >= 0; i--) this.trail[this.trailTop++] = kept[i]!;
   }
@@ -1284,35 +1300,6 @@ export class Model {
 }
 
 /** The Luby sequence 1 1 2 1 1 2 4 …, MiniSat's restart schedule. */
-/**
- * A stack of per-level numbers in a typed array that only grows: a plain array trimmed on every
- * backjump over thousands of assumption levels and grown again on the way back was a quarter of
- * the garbage of `solve()` at cone 2,000.
- */
-class LevelStack {
-  private data = new Int32Array(64);
-  /** The number of levels; set it lower to pop. */
-  length = 0;
-
-  push(x: number): void {
-    if (this.length === this.data.length) {
-      const next = new Int32Array(2 * this.data.length);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = x;
-  }
-
-  at(level: number): number {
-    return this.data[level]!;
-  }
-
-  /** Sets every level's entry to `x`. */
-  fill(x: number): void {
-    this.data.fill(x, 0, this.length);
-  }
-}
-
 function luby(i: number): number {
   let size = 1;
   let seq = 0;
