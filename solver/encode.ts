@@ -170,10 +170,6 @@ class Encoder {
   private clauseSize = 0;
   /** `configCube`'s cubes per package name and spec object. */
   private readonly configs = new Map<string, Map<Spec, Cube>>();
-  /** `span`'s cubes per ladder, by `first * ladder.length + last`. */
-  private readonly spans = new Map<readonly Lit[], Cube[]>();
-  /** The false cube. */
-  private readonly never: Cube = [this.c.FALSE];
 
   constructor(
     private readonly universe: Universe,
@@ -438,16 +434,11 @@ class Encoder {
       c.atMostOne(choices, guard);
     } else if (p.externalVar !== undefined) c.clause2(neg(p.externalVar), neg(p.built), guard);
     const options = p.options;
-    for (let i = 0; i < options.length; i++) {
-      const values = options[i]!.values;
-      // Two values (a boolean option): one clause, no list.
-      if (values.length === 2) c.clause2(neg(values[0]!.variable), neg(values[1]!.variable), guard);
-      else
-        c.atMostOne(
-          values.map((v) => v.variable),
-          guard,
-        );
-    }
+    for (let i = 0; i < options.length; i++)
+      c.atMostOne(
+        options[i]!.values.map((v) => v.variable),
+        guard,
+      );
     for (let i = 0; i < options.length; i++) {
       const o = options[i]!;
       if (!o.decl.when) continue;
@@ -601,7 +592,7 @@ class Encoder {
     const external = p.external !== undefined && range.contains(p.external.version);
     const ladder = this.ladders.get(p.name);
     if (ladder) {
-      // Consecutive versions, a range's usual shape, are two rungs (the gate is memoised).
+      // Consecutive versions, a range's usual shape, are two rungs (`configCube` names them).
       let first = -1;
       let last = -1;
       let gap = false;
@@ -618,8 +609,9 @@ class Encoder {
         last = k;
       }
       if (!gap) {
-        // Without the external, the two rungs themselves: no gate.
-        if (!external) return this.span(ladder, first, last);
+        // Without the external, the two rungs themselves.
+        if (!external)
+          return first < 0 ? [this.c.FALSE] : cube(this.c, ladder[first]!, neg(ladder[last + 1]!));
         return cube(this.c, this.rungs(p, ladder, first, last, external));
       }
     }
@@ -627,26 +619,6 @@ class Encoder {
     for (const v of versions) if (range.contains(v.entry.version)) inside.push(v.variable);
     if (external) inside.push(p.externalVar!);
     return cube(this.c, this.choiceSet(p, inside));
-  }
-
-  /**
-   * The cube of "built at one of versions `first` … `last`" (none when `first` is -1): its two
-   * rungs. Memoised: a package's dependents ask for a few spans many times.
-   */
-  private span(ladder: readonly Lit[], first: number, last: number): Cube {
-    if (first < 0) return this.never;
-    let memo = this.spans.get(ladder);
-    if (memo === undefined) {
-      memo = [];
-      this.spans.set(ladder, memo);
-    }
-    const key = first * ladder.length + last;
-    let known = memo[key];
-    if (known === undefined) {
-      known = cube(this.c, ladder[first]!, neg(ladder[last + 1]!));
-      memo[key] = known;
-    }
-    return known;
   }
 
   /** Built at one of versions `first` … `last` (none when `first` is -1), or the external. */

@@ -156,7 +156,12 @@ export class Circuit {
 
   /** Requires at most one of the literals (unless `guard` is false). */
   atMostOne(lits: readonly Lit[], guard?: Lit): void {
-    const xs = [...new Set(lits)].filter((l) => l !== this.FALSE);
+    // Without repeats and FALSE; short lists (most are an option's two values) without a Set.
+    let xs: Lit[] = [];
+    if (lits.length > 16) xs = [...new Set(lits)].filter((l) => l !== this.FALSE);
+    else
+      for (let i = 0; i < lits.length; i++)
+        if (lits[i] !== this.FALSE && !xs.includes(lits[i]!)) xs.push(lits[i]!);
     if (xs.length <= 6) {
       for (let i = 0; i < xs.length; i++)
         for (let j = i + 1; j < xs.length; j++) this.clause2(neg(xs[i]!), neg(xs[j]!), guard);
