@@ -75,7 +75,7 @@ export interface EncodedPackage {
   readonly pkg?: Package;
   readonly external?: External;
   readonly present: Lit;
-  /** Some built version is chosen (present and not external). */
+  /** Some built version is chosen (present and not external): `present` itself without an external. */
   readonly built: F;
   readonly versions: readonly EncodedVersion[];
   readonly externalVar?: Lit;
@@ -307,7 +307,10 @@ class Encoder {
       variable: c.named(`${name} ${entry.version.text}`),
       rank: ordered === all ? k : ordered.indexOf(entry),
     }));
-    const built = c.orOf(versions.map((v) => v.variable));
+    // Without an external, being present is being built: one variable rather than a gate
+    // equivalent to it (at cone 2,000, 2,000 variables and 14,000 clauses fewer, and one literal
+    // less to propagate per package).
+    const built = external === undefined ? present : c.orOf(versions.map((v) => v.variable));
     // An option without `when` exists exactly when the package is built: no variable of its own.
     const options = (pkg?.options ?? []).map((decl) => ({
       decl,
@@ -362,10 +365,7 @@ class Encoder {
     const ladder = this.ladders.get(p.name);
     if (ladder) {
       // Present and not the external is built: a range's lower rung follows from presence.
-      this.begin(neg(p.present));
-      if (external !== undefined) this.put(external);
-      this.put(p.built);
-      this.emit();
+      if (external !== undefined) c.clause([neg(p.present), external, p.built]);
       for (let k = 0; k < n; k++) {
         const v = versions[k]!.variable;
         if (k >= 2) c.clause2(neg(ladder[k]!), ladder[k - 1]!);
