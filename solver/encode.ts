@@ -356,13 +356,19 @@ class Encoder {
     const versions = p.versions;
     const n = versions.length;
     const external = p.externalVar;
-    this.begin(neg(p.present));
-    for (let k = 0; k < n; k++) this.put(versions[k]!.variable);
-    if (external !== undefined) this.put(external);
-    this.emit();
-    for (let k = 0; k < n; k++) c.clause2(neg(versions[k]!.variable), p.present);
-    if (external !== undefined) c.clause2(neg(external), p.present);
     const ladder = this.ladders.get(p.name);
+    // With a ladder and no external, rung 0 is presence and the ladder's own clauses say the rest:
+    // a version's rung leads down to rung 0, and propagation on the rungs finds the one version
+    // left (the clause "present ⇒ some version" and a binary clause per older version would repeat it).
+    const laddered = ladder !== undefined && external === undefined;
+    if (!laddered) {
+      this.begin(neg(p.present));
+      for (let k = 0; k < n; k++) this.put(versions[k]!.variable);
+      if (external !== undefined) this.put(external);
+      this.emit();
+    }
+    for (let k = 0; k < (laddered ? 1 : n); k++) c.clause2(neg(versions[k]!.variable), p.present);
+    if (external !== undefined) c.clause2(neg(external), p.present);
     if (ladder) {
       // Present and not the external is built: a range's lower rung follows from presence.
       if (external !== undefined) c.clause([neg(p.present), external, p.built]);
