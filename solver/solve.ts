@@ -15,7 +15,12 @@ import {
   type SolvedPackage,
 } from "./solution.js";
 import type { OptionValue } from "./spec.js";
-import { DEPENDENCY_TYPES, type Dependency, type Universe } from "./universe.js";
+import {
+  DEPENDENCY_TYPES,
+  type Dependency,
+  type DependencyType,
+  type Universe,
+} from "./universe.js";
 import { validateRequest } from "./validate-request.js";
 
 /** The answer to a request: an optimal set, or an explanation of why there is none. */
@@ -95,9 +100,15 @@ export function readSolution(
   model: Model,
   values: ReadonlyMap<string, number>,
 ): Solution {
-  const present = [...encoding.packages.values()].filter((p) => model.value(p.present));
+  const present: EncodedPackage[] = [];
+  encoding.packages.forEach((p) => {
+    if (model.value(p.present)) present.push(p);
+  });
   const provides = new Map<string, string[]>();
-  for (const p of present) {
+  for (let i = 0; i < present.length; i++) {
+    const p = present[i]!;
+    // Most packages provide nothing: no set, no sort (this runs once, mostly unoptimised).
+    if ((p.pkg?.provides.length ?? 0) === 0 && (p.external?.provides.length ?? 0) === 0) continue;
     const candidates = new Set([
       ...(p.pkg?.provides ?? []).map((x) => x.virtual),
       ...(p.external?.provides ?? []),
@@ -112,7 +123,7 @@ export function readSolution(
   // The present packages providing each virtual, in `present` order (for virtual dependencies).
   const providers = new Map<string, EncodedPackage[]>();
   for (const p of present)
-    for (const v of provides.get(p.name)!) {
+    for (const v of provides.get(p.name) ?? []) {
       const list = providers.get(v);
       if (list) list.push(p);
       else providers.set(v, [p]);
@@ -166,7 +177,7 @@ function edges(
     if (seen === undefined) {
       out.set(name, {
         name,
-        types: DEPENDENCY_TYPES.filter((t) => d.types.includes(t)),
+        types: canonicalTypes(d.types),
         virtuals: virtual ? [virtual] : [],
         location: d.location,
       });
@@ -198,4 +209,15 @@ function edges(
     }
   }
   return [...out.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** `types` in `DEPENDENCY_TYPES` order without repeats: itself when already so (load writes them so). */
+function canonicalTypes(types: readonly DependencyType[]): readonly DependencyType[] {
+  let at = -1;
+  for (let i = 0; i < types.length; i++) {
+    const k = DEPENDENCY_TYPES.indexOf(types[i]!);
+    if (k <= at) return DEPENDENCY_TYPES.filter((t) => types.includes(t));
+    at = k;
+  }
+  return types;
 }

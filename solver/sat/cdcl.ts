@@ -135,6 +135,12 @@ export class SatSolver {
   private nClauses = 0;
   private learnts: Clause[] = [];
   private readonly heap = new VarHeap(() => this.activity);
+  /**
+   * Whether the VSIDS heap holds the variables. It is built on first use (`useHeap`): with a
+   * decision order (`addDecisionGroup`) it never is, and the encoder's tens of thousands of
+   * variables are not sifted into a heap no decision reads.
+   */
+  private heapBuilt = false;
   private varInc = 1;
   private clauseInc = 1;
   private maxLearnts = 0;
@@ -191,7 +197,7 @@ export class SatSolver {
     const v = this.nVars++;
     this.ensureCapacity(this.nVars);
     this.binary.push(undefined, undefined); // made on first use: most literals have none
-    this.heap.insert(v);
+    if (this.heapBuilt) this.heap.insert(v);
     this.stats.variables = this.nVars;
     return v;
   }
@@ -363,7 +369,7 @@ export class SatSolver {
     this.learnts = this.learnts.filter((c) => !(arena[c + 1]! & REMOVED));
     for (let p = 0; p < 2 * this.nVars; p++) {
       if (vals[p] !== UNDEF) this.watchLength[p] = 0;
-      else this.dropRemoved(p);
+      else if (this.watchLength[p]! > 0) this.dropRemoved(p);
       // A binary clause of an open literal is satisfied exactly when its other literal is true.
       const pending = this.binary[p];
       if (pending === undefined) continue;
@@ -739,6 +745,7 @@ export class SatSolver {
   }
 
   private pickBranch(): Lit {
+    this.useHeap();
     for (;;) {
       const v = this.heap.removeMax();
       if (v === -1) return -1;
@@ -1160,7 +1167,7 @@ export class SatSolver {
       this.vals[l ^ 1] = UNDEF;
       this.reasons[v] = NO_CLAUSE;
       this.phase[v] = l & 1;
-      if (vsids) this.heap.insert(v);
+      if (vsids && this.heapBuilt) this.heap.insert(v);
     }
     this.trailTop = stop;
     this.level = level;
@@ -1216,7 +1223,20 @@ export class SatSolver {
       for (let u = 0; u < this.nVars; u++) this.activity[u]! *= 1e-100;
       this.varInc *= 1e-100;
     }
-    this.heap.increased(v);
+    if (this.useHeap()) this.heap.increased(v);
+  }
+
+  /**
+   * Whether decisions come from the VSIDS heap (no decision order), building it first if needed:
+   * every variable inserted in index order before any activity changes, as if inserted when made.
+   */
+  private useHeap(): boolean {
+    if (this.order.length > 0) return false;
+    if (!this.heapBuilt) {
+      this.heapBuilt = true;
+      for (let v = 0; v < this.nVars; v++) this.heap.insert(v);
+    }
+    return true;
   }
 
   private bumpClause(c: Clause): void {
