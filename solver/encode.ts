@@ -190,21 +190,25 @@ class Encoder {
   run(): Encoding {
     for (const name of this.cone.packages) this.declarePackage(name);
     this.declareDecisionOrder();
-    for (const p of this.packages.values()) this.encodeStructure(p);
+    // The packages as an array: this runs once, mostly unoptimised, where each step of a
+    // `for … of` over a Map allocates.
+    const packages = [...this.packages.values()];
+    for (let i = 0; i < packages.length; i++) this.encodeStructure(packages[i]!);
     this.request.items.forEach((item, index) => {
       const wanted = this.matchesCube(item.spec);
       const guard = this.selectorOf({ kind: "request", index, item }, item.location);
       for (const w of wanted) this.c.clause([w], guard);
     });
-    for (const p of this.packages.values()) this.encodeRules(p);
+    for (let i = 0; i < packages.length; i++) this.encodeRules(packages[i]!);
     // Every way of providing is a gate before any model is read (readSolution evaluates them).
-    for (const p of this.packages.values())
-      for (const v of [
-        ...(p.pkg?.provides ?? []).map((x) => x.virtual),
-        ...(p.external?.provides ?? []),
-      ])
-        this.provides(p.name, v);
-    const costs = this.options.costs === false ? [] : this.costFunctions();
+    for (let i = 0; i < packages.length; i++) {
+      const p = packages[i]!;
+      const provided = p.pkg?.provides ?? [];
+      for (let k = 0; k < provided.length; k++) this.provides(p.name, provided[k]!.virtual);
+      const external = p.external?.provides ?? [];
+      for (let k = 0; k < external.length; k++) this.provides(p.name, external[k]!);
+    }
+    const costs = this.options.costs === false ? [] : this.costFunctions(packages);
     return {
       circuit: this.c,
       cone: this.cone,
@@ -725,7 +729,7 @@ class Encoder {
     return formula;
   }
 
-  private costFunctions(): CostFunction[] {
+  private costFunctions(packages: readonly EncodedPackage[]): CostFunction[] {
     const c = this.c;
     const sums = new Map<CostFunction["criterion"], { lit: Lit; weight: number }[]>();
     let outsideCone = 0;
@@ -768,7 +772,8 @@ class Encoder {
       add("changes", neg(c.and(version, sameOptions)), 1);
     }
 
-    for (const p of this.packages.values()) {
+    for (let i = 0; i < packages.length; i++) {
+      const p = packages[i]!;
       const root = p.root ? c.TRUE : dynamicRoot(p);
       const other = neg(root);
       const versions = p.versions;
