@@ -255,6 +255,27 @@ export class SatSolver {
    * `addClause([a, b])` without an array: most of the encoder's clauses have two literals, and
    * their garbage was a fifth of encoding time. Stored as `addClause` would store it.
    */
+  /**
+   * Adds unit clauses, with one propagation for all of them rather than one each (the optimiser
+   * pins thousands of assumptions at once). False when they contradict the clauses.
+   */
+  addUnits(units: readonly Lit[]): boolean {
+    if (!this.ok) return false;
+    this.cancelUntil(0);
+    for (let i = 0; i < units.length; i++) {
+      const l = units[i]!;
+      const value = this.vals[l];
+      if (value === TRUE) continue;
+      if (value === FALSE) {
+        this.ok = false;
+        return false;
+      }
+      this.assign(l, NO_CLAUSE);
+    }
+    this.ok = this.propagate() === NO_CLAUSE;
+    return this.ok;
+  }
+
   addBinary(a: Lit, b: Lit): boolean {
     if (!this.ok) return false;
     if (this.level > 0 || a === b) return this.addClause([a, b]);
@@ -335,7 +356,7 @@ export class SatSolver {
   /** Whether enough variables were fixed since the last `simplify` to make it pay. */
   private worthSimplifying(): boolean {
     const fixed = this.level > 0 ? this.levelStart[0]! : this.trailTop;
-    return fixed - this.simplifiedAt > Math.max(1000, this.nVars / 16);
+    return fixed - this.simplifiedAt > Math.max(1000, this.nVars / 8);
   }
 
   /** `simplify` when it pays (at level 0, everything propagated). */

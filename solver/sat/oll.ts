@@ -121,9 +121,7 @@ export function minimise(circuit: Circuit, terms: readonly Term[], last?: Model)
   ) {
     const value = terms.reduce((s, t) => s + (last.value(t.lit) ? t.weight : 0), 0);
     if (value === lower) {
-      weights.forEach((_, a) => {
-        circuit.clause([a]);
-      });
+      sat.addUnits([...weights.keys()]);
       return { value, model: last, cores };
     }
   }
@@ -144,9 +142,7 @@ export function minimise(circuit: Circuit, terms: readonly Term[], last?: Model)
       const value = terms.reduce((s, t) => s + (model.value(t.lit) ? t.weight : 0), 0);
       if (value !== lower)
         throw new Error(`internal: minimum ${lower} but the model costs ${value}`);
-      weights.forEach((_, a) => {
-        circuit.clause([a]);
-      });
+      sat.addUnits([...weights.keys()]);
       return { value, model, cores };
     }
     if (answer === "sat") continue; // a relaxed bound brought a new assumption: solve again
