@@ -283,9 +283,40 @@ export class SatSolver {
     const vb = this.vals[b]!;
     if (va === TRUE || vb === TRUE || a === (b ^ 1)) return true;
     if (va === FALSE || vb === FALSE) return this.addClause([a, b]);
-    this.scratch[0] = Math.min(a, b);
-    this.scratch[1] = Math.max(a, b);
-    this.store(this.scratch, false, 2);
+    // `store` and `attach` for a binary clause, in one call: the encoder adds about 100,000 of
+    // them once per process, mostly before V8 compiles this, where each call costs.
+    const lo = a < b ? a : b;
+    const hi = a ^ b ^ lo;
+    const c = this.arenaTop;
+    if (c + HEADER + 2 > this.arena.length) {
+      const next = new Int32Array(2 * this.arena.length);
+      next.set(this.arena);
+      this.arena = next;
+    }
+    const arena = this.arena;
+    arena[c] = 2;
+    arena[c + 1] = 0;
+    arena[c + 2] = -1;
+    arena[c + HEADER] = lo;
+    arena[c + HEADER + 1] = hi;
+    this.arenaTop = c + HEADER + 2;
+    this.nClauses++;
+    this.stats.clauses++;
+    if (this.edgeTop + 6 > this.edges.length) {
+      const next = new Int32Array(2 * this.edges.length);
+      next.set(this.edges);
+      this.edges = next;
+    }
+    const edges = this.edges;
+    const e = this.edgeTop;
+    edges[e] = lo ^ 1;
+    edges[e + 1] = hi;
+    edges[e + 2] = c;
+    edges[e + 3] = hi ^ 1;
+    edges[e + 4] = lo;
+    edges[e + 5] = c;
+    this.edgeTop = e + 6;
+    this.pendingBinaries += 4;
     return true;
   }
 
