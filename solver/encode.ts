@@ -88,6 +88,8 @@ export interface EncodedPackage {
 interface Declared extends EncodedPackage {
   readonly presentCube: Cube;
   readonly builtCube: Cube;
+  /** `configCube`'s cubes, by spec object. */
+  readonly configs: Map<Spec, Cube>;
 }
 
 /** A weighted sum to minimise: one optimisation criterion. */
@@ -168,8 +170,6 @@ class Encoder {
   /** The clause being built (`begin`, `put`, `emit`): its literals and their number. */
   private readonly clauseLits: Lit[] = [];
   private clauseSize = 0;
-  /** `configCube`'s cubes per package name and spec object. */
-  private readonly configs = new Map<string, Map<Spec, Cube>>();
 
   constructor(
     private readonly universe: Universe,
@@ -350,12 +350,13 @@ class Encoder {
       options,
       root: this.rootNames.has(name),
       presentCube: [present],
+      configs: new Map(),
       builtCube: [built],
     });
   }
 
   /** Definitions that hold whatever the facts: presence, option existence, a value when it exists. */
-  private encodeStructure(p: EncodedPackage): void {
+  private encodeStructure(p: Declared): void {
     const c = this.c;
     const versions = p.versions;
     const n = versions.length;
@@ -571,12 +572,8 @@ class Encoder {
    * Memoised by spec object: `load` makes one object per distinct spec text, so the many entries
    * that write the same range over the same package scan its versions once.
    */
-  private configCube(p: EncodedPackage, spec: Spec): Cube {
-    let memo = this.configs.get(p.name);
-    if (memo === undefined) {
-      memo = new Map();
-      this.configs.set(p.name, memo);
-    }
+  private configCube(p: Declared, spec: Spec): Cube {
+    const memo = p.configs;
     let known = memo.get(spec);
     if (known === undefined) {
       known = this.newConfigCube(p, spec);
@@ -854,11 +851,13 @@ export function factId(f: Fact): string {
 /** The cube of the conjunction of `lits`: constants dropped, `[FALSE]` when one is false. */
 function cube(c: Circuit, ...lits: Lit[]): Cube {
   let n = 0;
-  for (const l of lits) {
+  // Indexed, and the length set only when a constant was dropped: both cost in unoptimised code.
+  for (let i = 0; i < lits.length; i++) {
+    const l = lits[i]!;
     if (l === c.FALSE) return [c.FALSE];
     if (l !== c.TRUE) lits[n++] = l;
   }
-  lits.length = n;
+  if (n < lits.length) lits.length = n;
   return lits;
 }
 
