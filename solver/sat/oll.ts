@@ -103,7 +103,7 @@ export function minimise(circuit: Circuit, terms: readonly Term[], last?: Model)
   const met = (a: Lit) => last !== undefined && a >> 1 < last.variables && last.value(a);
   for (let fresh = true; fresh; ) {
     fresh = false;
-    const sorted = sortedKeys(weights, () => 0);
+    const sorted = sortedKeys(weights);
     for (let i = 0; i < sorted.length; i++) {
       const a = sorted[i]!;
       if (probed.has(a)) continue;
@@ -127,14 +127,15 @@ export function minimise(circuit: Circuit, terms: readonly Term[], last?: Model)
   }
   // Assumptions the last model breaks (a core needs one of them) come first: a call then meets
   // its core after propagating few assumptions.
-  const broken = new Set<Lit>();
+  // Flags by literal rather than a set: read for every assumption of every call.
+  const broken = new Uint8Array(2 * sat.variables);
   if (last !== undefined)
     weights.forEach((_, a) => {
-      if (a >> 1 < last.variables && !last.value(a)) broken.add(a);
+      if (a >> 1 < last.variables && !last.value(a)) broken[a] = 1;
     });
   for (;;) {
     let added = false;
-    const assumptions = sortedKeys(weights, (a) => (broken.has(a) ? 0 : HELD));
+    const assumptions = sortedKeys(weights, broken);
     const answer = sat.solveCores(assumptions);
     for (const a of sat.skippedAssumptions) if (relax([a])) added = true;
     if (answer === "sat" && !added) {
@@ -157,16 +158,16 @@ export function minimise(circuit: Circuit, terms: readonly Term[], last?: Model)
 }
 
 /**
- * The keys of `weights` in increasing order of `flag(key) | key`: sorted as numbers in a typed
- * array, since a comparison function per call cost more than the call's propagation (thousands
- * of assumptions, hundreds of calls); `forEach` rather than an iterator, since unoptimised code
- * allocates a result per step.
+ * The keys of `weights` in increasing order, those `first` flags (by literal) before the others:
+ * sorted as numbers in a typed array, since a comparison function per call cost more than the
+ * call's propagation (thousands of assumptions, hundreds of calls); `forEach` rather than an
+ * iterator, since unoptimised code allocates a result per step.
  */
-function sortedKeys(weights: ReadonlyMap<Lit, number>, flag: (key: Lit) => number): Lit[] {
+function sortedKeys(weights: ReadonlyMap<Lit, number>, first?: Uint8Array): Lit[] {
   const keys = new Int32Array(weights.size);
   let n = 0;
   weights.forEach((_, a) => {
-    keys[n++] = flag(a) | a;
+    keys[n++] = first === undefined || first[a] === 1 ? a : a | HELD;
   });
   keys.sort();
   const out: Lit[] = new Array(n);
