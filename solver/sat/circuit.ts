@@ -26,6 +26,8 @@ export class Circuit {
   private readonly gates = new GateTable();
   /** Two inputs, for `pair`'s lookups without an array each. */
   private readonly two: Lit[] = [0, 0];
+  /** `gate`'s clause buffer. */
+  private readonly long: Lit[] = [];
 
   constructor() {
     this.TRUE = lit(this.sat.newVar());
@@ -125,8 +127,15 @@ export class Circuit {
   /** A new AND gate over sorted literals: its output and both directions of its definition. */
   private gate(lits: readonly Lit[]): Lit {
     const out = this.fresh("and");
-    for (let k = 0; k < lits.length; k++) this.sat.addBinary(neg(out), lits[k]!);
-    this.sat.addClause([out, ...lits.map(neg)]);
+    // The long clause is built in one reused buffer (`addClause` copies it): tens of thousands
+    // of gates, each an array or two of garbage otherwise.
+    const long = this.long;
+    long[0] = out;
+    for (let k = 0; k < lits.length; k++) {
+      this.sat.addBinary(neg(out), lits[k]!);
+      long[k + 1] = neg(lits[k]!);
+    }
+    this.sat.addClause(long, lits.length + 1);
     return out;
   }
 
@@ -276,15 +285,18 @@ class GateTable {
     this.slots = new Int32Array(2 * this.slots.length);
     for (let e = 0; e < this.size; e++) {
       const start = this.entries[3 * e]!;
-      this.place(e, hash(this.inputs.subarray(start, start + this.entries[3 * e + 1]!)));
+      this.place(e, hash(this.inputs, start, this.entries[3 * e + 1]!));
     }
   }
 }
 
-/** A hash of a literal list (FNV-style mixing, then a final avalanche). */
-function hash(lits: ArrayLike<Lit>): number {
-  let h = 0x811c9dc5 ^ lits.length;
-  for (let k = 0; k < lits.length; k++) h = Math.imul(h ^ lits[k]!, 0x01000193);
+/**
+ * A hash of a literal list, or of `length` literals from `start` (FNV-style mixing, then a final
+ * avalanche): `rehash` reads the table's own array without a view per entry.
+ */
+function hash(lits: ArrayLike<Lit>, start = 0, length = lits.length): number {
+  let h = 0x811c9dc5 ^ length;
+  for (let k = start; k < start + length; k++) h = Math.imul(h ^ lits[k]!, 0x01000193);
   h ^= h >>> 15;
   h = Math.imul(h, 0x2c1b3c6d);
   return (h ^ (h >>> 12)) >>> 0;
