@@ -211,7 +211,7 @@ function edges(
   return [...out.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** `types` in `DEPENDENCY_TYPES` order without repeats: itself when already so (load writes them so). */
+/** `types` in `DEPENDENCY_TYPES` order without repeats: itself when already so (as `load` writes). */
 function canonicalTypes(types: readonly DependencyType[]): readonly DependencyType[] {
   let at = -1;
   for (let i = 0; i < types.length; i++) {

@@ -252,10 +252,6 @@ export class SatSolver {
   }
 
   /**
-   * `addClause([a, b])` without an array: most of the encoder's clauses have two literals, and
-   * their garbage was a fifth of encoding time. Stored as `addClause` would store it.
-   */
-  /**
    * Adds unit clauses, with one propagation for all of them rather than one each (the optimiser
    * pins thousands of assumptions at once). False when they contradict the clauses.
    */
@@ -276,6 +272,10 @@ export class SatSolver {
     return this.ok;
   }
 
+  /**
+   * `addClause([a, b])` without an array: most of the encoder's clauses have two literals, and
+   * their garbage was a fifth of encoding time. Stored as `addClause` would store it.
+   */
   addBinary(a: Lit, b: Lit): boolean {
     if (!this.ok) return false;
     if (this.level > 0 || a === b) return this.addClause([a, b]);
