@@ -15,12 +15,7 @@ import {
   type SolvedPackage,
 } from "./solution.js";
 import type { OptionValue } from "./spec.js";
-import {
-  DEPENDENCY_TYPES,
-  type Dependency,
-  type DependencyType,
-  type Universe,
-} from "./universe.js";
+import { DEPENDENCY_TYPES, type Dependency, type Universe } from "./universe.js";
 import { validateRequest } from "./validate-request.js";
 
 /** The answer to a request: an optimal set, or an explanation of why there is none. */
@@ -177,7 +172,7 @@ function edges(
     if (seen === undefined) {
       out.set(name, {
         name,
-        types: canonicalTypes(d.types),
+        types: d.types,
         virtuals: virtual ? [virtual] : [],
         location: d.location,
       });
@@ -209,15 +204,4 @@ function edges(
     }
   }
   return [...out.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
-
-/** `types` in `DEPENDENCY_TYPES` order without repeats: itself when already so (as `load` writes). */
-function canonicalTypes(types: readonly DependencyType[]): readonly DependencyType[] {
-  let at = -1;
-  for (let i = 0; i < types.length; i++) {
-    const k = DEPENDENCY_TYPES.indexOf(types[i]!);
-    if (k <= at) return DEPENDENCY_TYPES.filter((t) => types.includes(t));
-    at = k;
-  }
-  return types;
 }

@@ -288,11 +288,7 @@ export class SatSolver {
     const lo = a < b ? a : b;
     const hi = a ^ b ^ lo;
     const c = this.arenaTop;
-    if (c + HEADER + 2 > this.arena.length) {
-      const next = new Int32Array(2 * this.arena.length);
-      next.set(this.arena);
-      this.arena = next;
-    }
+    if (c + HEADER + 2 > this.arena.length) this.growArena(c + HEADER + 2);
     const arena = this.arena;
     arena[c] = 2;
     arena[c + 1] = 0;
@@ -302,11 +298,7 @@ export class SatSolver {
     this.arenaTop = c + HEADER + 2;
     this.nClauses++;
     this.stats.clauses++;
-    if (this.edgeTop + 6 > this.edges.length) {
-      const next = new Int32Array(2 * this.edges.length);
-      next.set(this.edges);
-      this.edges = next;
-    }
+    if (this.edgeTop + 6 > this.edges.length) this.growEdges();
     const edges = this.edges;
     const e = this.edgeTop;
     edges[e] = lo ^ 1;
@@ -491,11 +483,7 @@ export class SatSolver {
   /** Stores and watches a clause, its first `length` literals (the first two are watched). */
   private store(lits: ArrayLike<Lit>, learnt: boolean, length = lits.length): Clause {
     const c = this.arenaTop;
-    if (c + HEADER + length > this.arena.length) {
-      const next = new Int32Array(Math.max(2 * this.arena.length, c + HEADER + length));
-      next.set(this.arena);
-      this.arena = next;
-    }
+    if (c + HEADER + length > this.arena.length) this.growArena(c + HEADER + length);
     const arena = this.arena;
     arena[c] = length;
     arena[c + 1] = learnt ? LEARNT : 0;
@@ -1242,14 +1230,24 @@ export class SatSolver {
 
   /** Records that when p holds, `other` must (binary clause c), until the next compilation. */
   private addImplication(p: Lit, other: Lit, c: Clause): void {
-    if (this.edgeTop + 3 > this.edges.length) {
-      const next = new Int32Array(2 * this.edges.length);
-      next.set(this.edges);
-      this.edges = next;
-    }
+    if (this.edgeTop + 3 > this.edges.length) this.growEdges();
     this.edges[this.edgeTop++] = p;
     this.edges[this.edgeTop++] = other;
     this.edges[this.edgeTop++] = c;
+  }
+
+  /** Doubles `edges` (it holds at least two pairs' room, and a pair takes 3). */
+  private growEdges(): void {
+    const next = new Int32Array(2 * this.edges.length);
+    next.set(this.edges);
+    this.edges = next;
+  }
+
+  /** Grows the clause arena to hold at least `size` entries (doubling, at the least). */
+  private growArena(size: number): void {
+    const next = new Int32Array(Math.max(2 * this.arena.length, size));
+    next.set(this.arena);
+    this.arena = next;
   }
 
   /** Makes the implications in `edges` visible to propagation: compiled when many, else listed. */
