@@ -3,6 +3,20 @@
  * exactly this API.
  */
 
+export {
+  type Diagnostic,
+  type DiagnosticCode,
+  formatLocation,
+  PthbsError,
+  type Severity,
+  type SourceLocation,
+} from "./common/errors.js";
+export {
+  DEFAULT_RECIPES,
+  type RecipesOrigin,
+  type RepositoryPaths,
+  repositoryPaths,
+} from "./common/repository.js";
 export { type BrokenPackage, type CudfCheckReport, checkCudf } from "./cudf/check.js";
 export {
   type Criterion,
@@ -24,6 +38,7 @@ export {
   type Value,
   type Vpkg,
 } from "./cudf/document.js";
+export { CudfSyntaxError } from "./cudf/errors.js";
 export { type CudfExplanation, type CudfExplanationFact, explainCudf } from "./cudf/explain.js";
 export { score, solutionPackages } from "./cudf/score.js";
 export { FAIL, writeSolution } from "./cudf/solution.js";
@@ -58,7 +73,7 @@ export {
   readLockfile,
 } from "./generator/lockfile-json.js";
 export type { DependencyContext, RecipeContext } from "./generator/recipe-context.js";
-export { DEFAULT_RECIPES, RecipeSet } from "./generator/recipes.js";
+export { RecipeSet } from "./generator/recipes.js";
 export {
   type LocatedPackage,
   renderScript,
@@ -92,15 +107,8 @@ export {
 export { parseEnvironmentFile, readEnvironmentFile } from "./solver/environment-file.js";
 export {
   ConstraintError,
-  CudfSyntaxError,
-  type Diagnostic,
-  type DiagnosticCode,
-  formatLocation,
   NotFoundError,
-  PthbsError,
   RequestError,
-  type Severity,
-  type SourceLocation,
   SpecSyntaxError,
 } from "./solver/errors.js";
 export { Checker, type Explanation, type ExplanationFact, explain } from "./solver/explain.js";

@@ -37,8 +37,8 @@ export function registerDemo(
       `
 Solve -> generate -> build (sandboxed) -> environment -> profile switch, run a program from the
 profile; then change one option, switch again, show the difference, roll back and run the
-program again. Uses examples/ (constraints, recipes, sources) from the pthbs package and the
-host's C compiler (cc).
+program again. Uses examples/ (constraints, and the recipes/ and sources/ found next to them) from
+the pthbs package and the host's C compiler (cc).
 
 Exit status: 0 every step worked, otherwise the exit status of the step that failed.`,
     )
@@ -58,13 +58,12 @@ async function demo(io: Io, runCommand: RunCommand, root: string): Promise<numbe
   const ex = (p: string) => join(pkg, "examples", p);
   // Paths as a user in the package directory would type them.
   const show = (p: string) => (p.startsWith(`${pkg}/`) ? relative(process.cwd(), p) || "." : p);
-  const constraints = ["-C", ex("constraints")];
-  const recipes = ["--recipes", ex("recipes")];
-  const universe = [...constraints, ...recipes];
+  // Recipes and sources are found next to the constraints directory (examples/recipes, examples/sources).
+  const universe = ["-C", ex("constraints")];
   const envFile = ["-f", ex("environments/demo.toml")];
   const rootArgs = ["--root", root];
   const sandbox = detectSandbox();
-  const buildArgs = ["--mirror", ex("sources"), ...(sandbox === "none" ? ["--no-sandbox"] : [])];
+  const noSandbox = sandbox === "none" ? ["--no-sandbox"] : [];
   const profile = join(root, "profiles", "demo");
   let stepNo = 0;
 
@@ -109,7 +108,7 @@ async function demo(io: Io, runCommand: RunCommand, root: string): Promise<numbe
       `${bold(io, "pthbs demo")}: the example universe (examples/README.md), built offline in ${root}\n`,
     );
     step("Solve: which versions and options of the request fit together?");
-    await pthbs(["solve", ...constraints, ...envFile]);
+    await pthbs(["solve", ...universe, ...envFile]);
 
     step("Generate the build scripts: each is named by its own sha256, its id");
     const lock1 = await generation(1, []);
@@ -117,7 +116,7 @@ async function demo(io: Io, runCommand: RunCommand, root: string): Promise<numbe
     step(`Build them into the store (sandbox: ${sandbox})`);
     if (sandbox === "none")
       io.stdout("note: neither bwrap nor unshare works here: building without isolation\n");
-    await pthbs(["build", "--lock", lock1, ...rootArgs, ...buildArgs]);
+    await pthbs(["build", ...universe, "--lock", lock1, ...rootArgs, ...noSandbox]);
 
     step("Link the environment: a symlink forest named by the sha256 of its members");
     await pthbs(["env", "--lock", lock1, ...rootArgs]);
@@ -128,7 +127,7 @@ async function demo(io: Io, runCommand: RunCommand, root: string): Promise<numbe
 
     step("Change one option (hello +fortune), build and switch again (generation 2)");
     const lock2 = await generation(2, ["hello+fortune"]);
-    await pthbs(["build", "--lock", lock2, ...rootArgs, ...buildArgs]);
+    await pthbs(["build", ...universe, "--lock", lock2, ...rootArgs, ...noSandbox]);
     await pthbs(["profile", "switch", "demo", lock2, ...rootArgs]);
     runHello();
 
@@ -143,7 +142,7 @@ async function demo(io: Io, runCommand: RunCommand, root: string): Promise<numbe
       "Both language packs ship share/greet/greeting.txt: refused, naming both, until one is preferred",
     );
     const both = [...universe, ...envFile, "lang-en", "lang-fr", ...rootArgs];
-    await pthbs(["build", ...both, ...buildArgs]);
+    await pthbs(["build", ...both, ...noSandbox]);
     await pthbs(["env", ...both], EXIT.failure);
     await pthbs(["env", ...both, "--prefer", "lang-fr"]);
 

@@ -6,7 +6,6 @@ import {
   type BuildScript,
   type CollisionError,
   DEFAULT_LINK_POLICY,
-  DEFAULT_RECIPES,
   defaultRoot,
   type Generation,
   generate,
@@ -15,7 +14,6 @@ import {
   type Lockfile,
   lockfileScripts,
   type ParsedLockfile,
-  RecipeSet,
   readLockfile,
   readScriptDir,
   regenerate,
@@ -23,6 +21,7 @@ import {
   Store,
 } from "../index.js";
 import { EXIT, type GlobalOptions, type Io, printJson, UsageError } from "./io.js";
+import { recipesFor, repositoryMirrors, withRecipesOption } from "./repository-args.js";
 import { type RequestOptions, withRequestOptions } from "./request-args.js";
 import { solveRequest } from "./solve.js";
 
@@ -62,9 +61,12 @@ export function withSetOptions(command: Command): Command {
   withRequestOptions(
     withStoreOption(command.argument("[specs...]", "the set, as for solve (or -f ENVFILE)")),
   );
-  return command
-    .option("--lock <lockfile>", "the package set of a lockfile (generated for this root's store)")
-    .option("--recipes <dir>", `recipe templates (default ${DEFAULT_RECIPES}, or $PTHBS_RECIPES)`);
+  return withRecipesOption(
+    command.option(
+      "--lock <lockfile>",
+      "the package set of a lockfile (generated for this root's store)",
+    ),
+  );
 }
 
 /** Adds the script inputs (`withSetOptions` and `--scripts`), `--mirror` and `--offline`. */
@@ -73,7 +75,7 @@ export function withInputOptions(command: Command): Command {
     .option("--scripts <dir>", "the scripts in a directory written by pthbs generate -o DIR")
     .option(
       "--mirror <dir>",
-      "look for source files in DIR, by file name or sha256 (repeatable)",
+      "look for source files in DIR, by file name or sha256 (repeatable; then the sources/ next to the -C directory, if any)",
       (dir: string, prev: string[]) => [...prev, dir],
       [] as string[],
     )
@@ -83,7 +85,13 @@ export function withInputOptions(command: Command): Command {
 
 /** Where sources may come from, per the options. */
 export function sourceOptions(opts: InputOptions & { offline?: boolean }): SourceOptions {
-  return { mirrors: opts.mirror.map((m) => resolve(m)), network: opts.network && !opts.offline };
+  return {
+    mirrors: repositoryMirrors(
+      opts,
+      opts.mirror.map((m) => resolve(m)),
+    ),
+    network: opts.network && !opts.offline,
+  };
 }
 
 /**
@@ -113,7 +121,7 @@ export async function loadScripts(
       const beside = await lockfileScripts(opts.lock, parsed.lockfile);
       if (beside) return beside;
     }
-    return generationScripts(regenerate(parsed, recipeSet(opts, env)));
+    return generationScripts(regenerate(parsed, recipesFor(opts, env)));
   }
   const generation = await solvedGeneration(specs, opts, store, env, io, done);
   return generation && generationScripts(generation);
@@ -137,10 +145,6 @@ export async function loadLockfile(
   return (await solvedGeneration(specs, opts, store, env, io, done))?.lockfile;
 }
 
-function recipeSet(opts: SetOptions, env: NodeJS.ProcessEnv): RecipeSet {
-  return new RecipeSet(opts.recipes ?? env.PTHBS_RECIPES ?? DEFAULT_RECIPES);
-}
-
 /** Solves specs / `-f` and renders the scripts for the store's directory. */
 async function solvedGeneration(
   specs: readonly string[],
@@ -150,7 +154,7 @@ async function solvedGeneration(
   io: Io,
   done: (code: number) => void,
 ): Promise<Generation | undefined> {
-  const recipes = recipeSet(opts, env);
+  const recipes = recipesFor(opts, env);
   const solved = await solveRequest(specs, opts, io, done);
   if (!solved) {
     done(EXIT.failure);

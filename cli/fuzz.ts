@@ -1,14 +1,14 @@
 /** `pthbs fuzz`: random requests on the constraints directory, each checked against the invariants. */
 
 import { type Command, InvalidArgumentError } from "commander";
-import { DEFAULT_RECIPES, loadUniverse, RecipeSet } from "../index.js";
+import { loadUniverse } from "../index.js";
 import { type FuzzReport, fuzz } from "../testing/index.js";
-import { bold, EXIT, type GlobalOptions, type Io, printJson } from "./io.js";
+import { bold, EXIT, type Io, printJson } from "./io.js";
+import { type RecipesOptions, recipesFor, withRecipesOption } from "./repository-args.js";
 
-interface FuzzCommandOptions extends GlobalOptions {
+interface FuzzCommandOptions extends RecipesOptions {
   readonly runs: number;
   readonly seed?: number;
-  readonly recipes?: string;
 }
 
 /** A whole number in [min, max], for commander. */
@@ -33,18 +33,19 @@ export function registerFuzz(
   done: (code: number) => void,
   env: NodeJS.ProcessEnv,
 ): void {
-  program
-    .command("fuzz")
-    .description(
-      "solve random requests drawn from the constraint files and check that every solution is valid and renders into scripts that pass sh -n, every failure is explained minimally, and answers and ids are deterministic",
-    )
-    .option("--runs <n>", "how many requests to draw", integer(1, 1_000_000), 100)
-    .option(
-      "--seed <s>",
-      "seed of the random draws (default: a new one, printed)",
-      integer(-(2 ** 31), 2 ** 31 - 1),
-    )
-    .option("--recipes <dir>", `recipe templates (default ${DEFAULT_RECIPES}, or $PTHBS_RECIPES)`)
+  withRecipesOption(
+    program
+      .command("fuzz")
+      .description(
+        "solve random requests drawn from the constraint files and check that every solution is valid and renders into scripts that pass sh -n, every failure is explained minimally, and answers and ids are deterministic",
+      )
+      .option("--runs <n>", "how many requests to draw", integer(1, 1_000_000), 100)
+      .option(
+        "--seed <s>",
+        "seed of the random draws (default: a new one, printed)",
+        integer(-(2 ** 31), 2 ** 31 - 1),
+      ),
+  )
     .addHelpText(
       "after",
       `
@@ -58,7 +59,7 @@ Exit status: 0 every invariant held, 1 one failed (reported), 2 usage.`,
       const opts = cmd.optsWithGlobals<FuzzCommandOptions>();
       const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
       const universe = await loadUniverse(opts.constraints);
-      const recipes = new RecipeSet(opts.recipes ?? env.PTHBS_RECIPES ?? DEFAULT_RECIPES);
+      const recipes = recipesFor(opts, env);
       const report = fuzz(universe, { recipes, seed, runs: opts.runs });
       const failure = report.failure;
       if (opts.json) {

@@ -3,17 +3,16 @@
 import { join } from "node:path";
 import type { Command } from "commander";
 import {
-  DEFAULT_RECIPES,
   DEFAULT_STORE,
   type Generation,
   generate,
   LOCKFILE_NAME,
-  RecipeSet,
   readLockfile,
   regenerate,
   writeGeneration,
 } from "../index.js";
 import { dim, EXIT, type Io, printJson, UsageError } from "./io.js";
+import { recipesFor, withRecipesOption } from "./repository-args.js";
 import { type RequestOptions, withRequestOptions } from "./request-args.js";
 import { solveRequest } from "./solve.js";
 
@@ -30,18 +29,19 @@ export function registerGenerate(
   done: (code: number) => void,
   env: NodeJS.ProcessEnv,
 ): void {
-  withRequestOptions(
-    program
-      .command("generate")
-      .argument("[specs...]", "what you want, as for solve (or -f ENVFILE)")
-      .description("write the hashed build script of every package to build, and a lockfile"),
+  withRecipesOption(
+    withRequestOptions(
+      program
+        .command("generate")
+        .argument("[specs...]", "what you want, as for solve (or -f ENVFILE)")
+        .description("write the hashed build script of every package to build, and a lockfile"),
+    ),
   )
     .requiredOption("-o, --output <dir>", `directory for the <id>.sh scripts and ${LOCKFILE_NAME}`)
     .option(
       "--store <path>",
       `store root the scripts install into and name their dependencies in (default ${DEFAULT_STORE}, or $PTHBS_STORE)`,
     )
-    .option("--recipes <dir>", `recipe templates (default ${DEFAULT_RECIPES}, or $PTHBS_RECIPES)`)
     .option("--lock <lockfile>", "regenerate the scripts of a lockfile instead of solving")
     .addHelpText(
       "after",
@@ -56,7 +56,7 @@ input (constraint files, recipe, lockfile), 2 usage.`,
     )
     .action(async (specs: string[], _opts, cmd: Command) => {
       const opts = cmd.optsWithGlobals<GenerateOptions>();
-      const recipes = new RecipeSet(opts.recipes ?? env.PTHBS_RECIPES ?? DEFAULT_RECIPES);
+      const recipes = recipesFor(opts, env);
       let generation: Generation;
       if (opts.lock !== undefined) {
         const extra = [

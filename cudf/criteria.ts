@@ -15,8 +15,8 @@
  * notuptodate: V(S,n) ≠ ∅ and n's newest version in the universe is not in V(S,n);
  * unsat_recommends: one per (installed package, conjunct of its `recommends`) not satisfied by S.
  */
-import { CudfSyntaxError } from "../solver/errors.js";
 import { splitTop } from "./document.js";
+import { CudfSyntaxError } from "./errors.js";
 
 /** What a criterion counts. */
 export type CriterionKind = "removed" | "new" | "changed" | "notuptodate" | "unsat_recommends";

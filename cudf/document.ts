@@ -13,7 +13,8 @@
  * reader below, so every error cites the line of the property it is in, in the same words.
  */
 import { readFileSync } from "node:fs";
-import { CudfSyntaxError, NotFoundError } from "../solver/errors.js";
+import { NotFoundError } from "../solver/errors.js";
+import { CudfSyntaxError } from "./errors.js";
 import { decode, KEEP_CODES, mix, NameIndex } from "./names.js";
 
 /** A version comparison of CUDF (`=`, `!=`, `>=`, `>`, `<=`, `<`). */

@@ -3,7 +3,7 @@
  * added, removed, and changed in version, options or only in their build (same version and
  * options, another id: something below them changed).
  */
-import { type OptionValue, printOption } from "../solver/spec.js";
+import { type OptionValue, printOption } from "../common/options.js";
 import type { EnvironmentMember } from "./environment.js";
 
 /** One option whose value differs (absent when the option does not exist on that side). */

@@ -7,9 +7,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { OptionValue } from "../common/options.js";
 import type { Lockfile } from "../generator/lockfile.js";
 import type { StoreId } from "../generator/store.js";
-import type { OptionValue } from "../solver/spec.js";
 import { CollisionError, StoreError } from "./errors.js";
 import { type LinkPlan, type LinkPolicy, planLinks, writeLinks } from "./link.js";
 import { makeReadOnly, removeTree } from "./permissions.js";

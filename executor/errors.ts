@@ -2,7 +2,7 @@
  * The executor's errors. Each is a `PthbsError` (the CLI prints the message and exits 1) and names
  * the file or store path it is about, so a user can go and look.
  */
-import { PthbsError } from "../solver/errors.js";
+import { PthbsError } from "../common/errors.js";
 import type { Collision } from "./link.js";
 
 /** A problem with a store root, a store path or its validity record. */

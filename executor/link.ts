@@ -11,7 +11,7 @@
 import { mkdirSync, readdirSync, type Stats, statSync, symlinkSync } from "node:fs";
 import { lstat, mkdir, readlink, rm } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
-import { PthbsError } from "../solver/errors.js";
+import { PthbsError } from "../common/errors.js";
 import { CollisionError, StoreError } from "./errors.js";
 import { fileSha256 } from "./tree-hash.js";
 

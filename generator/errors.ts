@@ -2,7 +2,7 @@
  * The generator's errors. Each is a `PthbsError` (bad input the user can fix: exit 1), carrying
  * where the problem is, so the command line can say it without a stack trace.
  */
-import { PthbsError } from "../solver/errors.js";
+import { PthbsError } from "../common/errors.js";
 
 /** Where in a recipe a problem is: the template file and a 1-based line and column (0 when unknown). */
 export interface TemplatePosition {

@@ -1,7 +1,8 @@
 /**
  * The generator stage: a solution (or a lockfile) in, hashed build scripts and a lockfile out.
  */
-import { type Diagnostic, RequestError } from "../solver/errors.js";
+import type { Diagnostic } from "../common/errors.js";
+import { RequestError } from "../solver/errors.js";
 import type { Request } from "../solver/request.js";
 import type { Solution } from "../solver/solution.js";
 import type { Universe } from "../solver/universe.js";

@@ -7,13 +7,9 @@
  * under `packages.<name>`, `version`, `options` and `external`.
  */
 import { readFile } from "node:fs/promises";
-import {
-  type Diagnostic,
-  NotFoundError,
-  RequestError,
-  type SourceLocation,
-} from "../solver/errors.js";
-import type { OptionValue } from "../solver/spec.js";
+import type { Diagnostic, SourceLocation } from "../common/errors.js";
+import type { OptionValue } from "../common/options.js";
+import { NotFoundError, RequestError } from "../solver/errors.js";
 import { DEPENDENCY_TYPES, type DependencyType } from "../solver/universe.js";
 import { compareText, type ScriptSource } from "./header.js";
 import type { LockedDependency, LockedPackage, LockedRequest, Lockfile } from "./lockfile.js";

@@ -4,9 +4,9 @@
  * type, and once rendered its id. `pthbs build`, `pthbs env` and `solve --reuse` read it.
  * The JSON text format is in lockfile-json.ts.
  */
+import type { OptionValue } from "../common/options.js";
 import type { Request } from "../solver/request.js";
 import type { Solution } from "../solver/solution.js";
-import type { OptionValue } from "../solver/spec.js";
 import {
   type DependencyType,
   findVersion,

@@ -5,7 +5,7 @@
  * keys it has (template-compiler.ts turns every `a.b` into such a read), so a misspelt option or
  * dependency fails loudly. Records have no prototype, so `options.toString` is missing too.
  */
-import type { OptionValue } from "../solver/spec.js";
+import type { OptionValue } from "../common/options.js";
 import type { DependencyType } from "../solver/universe.js";
 import type { ScriptSource } from "./header.js";
 

@@ -10,6 +10,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { join, posix } from "node:path";
 import nunjucks from "nunjucks";
+import { DEFAULT_RECIPES } from "../common/repository.js";
 import { NAME_RE } from "../solver/spec.js";
 import { RecipeError, type TemplatePosition } from "./errors.js";
 import {
@@ -29,9 +30,6 @@ import {
 
 /** A recipe named `x` is the file `x.sh.njk` of the recipes directory. */
 export const RECIPE_SUFFIX = ".sh.njk";
-
-/** The recipes directory used when none is given (relative to the working directory). */
-export const DEFAULT_RECIPES = "recipes";
 
 const { SafeString } = nunjucks.runtime;
 

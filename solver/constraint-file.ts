@@ -6,7 +6,7 @@
  * files (does a dependency exist? does it have that option?) are in `load.ts`.
  */
 import { basename } from "node:path";
-import type { Diagnostic, DiagnosticCode, Severity, SourceLocation } from "./errors.js";
+import type { Diagnostic, DiagnosticCode, Severity, SourceLocation } from "../common/errors.js";
 import { SpecSyntaxError } from "./errors.js";
 import { NAME_RE, OPTION_RE, type Spec, VALUE_RE } from "./spec.js";
 import { didYouMean } from "./suggest.js";

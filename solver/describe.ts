@@ -1,7 +1,7 @@
 /**
  * Plain, JSON-ready descriptions of packages and virtuals, for `pthbs show` and library users.
  */
-import type { SourceLocation } from "./errors.js";
+import type { SourceLocation } from "../common/errors.js";
 import { NotFoundError } from "./errors.js";
 import { printSpec, type Spec } from "./spec.js";
 import { didYouMean } from "./suggest.js";

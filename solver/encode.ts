@@ -20,7 +20,7 @@
  * (`s6 ≤2.12.0.0` costs one when 2.12.0.0 is the second choice), so every cost term has weight
  * 1 and the optimiser's cores stay small.
  */
-import type { SourceLocation } from "./errors.js";
+import type { SourceLocation } from "../common/errors.js";
 import type { VersionRange } from "./range.js";
 import { type Cone, reachableCone } from "./reachable.js";
 import type { External, Request, RequestItem } from "./request.js";

@@ -12,7 +12,8 @@
  *   provides = ["cc"]                                     # optional
  */
 import { readFile } from "node:fs/promises";
-import { NotFoundError, RequestError, type SourceLocation, SpecSyntaxError } from "./errors.js";
+import type { SourceLocation } from "../common/errors.js";
+import { NotFoundError, RequestError, SpecSyntaxError } from "./errors.js";
 import { VersionRange } from "./range.js";
 import type { External, Request, RequestItem } from "./request.js";
 import { NAME_RE, OPTION_RE, type OptionValue } from "./spec.js";

@@ -1,68 +1,8 @@
 /**
- * Typed errors and diagnostics shared by every stage.
- *
- * A user error (bad input the user can fix) is a `PthbsError`: the CLI prints its message without a
- * stack trace and exits 1. Anything else reaching the CLI is an internal error (exit 70).
+ * The solver's errors: bad specs, constraint files, names and requests. Each is a `PthbsError`
+ * (common/errors.ts: the base every stage shares), which the CLI prints without a stack trace.
  */
-
-/** Where a fact came from: a position in a file, or the command line. Lines and columns are 1-based. */
-export interface SourceLocation {
-  readonly file: string;
-  readonly line: number;
-  readonly column: number;
-}
-
-/** Renders a location the way compilers do, so terminals and editors can jump to it. */
-export function formatLocation(loc: SourceLocation): string {
-  return loc.line > 0 ? `${loc.file}:${loc.line}:${loc.column}` : loc.file;
-}
-
-export type Severity = "error" | "warning";
-
-/** Stable identifiers of every problem the constraint validator reports. */
-export type DiagnosticCode =
-  | "io"
-  | "toml-syntax"
-  | "unknown-key"
-  | "missing-key"
-  | "wrong-type"
-  | "name-mismatch"
-  | "bad-name"
-  | "bad-version"
-  | "duplicate-version"
-  | "bad-sha256"
-  | "bad-commit"
-  | "bad-url"
-  | "source-kind"
-  | "bad-spec"
-  | "bad-when"
-  | "unknown-option"
-  | "unknown-value"
-  | "bad-default"
-  | "duplicate-value"
-  | "unknown-package"
-  | "bad-dependency-type"
-  | "virtual-with-constraints"
-  | "name-clash"
-  | "no-matching-version"
-  | "duplicate-package"
-  | "no-versions"
-  | "unknown-name"
-  | "bad-request"
-  | "bad-lockfile";
-
-/** One problem found in the user's input, with where it is, what is wrong, and what to do. */
-export interface Diagnostic extends SourceLocation {
-  readonly severity: Severity;
-  readonly code: DiagnosticCode;
-  readonly message: string;
-  readonly hint?: string;
-}
-
-/** Base of every error the user can fix in their input (exit code 1). */
-export class PthbsError extends Error {
-  override readonly name: string = "PthbsError";
-}
+import { type Diagnostic, formatLocation, PthbsError } from "../common/errors.js";
 
 /** A version, range or spec string that does not follow the spec syntax. */
 export class SpecSyntaxError extends PthbsError {
@@ -119,22 +59,5 @@ export class RequestError extends PthbsError {
           ? `${first.file === "command line" ? "" : `${formatLocation(first)}: `}${first.message}`
           : `${diagnostics.length} problems in the request; first: ${first.message}`,
     );
-  }
-}
-
-/** A CUDF document (or a criteria string) that does not follow the CUDF 2.0 / MISC syntax. */
-export class CudfSyntaxError extends PthbsError {
-  override readonly name = "CudfSyntaxError";
-  /**
-   * @param file the document's path (or `criteria` for a criteria string)
-   * @param line 1-based line of the offending property (0 when it has none)
-   */
-  constructor(
-    readonly file: string,
-    readonly line: number,
-    readonly reason: string,
-    readonly hint?: string,
-  ) {
-    super(`${line > 0 ? `${file}:${line}` : file}: ${reason}`);
   }
 }

@@ -7,14 +7,9 @@
  */
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { type Diagnostic, PthbsError, type SourceLocation } from "../common/errors.js";
 import { checkConstraintFile, specProblems } from "./constraint-file.js";
-import {
-  ConstraintError,
-  type Diagnostic,
-  NotFoundError,
-  PthbsError,
-  type SourceLocation,
-} from "./errors.js";
+import { ConstraintError, NotFoundError } from "./errors.js";
 import { printSpec, type Spec } from "./spec.js";
 import { didYouMean } from "./suggest.js";
 import type { Package, Provider, Universe } from "./universe.js";

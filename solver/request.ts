@@ -3,7 +3,7 @@
  * to stay close to. Built from the command line (`requestFromSpecs`) or an environment file
  * (`environment-file.ts`).
  */
-import type { SourceLocation } from "./errors.js";
+import type { SourceLocation } from "../common/errors.js";
 import type { VersionRange } from "./range.js";
 import { type OptionValue, parseSpec, type Spec } from "./spec.js";
 import type { Version } from "./version.js";

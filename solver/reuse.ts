@@ -3,7 +3,8 @@
  * `packages` keyed by name) or the output of `pthbs solve --json` (`packages` as a list).
  */
 import { readFile } from "node:fs/promises";
-import { type Diagnostic, NotFoundError, RequestError } from "./errors.js";
+import type { Diagnostic } from "../common/errors.js";
+import { NotFoundError, RequestError } from "./errors.js";
 import type { ReuseChoice } from "./request.js";
 import type { OptionValue } from "./spec.js";
 import type { Universe } from "./universe.js";

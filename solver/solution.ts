@@ -1,7 +1,7 @@
 /**
  * A Solution: the chosen package set, why each package is there, and its cost vector.
  */
-import type { SourceLocation } from "./errors.js";
+import type { SourceLocation } from "../common/errors.js";
 import type { OptionValue } from "./spec.js";
 import type { DependencyType } from "./universe.js";
 import type { Version } from "./version.js";

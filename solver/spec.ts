@@ -6,12 +6,13 @@
  * `key=value` is separated by whitespace. Options are kept sorted by name so that two specs that
  * say the same thing are equal and print the same.
  */
+import { type OptionValue, printOption } from "../common/options.js";
 import { SpecSyntaxError } from "./errors.js";
 import { VersionRange } from "./range.js";
 import type { Version } from "./version.js";
 
-/** The value a spec asks of an option: a boolean (`+x`/`~x`) or a named value (`x=v`). */
-export type OptionValue = boolean | string;
+// Lockfiles, scripts and the executor share option values too, so they live in common/.
+export type { OptionValue } from "../common/options.js";
 
 /** One option requirement of a spec. */
 export interface OptionRequirement {
@@ -152,11 +153,6 @@ export function parseSpec(text: string, naming: SpecNaming = "either"): Spec {
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([n, value]) => ({ name: n, value }));
   return { ...(name !== undefined && { name }), ...(range && { range }), options: sorted };
-}
-
-/** One option value as specs write it: `+name`, `~name` or `name=value`. */
-export function printOption(name: string, value: OptionValue): string {
-  return typeof value === "boolean" ? `${value ? "+" : "~"}${name}` : `${name}=${value}`;
 }
 
 /** Prints a spec in the canonical form that `parseSpec` reads back to an equal spec. */

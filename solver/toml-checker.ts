@@ -2,7 +2,7 @@
  * Shape checks for TOML input files (constraint files, environment files): unknown keys with
  * "did you mean", wrong types, missing keys and spec syntax, each as a located diagnostic.
  */
-import type { Diagnostic, DiagnosticCode, Severity, SourceLocation } from "./errors.js";
+import type { Diagnostic, DiagnosticCode, Severity, SourceLocation } from "../common/errors.js";
 import { SpecSyntaxError } from "./errors.js";
 import { parseSpec, type Spec, type SpecNaming } from "./spec.js";
 import { didYouMean } from "./suggest.js";

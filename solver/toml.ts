@@ -5,7 +5,7 @@
 
 import type { AST } from "toml-eslint-parser";
 import { getStaticTOMLValue, parseTOML } from "toml-eslint-parser";
-import type { SourceLocation } from "./errors.js";
+import type { SourceLocation } from "../common/errors.js";
 
 /** A path from the document root: table keys and array indexes. */
 export type TomlPath = readonly (string | number)[];

@@ -4,7 +4,7 @@
  * This is what the loader produces and what the solver consumes. Every fact carries the
  * `SourceLocation` it came from so that explanations and `pthbs show` can cite it.
  */
-import type { SourceLocation } from "./errors.js";
+import type { SourceLocation } from "../common/errors.js";
 import type { OptionValue, Spec } from "./spec.js";
 import type { Version } from "./version.js";
 

@@ -2,8 +2,9 @@
  * Checks a Request against a Universe before solving: unknown names, options and values are the
  * user's typos, to be reported as such (with a suggestion), never as an unsatisfiable request.
  */
+import type { Diagnostic, SourceLocation } from "../common/errors.js";
 import { specProblems } from "./constraint-file.js";
-import { type Diagnostic, RequestError, type SourceLocation } from "./errors.js";
+import { RequestError } from "./errors.js";
 import type { Request } from "./request.js";
 import { printSpec, type Spec } from "./spec.js";
 import { didYouMean } from "./suggest.js";

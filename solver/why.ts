@@ -6,7 +6,7 @@
  *              (an explanation), or one can but costs more (the first criterion that prefers the
  *              current choice, with both cost vectors).
  */
-import type { SourceLocation } from "./errors.js";
+import type { SourceLocation } from "../common/errors.js";
 import type { Explanation } from "./explain.js";
 import type { Request, RequestItem } from "./request.js";
 import type { CostEntry, Criterion, Solution, SolvedPackage } from "./solution.js";

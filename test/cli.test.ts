@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EXIT, type Io } from "../cli/io.js";
 import { report, run } from "../cli/program.js";
-import { PthbsError } from "../solver/errors.js";
+import { PthbsError } from "../common/errors.js";
 import { pthbs } from "./helpers.js";
 
 const CONSTRAINTS = new URL("../constraints", import.meta.url).pathname;

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { getStaticTOMLValue, parseTOML } from "toml-eslint-parser";
 import { describe, expect, it } from "vitest";
-import type { DiagnosticCode } from "../solver/errors.js";
+import type { DiagnosticCode } from "../common/errors.js";
 import { loadConstraintTexts } from "../solver/load.js";
 import { printSpec } from "../solver/spec.js";
 import { BASE, COMMIT, DEMO, SKALIBS_1 } from "./fixtures/universe.js";
