@@ -3,6 +3,7 @@
 import { availableParallelism } from "node:os";
 import type { Command } from "commander";
 import {
+  type BuildScript,
   buildAll,
   type CheckResult,
   checkOne,
@@ -24,7 +25,8 @@ import { Progress } from "./progress.js";
 interface BuildCommandOptions extends InputOptions {
   readonly jobs: string;
   readonly keepGoing?: boolean;
-  readonly check?: boolean;
+  /** true: every path; a string: the comma-separated names or ids to check. */
+  readonly check?: boolean | string;
   readonly sandbox: boolean;
 }
 
@@ -41,7 +43,10 @@ export function registerBuild(
   )
     .option("-j, --jobs <n>", "builds at once", "1")
     .option("--keep-going", "after a failure, build everything that does not depend on it")
-    .option("--check", "then rebuild every path of the set aside and compare (needs bwrap)")
+    .option(
+      "--check [names]",
+      "then rebuild every path of the set (or, as --check=NAME,..., the named ones) aside and compare (needs bwrap)",
+    )
     .option("--no-sandbox", "build without isolation (when neither bwrap nor unshare works)")
     .addHelpText(
       "after",
@@ -51,7 +56,8 @@ sandbox (no network, host read-only), logging to <root>/logs/<id>.log. Valid pat
 rebuilt. Several pthbs build processes may share one root: each path is built once.
 
 With --check, every path of the set is then built again into a scratch directory mounted at the
-same $out, and the trees compared; differing files are listed.
+same $out, and the trees compared; differing files are listed. --check=busybox (package names or
+ids, comma-separated) checks only those paths.
 
 Exit status: 0 all built (and reproducible), 1 a build or fetch failed (the log's tail and path
 are shown) or a problem in the input, 2 usage, 3 --check found a path not reproducible.`,
@@ -64,6 +70,7 @@ are shown) or a problem in the input, 2 usage, 3 --check found a path not reprod
       const store = openStore(opts, env);
       const scripts = await loadScripts(specs, opts, store, env, io, done);
       if (!scripts) return;
+      const toCheck = checkedScripts(scripts, opts.check);
       const sandbox = pickSandbox(opts.sandbox, io);
       const names = new Map(
         scripts.map((s) => [s.id as string, `${s.header.name} ${s.header.version}`]),
@@ -87,8 +94,8 @@ are shown) or a problem in the input, 2 usage, 3 --check found a path not reprod
       }
       const ok = result.failed.length === 0 && result.skipped.length === 0;
       const checks: CheckResult[] = [];
-      if (ok && opts.check)
-        for (const s of scripts) {
+      if (ok)
+        for (const s of toCheck) {
           const c = await checkOne(store, s, runOptions);
           checks.push(c);
           if (!opts.json)
@@ -114,7 +121,7 @@ are shown) or a problem in the input, 2 usage, 3 --check found a path not reprod
           })),
           skipped: result.skipped,
           paths: scripts.map((s) => store.path(s.id)),
-          ...(opts.check && { check: checks, reproducible }),
+          ...(opts.check !== undefined && { check: checks, reproducible }),
         });
       else
         io.stdout(
@@ -122,6 +129,22 @@ are shown) or a problem in the input, 2 usage, 3 --check found a path not reprod
         );
       done(!ok ? EXIT.failure : reproducible ? EXIT.ok : EXIT.notReproducible);
     });
+}
+
+/** The scripts `--check` names: none without it, all with it bare, else those named (by name or id). */
+function checkedScripts(
+  scripts: readonly BuildScript[],
+  check: boolean | string | undefined,
+): readonly BuildScript[] {
+  if (check === undefined || check === false) return [];
+  if (check === true) return scripts;
+  const wanted = check.split(",").filter((w) => w !== "");
+  const unknown = wanted.filter((w) => !scripts.some((s) => s.header.name === w || s.id === w));
+  if (wanted.length === 0 || unknown.length > 0)
+    throw new UsageError(
+      `--check names ${unknown.length > 0 ? `${unknown.join(", ")}, which the set does not hold` : "nothing"}: use one of ${[...new Set(scripts.map((s) => s.header.name))].join(", ")}`,
+    );
+  return scripts.filter((s) => wanted.includes(s.header.name) || wanted.includes(s.id));
 }
 
 function pickSandbox(wanted: boolean, io: Io): SandboxKind {

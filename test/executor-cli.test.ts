@@ -88,6 +88,13 @@ describe.skipIf(SANDBOX !== "bwrap")("pthbs build --check", () => {
     expect(ok.stderr).not.toMatch(/error/);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain(`reproducible     ${root}/store/${set[1]!.id}`);
+    const one = await pthbs("build", "--scripts", scripts, "--root", root, "--check=hello-c");
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout.match(/^reproducible/gm)).toHaveLength(1);
+    expect(one.stdout).toContain(`reproducible     ${root}/store/${set[1]!.id}`);
+    const unknown = await pthbs("build", "--scripts", scripts, "--root", root, "--check=nope");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("--check names nope, which the set does not hold: use one of");
     const stamped = join(tarballs, "..", "stamped");
     await mkdir(stamped);
     const s = await exampleScript(

@@ -41,7 +41,15 @@ KCONFIG_NOTIMESTAMP=1
 export KCONFIG_NOTIMESTAMP
 make defconfig
 kconfig_set STATIC n
-kconfig_set EXTRA_CFLAGS '"-isystem '"$linux_headers"'/include"'
+headers="$linux_headers"/include
+mkdir uapi
+for d in linux asm-generic mtd; do ln -s "$headers/$d" "uapi/$d"; done
+if [ -d "$headers/asm" ]; then
+  ln -s "$headers/asm" uapi/asm
+else
+  ln -s "$headers/$("$CC" -dumpmachine)/asm" uapi/asm
+fi
+kconfig_set EXTRA_CFLAGS "\"-isystem $PWD/uapi\""
 yes '' | make oldconfig > /dev/null
 make -j"$jobs" CC="$CC"
 make CC="$CC" CONFIG_PREFIX="$out" install

@@ -1,4 +1,0 @@
-cp -R "$src"/. .
-./configure --prefix="$out" --syslibdir="$out/lib"
-make -j"$jobs"
-make install
