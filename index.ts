@@ -114,12 +114,20 @@ export {
 export { Checker, type Explanation, type ExplanationFact, explain } from "./solver/explain.js";
 export {
   type ConstraintText,
+  type LoadOptions,
   type LoadResult,
   loadConstraints,
   loadConstraintTexts,
   loadUniverse,
   readConstraintDir,
 } from "./solver/load.js";
+export {
+  type CachedLoadResult,
+  type ConeRoots,
+  defaultCacheDir,
+  type LoadCacheOptions,
+  loadConstraintsCached,
+} from "./solver/load-cache.js";
 export type { PhaseTiming } from "./solver/optimize.js";
 export { type VersionConstraint, VersionRange } from "./solver/range.js";
 export {

@@ -3,6 +3,7 @@
 import type { Command } from "commander";
 import { checkCudf, checkUniverse, loadUniverse, readCudfFile } from "../index.js";
 import { EXIT, type GlobalOptions, type Io, printJson } from "./io.js";
+import { loadOptions } from "./request-args.js";
 
 export function registerCheck(program: Command, io: Io, done: (code: number) => void): void {
   program
@@ -23,7 +24,7 @@ export function registerCheck(program: Command, io: Io, done: (code: number) => 
       const cudf = g.cudf !== undefined;
       const report = cudf
         ? checkCudf(readCudfFile(g.cudf!))
-        : checkUniverse(await loadUniverse(g.constraints));
+        : checkUniverse(await loadUniverse(g.constraints, loadOptions(g)));
       if (g.json) {
         printJson(io, {
           total: report.total,

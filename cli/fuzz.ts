@@ -5,6 +5,7 @@ import { loadUniverse } from "../index.js";
 import { type FuzzReport, fuzz } from "../testing/index.js";
 import { bold, EXIT, type Io, printJson } from "./io.js";
 import { type RecipesOptions, recipesFor, withRecipesOption } from "./repository-args.js";
+import { loadOptions } from "./request-args.js";
 
 interface FuzzCommandOptions extends RecipesOptions {
   readonly runs: number;
@@ -58,7 +59,7 @@ Exit status: 0 every invariant held, 1 one failed (reported), 2 usage.`,
     .action(async (_opts, cmd: Command) => {
       const opts = cmd.optsWithGlobals<FuzzCommandOptions>();
       const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
-      const universe = await loadUniverse(opts.constraints);
+      const universe = await loadUniverse(opts.constraints, loadOptions(opts));
       const recipes = recipesFor(opts, env);
       const report = fuzz(universe, { recipes, seed, runs: opts.runs });
       const failure = report.failure;

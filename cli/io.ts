@@ -31,6 +31,10 @@ export interface Io {
 export interface GlobalOptions {
   readonly constraints: string;
   readonly json: boolean;
+  /** false with --no-cache. */
+  readonly cache?: boolean;
+  /** The load cache's directory, from the environment (set by program.ts, not an option). */
+  readonly cacheDir?: string;
 }
 
 /** Prints data as stable, indented JSON followed by a newline. */

@@ -3,6 +3,7 @@
 import type { Command } from "commander";
 import { loadConstraints } from "../index.js";
 import { EXIT, formatDiagnostic, type GlobalOptions, type Io, printJson } from "./io.js";
+import { loadOptions } from "./request-args.js";
 
 export function registerLint(program: Command, io: Io, done: (code: number) => void): void {
   program
@@ -14,7 +15,7 @@ export function registerLint(program: Command, io: Io, done: (code: number) => v
     )
     .action(async (_opts, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
-      const result = await loadConstraints(g.constraints);
+      const result = await loadConstraints(g.constraints, loadOptions(g));
       const errors = result.diagnostics.filter((d) => d.severity === "error").length;
       const warnings = result.diagnostics.length - errors;
       if (g.json) {

@@ -4,7 +4,13 @@
  */
 
 import { Command, CommanderError, Option } from "commander";
-import { ConstraintError, PthbsError, RequestError, SpecSyntaxError } from "../index.js";
+import {
+  ConstraintError,
+  defaultCacheDir,
+  PthbsError,
+  RequestError,
+  SpecSyntaxError,
+} from "../index.js";
 import { registerBuild } from "./build.js";
 import { registerCheck } from "./check.js";
 import { registerCudf } from "./cudf.js";
@@ -46,6 +52,10 @@ export async function run(
         .default("constraints"),
     )
     .option("--json", "print machine-readable JSON on stdout", false)
+    .option(
+      "--no-cache",
+      "parse every constraint file again, bypassing the load cache ($PTHBS_CACHE_DIR, else $XDG_CACHE_HOME/pthbs, else ~/.cache/pthbs)",
+    )
     .showHelpAfterError("(run pthbs --help for usage)")
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
@@ -53,6 +63,8 @@ export async function run(
       "after",
       "\nExit status: 0 success, 1 a problem in your input (see the message), 2 a usage error,\n70 an internal error (please report it).",
     );
+  const cacheDir = defaultCacheDir(env);
+  if (cacheDir !== undefined) program.setOptionValue("cacheDir", cacheDir);
   registerLint(program, io, done);
   registerShow(program, io, done);
   registerSolve(program, io, done);

@@ -2,6 +2,8 @@
 
 import type { Command } from "commander";
 import {
+  type ConeRoots,
+  type LoadOptions,
   loadUniverse,
   type Request,
   readEnvironmentFile,
@@ -10,6 +12,7 @@ import {
   type Universe,
 } from "../index.js";
 import { type GlobalOptions, UsageError } from "./io.js";
+import { packageVersion } from "./package-root.js";
 
 /** Options of the commands that take a request. */
 export interface RequestOptions extends GlobalOptions {
@@ -31,24 +34,51 @@ export function withRequestOptions(command: Command, reuse = true): Command {
   return command;
 }
 
-/** Loads the universe and builds the request; specs from the command line come after the file's. */
+/** How to load the constraints: through the load cache unless --no-cache or no cache directory. */
+export function loadOptions(opts: GlobalOptions, roots?: ConeRoots): LoadOptions {
+  if (opts.cache === false || opts.cacheDir === undefined) return {};
+  return { cache: { dir: opts.cacheDir, version: packageVersion() }, ...(roots && { roots }) };
+}
+
+/**
+ * Loads the universe and builds the request; specs from the command line come after the file's.
+ * Only what the request's names reach is read back from the load cache (`extraNames`: more names
+ * the command looks at, such as why-not's spec); with --reuse, everything.
+ */
 export async function readRequest(
   specs: readonly string[],
   opts: RequestOptions,
+  extraNames: readonly string[] = [],
 ): Promise<{ universe: Universe; request: Request }> {
   if (specs.length === 0 && opts.file === undefined) {
     throw new UsageError(
       "nothing to solve: give one or more specs (e.g. pthbs solve s6-rc) or -f ENVFILE",
     );
   }
-  const universe = await loadUniverse(opts.constraints);
   const fromFile = opts.file === undefined ? undefined : await readEnvironmentFile(opts.file);
   const fromArgs = requestFromSpecs(specs);
+  const items = [...(fromFile?.items ?? []), ...fromArgs.items];
+  const providerPreferences = fromFile?.providerPreferences ?? new Map();
+  const versionPreferences = fromFile?.versionPreferences ?? new Map();
+  const externals = fromFile?.externals ?? [];
+  const roots: ConeRoots | undefined =
+    opts.reuse === undefined
+      ? {
+          names: [
+            ...items.map((i) => i.spec.name!),
+            ...extraNames,
+            ...[...providerPreferences].flatMap(([v, ps]) => [v, ...ps]),
+            ...versionPreferences.keys(),
+          ],
+          externals: externals.map((e) => e.name),
+        }
+      : undefined;
+  const universe = await loadUniverse(opts.constraints, loadOptions(opts, roots));
   const request: Request = {
-    items: [...(fromFile?.items ?? []), ...fromArgs.items],
-    externals: fromFile?.externals ?? [],
-    providerPreferences: fromFile?.providerPreferences ?? new Map(),
-    versionPreferences: fromFile?.versionPreferences ?? new Map(),
+    items,
+    externals,
+    providerPreferences,
+    versionPreferences,
     ...(opts.reuse !== undefined && { reuse: await readReuse(opts.reuse, universe) }),
   };
   return { universe, request };

@@ -10,6 +10,7 @@ import {
   type VirtualReport,
 } from "../index.js";
 import { bold, dim, EXIT, type GlobalOptions, type Io, printJson } from "./io.js";
+import { loadOptions } from "./request-args.js";
 
 export function registerShow(program: Command, io: Io, done: (code: number) => void): void {
   program
@@ -20,7 +21,7 @@ export function registerShow(program: Command, io: Io, done: (code: number) => v
     )
     .action(async (name: string | undefined, _opts, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
-      const result = await loadConstraints(g.constraints);
+      const result = await loadConstraints(g.constraints, loadOptions(g));
       const errors = result.diagnostics.filter((d) => d.severity === "error").length;
       if (errors > 0) {
         io.stderr(

@@ -64,8 +64,9 @@ export async function solveRequest(
   opts: RequestOptions,
   io: Io,
   done: (code: number) => void,
+  extraNames: readonly string[] = [],
 ): Promise<{ universe: Universe; request: Request; solution: Solution } | undefined> {
-  const { universe, request } = await readRequest(specs, opts);
+  const { universe, request } = await readRequest(specs, opts, extraNames);
   const result = solve(universe, request);
   if (result.satisfiable) return { universe, request, solution: result.solution };
   printExplanation(io, opts.json, result.explanation);

@@ -66,7 +66,7 @@ export function registerWhyNot(program: Command, io: Io, done: (code: number) =>
   ).action(async (specText: string, specs: string[], _opts, cmd: Command) => {
     const opts = cmd.optsWithGlobals<RequestOptions>();
     const spec = parseSpec(specText, "named");
-    const base = await solveRequest(specs, opts, io, done);
+    const base = await solveRequest(specs, opts, io, done, [spec.name!]);
     if (!base) return;
     const { universe, request } = base;
     const answer = whyNot(universe, request, base.solution, spec, specText);

@@ -1,31 +1,25 @@
 /**
  * Constraint files → one `Universe`, with every problem of every file.
  *
- * Each file is checked on its own first (`constraint-file.ts`); then the references between
- * files are checked: dependencies and conflicts must name a package or a provided virtual, with
- * options and values that package has, and virtual names must not clash with package names.
+ * Each file is checked on its own first (`constraint-file.ts`), or taken from the load cache
+ * (`load-cache.ts`); then the references between files are checked (`link.ts`).
  */
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { type Diagnostic, PthbsError, type SourceLocation } from "../common/errors.js";
-import { checkConstraintFile, specProblems } from "./constraint-file.js";
+import { PthbsError } from "../common/errors.js";
+import { checkConstraintFile } from "./constraint-file.js";
 import { ConstraintError, NotFoundError } from "./errors.js";
-import { printSpec, type Spec } from "./spec.js";
-import { didYouMean } from "./suggest.js";
-import type { Package, Provider, Universe } from "./universe.js";
+import { type LoadResult, linkConstraintFiles } from "./link.js";
+import { type ConeRoots, type LoadCacheOptions, loadConstraintsCached } from "./load-cache.js";
+import type { Spec } from "./spec.js";
+import type { Universe } from "./universe.js";
+
+export type { CheckedFile, LoadResult } from "./link.js";
 
 /** The text of one constraint file and the path to show for it. */
 export interface ConstraintText {
   readonly path: string;
   readonly text: string;
-}
-
-/** A universe built from whatever was valid, and every problem found. */
-export interface LoadResult {
-  readonly universe: Universe;
-  /** Errors first, then warnings; each group by file, line and column. */
-  readonly diagnostics: readonly Diagnostic[];
-  readonly files: number;
 }
 
 /** Reads every `*.toml` file of a directory, in name order. */
@@ -59,149 +53,34 @@ export async function readConstraintDir(dir: string): Promise<ConstraintText[]> 
 
 /** Checks and links a set of constraint files (in memory); never throws for bad input. */
 export function loadConstraintTexts(files: readonly ConstraintText[]): LoadResult {
-  const diagnostics: Diagnostic[] = [];
-  const packages = new Map<string, Package>();
-  const broken = new Set<string>();
   // One spec object per distinct text (they are immutable): parsed once, memoised by the encoder.
   const specs = new Map<string, Spec>();
-  for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
-    const check = checkConstraintFile(f.text, f.path, specs);
-    diagnostics.push(...check.diagnostics);
-    const pkg = check.package;
-    if (!pkg) {
-      broken.add(
-        f.path
-          .split("/")
-          .at(-1)!
-          .replace(/\.toml$/, ""),
-      );
-      continue;
-    }
-    const twin = packages.get(pkg.name);
-    if (twin) {
-      diagnostics.push(
-        error(
-          pkg.location,
-          "duplicate-package",
-          `package "${pkg.name}" is also defined in ${twin.location.file}`,
-          "keep one file per package",
-        ),
-      );
-      continue;
-    }
-    packages.set(pkg.name, pkg);
-  }
+  return linkConstraintFiles(
+    files.map((f) => ({ path: f.path, ...checkConstraintFile(f.text, f.path, specs) })),
+  );
+}
 
-  const virtuals = new Map<string, Provider[]>();
-  for (const pkg of packages.values()) {
-    for (const provision of pkg.provides) {
-      if (packages.has(provision.virtual)) {
-        diagnostics.push(
-          error(
-            provision.location,
-            "name-clash",
-            `virtual "${provision.virtual}" has the name of a package`,
-            "rename the virtual: a name is either a package or a virtual",
-          ),
-        );
-        continue;
-      }
-      const list = virtuals.get(provision.virtual) ?? [];
-      list.push({ package: pkg.name, provision });
-      virtuals.set(provision.virtual, list);
-    }
-  }
-
-  const known = [...packages.keys(), ...virtuals.keys()];
-  const checkReference = (spec: Spec, at: SourceLocation, kind: "dependency" | "conflict") => {
-    const name = spec.name!;
-    const target = packages.get(name);
-    if (target) {
-      for (const p of specProblems(target, spec)) {
-        diagnostics.push({
-          severity: p.severity,
-          code: p.code,
-          ...at,
-          message: `${kind} "${printSpec(spec)}": ${p.message}`,
-          ...(p.hint !== undefined && { hint: p.hint }),
-        });
-      }
-    } else if (virtuals.has(name)) {
-      if (spec.range || spec.options.length > 0) {
-        diagnostics.push(
-          error(
-            at,
-            "virtual-with-constraints",
-            `"${name}" is a virtual package: it has no versions or options`,
-            `write just "${name}"; constrain the providers instead`,
-          ),
-        );
-      }
-    } else if (!broken.has(name)) {
-      const hint =
-        didYouMean(name, known) ??
-        "add a constraint file for it, or a provides entry to the package that stands in for it";
-      diagnostics.push({
-        severity: kind === "dependency" ? "error" : "warning",
-        code: "unknown-package",
-        ...at,
-        message: `${kind} on "${name}", which is neither a package nor a provided virtual${kind === "conflict" ? ": the entry has no effect" : ""}`,
-        hint,
-      });
-    }
-  };
-  for (const pkg of packages.values()) {
-    for (const d of pkg.depends) checkReference(d.spec, d.location, "dependency");
-    for (const c of pkg.conflicts) checkReference(c.spec, c.location, "conflict");
-  }
-
-  const byName = <T>(m: Map<string, T>) =>
-    new Map([...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  for (const list of virtuals.values()) list.sort((a, b) => (a.package < b.package ? -1 : 1));
-  return {
-    universe: { packages: byName(packages), virtuals: byName(virtuals) },
-    diagnostics: sortDiagnostics(diagnostics),
-    files: files.length,
-  };
+/** How to load: through the load cache (`load-cache.ts`) or not. */
+export interface LoadOptions {
+  /** Take unchanged files from this cache, and record the others in it. */
+  readonly cache?: LoadCacheOptions;
+  /**
+   * The names a request mentions: with the cache, and no file changed, only what they can reach
+   * is read back (a universe enough to solve that request; `load-cache.ts`).
+   */
+  readonly roots?: ConeRoots;
 }
 
 /** Reads and checks a constraints directory; never throws for bad content (only for a missing directory). */
-export async function loadConstraints(dir: string): Promise<LoadResult> {
+export async function loadConstraints(dir: string, options: LoadOptions = {}): Promise<LoadResult> {
+  if (options.cache !== undefined) return loadConstraintsCached(dir, options.cache, options.roots);
   return loadConstraintTexts(await readConstraintDir(dir));
 }
 
 /** Reads a constraints directory and returns its universe; throws `ConstraintError` if any file has an error. */
-export async function loadUniverse(dir: string): Promise<Universe> {
-  const result = await loadConstraints(dir);
+export async function loadUniverse(dir: string, options: LoadOptions = {}): Promise<Universe> {
+  const result = await loadConstraints(dir, options);
   if (result.diagnostics.some((d) => d.severity === "error"))
     throw new ConstraintError(result.diagnostics);
   return result.universe;
-}
-
-function error(
-  at: SourceLocation,
-  code: Diagnostic["code"],
-  message: string,
-  hint: string,
-): Diagnostic {
-  return {
-    severity: "error",
-    code,
-    file: at.file,
-    line: at.line,
-    column: at.column,
-    message,
-    hint,
-  };
-}
-
-function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
-  const rank = (d: Diagnostic) => (d.severity === "error" ? 0 : 1);
-  return list.sort(
-    (a, b) =>
-      rank(a) - rank(b) ||
-      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
-      a.line - b.line ||
-      a.column - b.column,
-  );
 }

@@ -1,0 +1,565 @@
+/**
+ * The load cache: constraint files already parsed and checked, kept in one file per constraints
+ * directory, so that an unchanged repository is not parsed again and a changed file is re-read
+ * alone.
+ *
+ * Parsing TOML with positions (toml-eslint-parser) and checking each file is most of a load; a
+ * file's result depends only on its bytes, so it is cached per file. Our own format, not a
+ * serialiser: a `Package` holds `Version` and `VersionRange` instances and `Spec` objects shared
+ * between files, which JSON and structured clone would flatten. Versions and specs are stored as
+ * their canonical text and read back with the parsers that made them; positions as [line, column].
+ *
+ * A file is taken from the cache when its size and mtime are the ones recorded (as git's index
+ * does; a file written in the second before the cache was, when another write could follow
+ * unseen, is recorded without them), else when the sha256 of its bytes is. The cache file names
+ * the pthbs version and the directory it covers; anything else — another version, a foreign or
+ * truncated file, an entry of the wrong shape — is ignored and written anew, never trusted. The
+ * checks between files run on every load.
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { Diagnostic, SourceLocation } from "../common/errors.js";
+import type { OptionValue } from "../common/options.js";
+import { checkConstraintFile } from "./constraint-file.js";
+import { NotFoundError } from "./errors.js";
+import { type CheckedFile, type LoadResult, linkConstraintFiles, sortDiagnostics } from "./link.js";
+import { parseSpec, printSpec, type Spec, type SpecNaming } from "./spec.js";
+import type {
+  Conflict,
+  Dependency,
+  DependencyType,
+  Package,
+  PackageOption,
+  PackageVersion,
+  Provider,
+  Provision,
+  Source,
+} from "./universe.js";
+import { Version } from "./version.js";
+
+/** Where and for which pthbs the cache lives. */
+export interface LoadCacheOptions {
+  /** The cache directory (`defaultCacheDir`). */
+  readonly dir: string;
+  /** The pthbs version: a cache written by another version is not used. */
+  readonly version: string;
+}
+
+/** The names a request mentions, from which a load may read back only what they reach. */
+export interface ConeRoots {
+  /** Names that must be packages or virtuals (else the whole directory is read, for the errors). */
+  readonly names: readonly string[];
+  /** Names of externals: followed when they have a constraint file. */
+  readonly externals?: readonly string[];
+}
+
+/** A load, and how much of it the cache answered. */
+export interface CachedLoadResult extends LoadResult {
+  /** Files parsed and checked in this load (changed, new, or not in the cache). */
+  readonly parsed: number;
+  /** Files taken from the cache. */
+  readonly cached: number;
+}
+
+/**
+ * `$PTHBS_CACHE_DIR`, else `$XDG_CACHE_HOME/pthbs`, else `$HOME/.cache/pthbs`; undefined when the
+ * environment names none of them (no cache then).
+ */
+export function defaultCacheDir(
+  env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
+  if (env.PTHBS_CACHE_DIR) return env.PTHBS_CACHE_DIR;
+  if (env.XDG_CACHE_HOME?.startsWith("/")) return join(env.XDG_CACHE_HOME, "pthbs");
+  if (env.HOME) return join(env.HOME, ".cache", "pthbs");
+  return undefined;
+}
+
+const FORMAT = "pthbs-load-cache 1";
+/** A file modified this recently may change again within its mtime's resolution unseen. */
+const RACY_MS = 2_000;
+
+type Loc = readonly [number, number];
+interface WireSource {
+  readonly kind: "url" | "git";
+  readonly url: string;
+  readonly sha256?: string;
+  readonly filename?: string;
+  readonly commit?: string;
+  readonly at: Loc;
+}
+interface WirePackage {
+  readonly name: string;
+  readonly summary?: string;
+  readonly homepage?: string;
+  readonly recipe: string;
+  readonly at: Loc;
+  readonly provides: readonly { virtual: string; when?: string; at: Loc }[];
+  readonly options: readonly {
+    name: string;
+    values: readonly OptionValue[];
+    kind: "bool" | "value";
+    default: OptionValue;
+    summary?: string;
+    when?: string;
+    at: Loc;
+  }[];
+  readonly versions: readonly {
+    version: string;
+    source: WireSource;
+    resources: readonly WireSource[];
+    deprecated: boolean;
+    at: Loc;
+  }[];
+  readonly depends: readonly {
+    spec: string;
+    when?: string;
+    types: readonly DependencyType[];
+    at: Loc;
+  }[];
+  readonly conflicts: readonly { spec: string; when?: string; message?: string; at: Loc }[];
+}
+/** What the cone of a request needs of a package without reading it back: its names. */
+interface IndexEntry {
+  readonly name: string;
+  /** Packages and virtuals its dependencies and conflicts name. */
+  readonly names: readonly string[];
+  /** Virtuals it provides. */
+  readonly provides: readonly string[];
+}
+interface Entry {
+  readonly size: number;
+  /** -1: not to be trusted (written too recently); hash the file. */
+  readonly mtimeMs: number;
+  readonly sha256: string;
+  readonly diagnostics: readonly Diagnostic[];
+  /** The package as JSON text (`WirePackage`), read back only when needed. */
+  readonly package?: string;
+  readonly index?: IndexEntry;
+}
+interface CacheFile {
+  readonly format: string;
+  readonly pthbs: string;
+  readonly dir: string;
+  readonly files: Record<string, Entry>;
+  /** The checks between files, and the files (names and hashes) they covered. */
+  readonly link?: { readonly key: string; readonly diagnostics: readonly Diagnostic[] };
+}
+
+/**
+ * Reads and checks a constraints directory like `loadConstraints`, through the cache; the result
+ * is the same as without it. With `roots` (the names a request mentions), when no file changed
+ * since the cache was written, only the packages those names can reach — through dependencies,
+ * conflicts and the providers of virtuals — are read back: the universe then holds that closure
+ * (every package the solver could look at), and the diagnostics are the whole directory's.
+ * Never throws for bad content, nor for a cache it cannot read or write.
+ */
+export function loadConstraintsCached(
+  dir: string,
+  options: LoadCacheOptions,
+  roots?: ConeRoots,
+): CachedLoadResult {
+  const names = listConstraintFiles(dir);
+  const cacheFile = join(options.dir, `constraints-${sha256(resolve(dir)).slice(0, 20)}.json`);
+  const old = readCache(cacheFile, resolve(dir), options.version);
+  const files: Record<string, Entry> = {};
+  const fresh = new Map<string, CheckedFile>();
+  const specs = new Map<string, Spec>();
+  const now = Date.now();
+  let changed = old === undefined || Object.keys(old.files).length !== names.length;
+  for (const name of names) {
+    const path = join(dir, name);
+    const info = statSync(path);
+    const before = old?.files[name];
+    const stamp = now - info.mtimeMs < RACY_MS ? -1 : info.mtimeMs;
+    if (
+      before !== undefined &&
+      before.mtimeMs >= 0 &&
+      before.size === info.size &&
+      before.mtimeMs === info.mtimeMs
+    ) {
+      files[name] = before;
+      continue;
+    }
+    changed = true;
+    const bytes = readConstraintFile(path);
+    const hash = sha256(bytes);
+    if (before !== undefined && before.sha256 === hash) {
+      files[name] = { ...before, size: info.size, mtimeMs: stamp };
+      continue;
+    }
+    const check = checkConstraintFile(bytes.toString("utf8"), path, specs);
+    fresh.set(name, { path, ...check });
+    files[name] = entryOf(info.size, stamp, hash, check.diagnostics, check.package);
+  }
+
+  const key = sha256(names.map((n) => `${n} ${files[n]!.sha256}\n`).join(""));
+  const result =
+    (roots !== undefined && fresh.size === 0 && old?.link?.key === key
+      ? cone(dir, files, roots, old.link.diagnostics, specs)
+      : undefined) ?? whole(dir, files, fresh, specs);
+  const link = result.link ?? old?.link;
+  if (changed || link !== old?.link)
+    writeCache(cacheFile, {
+      format: FORMAT,
+      pthbs: options.version,
+      dir: resolve(dir),
+      files,
+      ...(link && { link }),
+    });
+  return { ...result.load, parsed: result.parsed, cached: names.length - result.parsed };
+}
+
+interface Loaded {
+  readonly load: LoadResult;
+  readonly parsed: number;
+  readonly link?: CacheFile["link"];
+}
+
+function entryOf(
+  size: number,
+  mtimeMs: number,
+  hash: string,
+  diagnostics: readonly Diagnostic[],
+  pkg: Package | undefined,
+): Entry {
+  return {
+    size,
+    mtimeMs,
+    sha256: hash,
+    diagnostics,
+    ...(pkg && {
+      package: JSON.stringify(toWire(pkg)),
+      index: {
+        name: pkg.name,
+        names: [...new Set([...pkg.depends, ...pkg.conflicts].map((d) => d.spec.name!))].sort(),
+        provides: pkg.provides.map((p) => p.virtual),
+      },
+    }),
+  };
+}
+
+/** Every file read back (or parsed: `fresh`), then the checks between files. */
+function whole(
+  dir: string,
+  files: Record<string, Entry>,
+  fresh: ReadonlyMap<string, CheckedFile>,
+  specs: Map<string, Spec>,
+): Loaded {
+  let parsed = fresh.size;
+  const checked: CheckedFile[] = [];
+  for (const [name, entry] of Object.entries(files)) {
+    const path = join(dir, name);
+    const known = fresh.get(name);
+    if (known !== undefined) {
+      checked.push(known);
+      continue;
+    }
+    const pkg = entry.package === undefined ? undefined : fromWire(entry.package, path, specs);
+    if (entry.package !== undefined && pkg === undefined) {
+      // An entry that does not read back: parse the file after all, and record it anew.
+      const text = readConstraintFile(path);
+      const check = checkConstraintFile(text.toString("utf8"), path, specs);
+      parsed++;
+      checked.push({ path, ...check });
+      files[name] = entryOf(entry.size, -1, sha256(text), check.diagnostics, check.package);
+      continue;
+    }
+    checked.push({ path, diagnostics: entry.diagnostics, ...(pkg && { package: pkg }) });
+  }
+  const load = linkConstraintFiles(checked);
+  const names = Object.keys(files).sort();
+  const key = sha256(names.map((n) => `${n} ${files[n]!.sha256}\n`).join(""));
+  // Only the checks between files: each file's own diagnostics are in its entry.
+  const own = new Set(checked.flatMap((c) => c.diagnostics));
+  return {
+    load,
+    parsed,
+    link: { key, diagnostics: load.diagnostics.filter((d) => !own.has(d)) },
+  };
+}
+
+/** Only the closure of `roots` read back; undefined when a root is unknown or an entry is bad. */
+function cone(
+  dir: string,
+  files: Record<string, Entry>,
+  roots: ConeRoots,
+  linkDiagnostics: readonly Diagnostic[],
+  specs: Map<string, Spec>,
+): Loaded | undefined {
+  // First file by name wins, as in linkConstraintFiles.
+  const fileOf = new Map<string, string>();
+  const providers = new Map<string, string[]>();
+  for (const name of Object.keys(files).sort()) {
+    const index = files[name]!.index;
+    if (index === undefined || fileOf.has(index.name)) continue;
+    fileOf.set(index.name, name);
+  }
+  for (const [pkgName, file] of fileOf)
+    for (const v of files[file]!.index!.provides)
+      providers.set(v, [...(providers.get(v) ?? []), pkgName]);
+  if (roots.names.some((r) => !fileOf.has(r) && !providers.has(r))) return undefined;
+  const reached = new Set<string>();
+  const queue = [...roots.names, ...(roots.externals ?? []).filter((e) => fileOf.has(e))];
+  while (queue.length > 0) {
+    const n = queue.pop()!;
+    if (reached.has(n)) continue;
+    reached.add(n);
+    const file = fileOf.get(n);
+    if (file !== undefined) queue.push(...files[file]!.index!.names);
+    queue.push(...(providers.get(n) ?? []));
+  }
+  const packages = new Map<string, Package>();
+  for (const n of [...reached].sort()) {
+    const file = fileOf.get(n);
+    if (file === undefined) continue;
+    const pkg = fromWire(files[file]!.package!, join(dir, file), specs);
+    if (pkg === undefined) return undefined;
+    packages.set(n, pkg);
+  }
+  const virtuals = new Map<string, Provider[]>();
+  for (const pkg of packages.values())
+    for (const provision of pkg.provides)
+      virtuals.set(provision.virtual, [
+        ...(virtuals.get(provision.virtual) ?? []),
+        { package: pkg.name, provision },
+      ]);
+  const sortedVirtuals = new Map(
+    [...virtuals.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([v, list]) => [v, list.sort((a, b) => (a.package < b.package ? -1 : 1))]),
+  );
+  const own = Object.values(files).flatMap((e) => e.diagnostics);
+  return {
+    load: {
+      universe: { packages, virtuals: sortedVirtuals },
+      diagnostics: sortDiagnostics([...own, ...linkDiagnostics]),
+      files: Object.keys(files).length,
+    },
+    parsed: 0,
+  };
+}
+
+/** The `*.toml` names of a constraints directory, sorted; throws `NotFoundError` as `readConstraintDir`. */
+function listConstraintFiles(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    throw new NotFoundError(
+      `constraints directory not found: ${dir}`,
+      "run pthbs from a directory holding constraints/, or pass -C DIR",
+    );
+  }
+  const tomls = names.filter((n) => n.endsWith(".toml")).sort();
+  if (tomls.length === 0)
+    throw new NotFoundError(
+      `no constraint files (*.toml) in ${dir}`,
+      "pass -C DIR with the directory that holds them",
+    );
+  return tomls;
+}
+
+function readConstraintFile(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? String(e);
+    throw new NotFoundError(`cannot read constraint file ${path} (${why})`);
+  }
+}
+
+function sha256(data: string | Buffer): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+function readCache(file: string, dir: string, version: string): CacheFile | undefined {
+  try {
+    const data = JSON.parse(readFileSync(file, "utf8")) as Partial<CacheFile> | null;
+    if (
+      data === null ||
+      typeof data !== "object" ||
+      data.format !== FORMAT ||
+      data.pthbs !== version ||
+      data.dir !== dir ||
+      typeof data.files !== "object" ||
+      data.files === null
+    )
+      return undefined;
+    const files: Record<string, Entry> = {};
+    for (const [name, e] of Object.entries(data.files)) if (isEntry(e)) files[name] = e;
+    const link =
+      data.link !== undefined &&
+      typeof data.link === "object" &&
+      data.link !== null &&
+      typeof data.link.key === "string" &&
+      Array.isArray(data.link.diagnostics)
+        ? data.link
+        : undefined;
+    return { format: FORMAT, pthbs: version, dir, files, ...(link && { link }) };
+  } catch {
+    return undefined;
+  }
+}
+
+function isEntry(e: unknown): e is Entry {
+  if (e === null || typeof e !== "object") return false;
+  const x = e as Record<string, unknown>;
+  return (
+    typeof x.size === "number" &&
+    typeof x.mtimeMs === "number" &&
+    typeof x.sha256 === "string" &&
+    /^[0-9a-f]{64}$/.test(x.sha256) &&
+    Array.isArray(x.diagnostics) &&
+    (x.package === undefined || typeof x.package === "string") &&
+    (x.index === undefined ||
+      (typeof x.index === "object" &&
+        x.index !== null &&
+        Array.isArray((x.index as IndexEntry).names) &&
+        Array.isArray((x.index as IndexEntry).provides))) &&
+    (x.package === undefined) === (x.index === undefined)
+  );
+}
+
+/** Written under a temporary name and renamed: a reader sees the old cache or the new, whole. */
+function writeCache(file: string, data: CacheFile): void {
+  try {
+    mkdirSync(join(file, ".."), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(data));
+    renameSync(tmp, file);
+  } catch {
+    // A cache that cannot be written only makes the next load slower.
+  }
+}
+
+const loc = (l: SourceLocation): Loc => [l.line, l.column];
+
+function sourceToWire(s: Source): WireSource {
+  return s.kind === "url"
+    ? {
+        kind: "url",
+        url: s.url,
+        sha256: s.sha256,
+        ...(s.filename !== undefined && { filename: s.filename }),
+        at: loc(s.location),
+      }
+    : { kind: "git", url: s.url, commit: s.commit, at: loc(s.location) };
+}
+
+const when = (spec: Spec | undefined) => (spec === undefined ? {} : { when: printSpec(spec) });
+
+function toWire(p: Package): WirePackage {
+  return {
+    name: p.name,
+    ...(p.summary !== undefined && { summary: p.summary }),
+    ...(p.homepage !== undefined && { homepage: p.homepage }),
+    recipe: p.recipe,
+    at: loc(p.location),
+    provides: p.provides.map((v) => ({ virtual: v.virtual, ...when(v.when), at: loc(v.location) })),
+    options: p.options.map((o) => ({
+      name: o.name,
+      values: o.values,
+      kind: o.kind,
+      default: o.default,
+      ...(o.summary !== undefined && { summary: o.summary }),
+      ...when(o.when),
+      at: loc(o.location),
+    })),
+    versions: p.versions.map((v) => ({
+      version: v.version.text,
+      source: sourceToWire(v.source),
+      resources: v.resources.map(sourceToWire),
+      deprecated: v.deprecated,
+      at: loc(v.location),
+    })),
+    depends: p.depends.map((d) => ({
+      spec: printSpec(d.spec),
+      ...when(d.when),
+      types: d.types,
+      at: loc(d.location),
+    })),
+    conflicts: p.conflicts.map((c) => ({
+      spec: printSpec(c.spec),
+      ...when(c.when),
+      ...(c.message !== undefined && { message: c.message }),
+      at: loc(c.location),
+    })),
+  };
+}
+
+/** The package a wire entry describes; undefined when the entry does not read back. */
+function fromWire(text: string, file: string, specs: Map<string, Spec>): Package | undefined {
+  const at = (l: Loc): SourceLocation => ({ file, line: l[0], column: l[1] });
+  const spec = (text: string, naming: SpecNaming): Spec => {
+    const key = `${naming} ${text}`;
+    let s = specs.get(key);
+    if (s === undefined) {
+      s = parseSpec(text, naming);
+      specs.set(key, s);
+    }
+    return s;
+  };
+  const cond = (text: string | undefined) =>
+    text === undefined ? {} : { when: spec(text, "anonymous") };
+  const source = (s: WireSource): Source =>
+    s.kind === "url"
+      ? {
+          kind: "url",
+          url: s.url,
+          sha256: s.sha256 ?? "",
+          ...(s.filename !== undefined && { filename: s.filename }),
+          location: at(s.at),
+        }
+      : { kind: "git", url: s.url, commit: s.commit ?? "", location: at(s.at) };
+  try {
+    const w = JSON.parse(text) as WirePackage;
+    const provides: Provision[] = w.provides.map((v) => ({
+      virtual: v.virtual,
+      ...cond(v.when),
+      location: at(v.at),
+    }));
+    const options: PackageOption[] = w.options.map((o) => ({
+      name: o.name,
+      values: o.values,
+      kind: o.kind,
+      default: o.default,
+      ...(o.summary !== undefined && { summary: o.summary }),
+      ...cond(o.when),
+      location: at(o.at),
+    }));
+    const versions: PackageVersion[] = w.versions.map((v) => ({
+      version: Version.parse(v.version),
+      source: source(v.source),
+      resources: v.resources.map(source),
+      deprecated: v.deprecated,
+      location: at(v.at),
+    }));
+    const depends: Dependency[] = w.depends.map((d) => ({
+      spec: spec(d.spec, "named"),
+      ...cond(d.when),
+      types: d.types,
+      location: at(d.at),
+    }));
+    const conflicts: Conflict[] = w.conflicts.map((c) => ({
+      spec: spec(c.spec, "named"),
+      ...cond(c.when),
+      ...(c.message !== undefined && { message: c.message }),
+      location: at(c.at),
+    }));
+    return {
+      name: w.name,
+      ...(w.summary !== undefined && { summary: w.summary }),
+      ...(w.homepage !== undefined && { homepage: w.homepage }),
+      recipe: w.recipe,
+      provides,
+      options,
+      versions,
+      depends,
+      conflicts,
+      location: at(w.at),
+    };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * The load cache: the same universe and diagnostics as parsing every file, an unchanged repository
+ * not parsed again, a changed file re-read alone, a bad cache never trusted, and a request's cone
+ * read back alone with the same answer.
+ */
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  type LoadCacheOptions,
+  loadConstraints,
+  loadConstraintsCached,
+  requestFromSpecs,
+  solve,
+} from "../index.js";
+import { arbUniverseFiles, fc } from "../testing/index.js";
+import { pthbs } from "./helpers.js";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const SHIPPED = join(ROOT, "constraints");
+
+/** A copy of a constraints directory, with mtimes in the past (not racy), and a cache directory. */
+function scratch(from = SHIPPED): { dir: string; cache: LoadCacheOptions } {
+  const base = mkdtempSync(join(tmpdir(), "pthbs-load-cache-"));
+  const dir = join(base, "constraints");
+  cpSync(from, dir, { recursive: true });
+  const past = new Date(Date.now() - 60_000);
+  for (const n of readdirSync(dir)) utimesSync(join(dir, n), past, past);
+  return { dir, cache: { dir: join(base, "cache"), version: "test" } };
+}
+
+function cacheFileOf(cache: LoadCacheOptions): string {
+  const [name] = readdirSync(cache.dir);
+  return join(cache.dir, name!);
+}
+
+describe("the load cache", () => {
+  it("gives the universe and diagnostics of a plain load, cold and warm, and parses nothing when warm", async () => {
+    const { dir, cache } = scratch();
+    const plain = await loadConstraints(dir);
+    const cold = loadConstraintsCached(dir, cache);
+    expect(cold.parsed).toBe(plain.files);
+    expect(cold.universe).toEqual(plain.universe);
+    expect(cold.diagnostics).toEqual(plain.diagnostics);
+    const warm = loadConstraintsCached(dir, cache);
+    expect(warm.parsed).toBe(0);
+    expect(warm.cached).toBe(plain.files);
+    expect(warm.universe).toEqual(plain.universe);
+    expect(warm.diagnostics).toEqual(plain.diagnostics);
+  });
+
+  it("reads back random universes, broken files and their diagnostics included, as parsed", () => {
+    fc.assert(
+      fc.property(arbUniverseFiles({ maxPackages: 5 }), fc.boolean(), (files, breakOne) => {
+        const base = mkdtempSync(join(tmpdir(), "pthbs-load-cache-"));
+        const dir = join(base, "c");
+        mkdirSync(dir);
+        const texts = files.map((f, i) => ({
+          name: basename(f.path),
+          // A broken file: bad TOML, or a dependency on nothing, so diagnostics go through too.
+          text: breakOne && i === 0 ? `${f.text}\n[[depends]]\nspec = "nothing-here"\n` : f.text,
+        }));
+        for (const t of texts) writeFileSync(join(dir, t.name), t.text);
+        const past = new Date(Date.now() - 60_000);
+        for (const t of texts) utimesSync(join(dir, t.name), past, past);
+        const cache = { dir: join(base, "cache"), version: "test" };
+        const plain = loadConstraintsCached(dir, { ...cache, dir: join(base, "other") });
+        loadConstraintsCached(dir, cache);
+        const warm = loadConstraintsCached(dir, cache);
+        expect(warm.parsed).toBe(0);
+        expect(warm.universe).toEqual(plain.universe);
+        expect(warm.diagnostics).toEqual(plain.diagnostics);
+      }),
+      { seed: 7, numRuns: 25 },
+    );
+  });
+
+  it("re-reads only the file a one-line edit changed", async () => {
+    const { dir, cache } = scratch();
+    loadConstraintsCached(dir, cache);
+    const file = join(dir, "busybox.toml");
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8").replace(/^summary = .*$/m, 'summary = "edited"'),
+    );
+    const after = loadConstraintsCached(dir, cache);
+    expect(after.parsed).toBe(1);
+    expect(after.universe.packages.get("busybox")?.summary).toBe("edited");
+    expect(after.universe).toEqual((await loadConstraints(dir)).universe);
+    expect(loadConstraintsCached(dir, cache).parsed).toBe(0);
+  });
+
+  it("hashes a file whose stat was written in the same second as the cache, and sees its change", () => {
+    const { dir, cache } = scratch();
+    const file = join(dir, "skalibs.toml");
+    const now = new Date();
+    utimesSync(file, now, now);
+    loadConstraintsCached(dir, cache);
+    const text = readFileSync(file, "utf8");
+    // Same size, same mtime: only the bytes tell.
+    expect(text).toContain('name = "skalibs"');
+    writeFileSync(file, text.replace('name = "skalibs"', 'name = "skalibZ"'));
+    utimesSync(file, now, now);
+    const after = loadConstraintsCached(dir, cache);
+    expect(after.parsed).toBe(1);
+    expect(after.diagnostics.some((d) => d.file === file && d.code === "name-mismatch")).toBe(true);
+  });
+
+  it.each([
+    ["garbage", () => "not json at all {"],
+    ["truncated", (t: string) => t.slice(0, Math.floor(t.length / 2))],
+    ["another pthbs version", (t: string) => t.replace('"pthbs":"test"', '"pthbs":"0.0.0"')],
+    ["a foreign format", (t: string) => t.replace("pthbs-load-cache 1", "something else")],
+    [
+      "an entry of the wrong shape",
+      (t: string) => t.replace(/"sha256":"[0-9a-f]{64}"/, '"sha256":7'),
+    ],
+    [
+      "a package that does not read back",
+      (t: string) => t.replace('\\"versions\\":[', '\\"versions\\":7,\\"x\\":['),
+    ],
+  ])("ignores %s in the cache file and writes it anew", async (_what, spoil) => {
+    const { dir, cache } = scratch();
+    const plain = await loadConstraints(dir);
+    loadConstraintsCached(dir, cache);
+    const file = cacheFileOf(cache);
+    const spoilt = spoil(readFileSync(file, "utf8"));
+    writeFileSync(file, spoilt);
+    const again = loadConstraintsCached(dir, cache);
+    expect(again.parsed).toBeGreaterThan(0);
+    expect(again.universe).toEqual(plain.universe);
+    expect(again.diagnostics).toEqual(plain.diagnostics);
+    expect(readFileSync(file, "utf8")).not.toBe(spoilt);
+    expect(loadConstraintsCached(dir, cache).parsed).toBe(0);
+  });
+
+  it("reads back only a request's cone when nothing changed, and solves it the same", async () => {
+    const { dir, cache } = scratch();
+    const full = await loadConstraints(dir);
+    loadConstraintsCached(dir, cache);
+    const cone = loadConstraintsCached(dir, cache, { names: ["s6-rc"] });
+    expect(cone.universe.packages.has("s6-rc")).toBe(true);
+    expect(cone.universe.packages.has("busybox")).toBe(false);
+    expect(cone.universe.packages.size).toBeLessThan(full.universe.packages.size);
+    const request = requestFromSpecs(["s6-rc +static_libc"]);
+    const [a, b] = [solve(cone.universe, request), solve(full.universe, request)];
+    expect(a.satisfiable && b.satisfiable).toBe(true);
+    if (a.satisfiable && b.satisfiable) expect(a.solution).toEqual(b.solution);
+    // An unknown name: the whole directory, so the error can suggest from every name.
+    const unknown = loadConstraintsCached(dir, cache, { names: ["s6-rcc"] });
+    expect(unknown.universe.packages.size).toBe(full.universe.packages.size);
+  });
+});
+
+describe("pthbs with the load cache", () => {
+  it("answers byte for byte as without it, cold and warm, and --no-cache writes nothing", async () => {
+    const base = mkdtempSync(join(tmpdir(), "pthbs-load-cache-cli-"));
+    const env = { PTHBS_CACHE_DIR: join(base, "cache") };
+    const { run } = await import("../cli/program.js");
+    const capture = async (argv: string[], e: Record<string, string>) => {
+      let out = "";
+      const code = await run(
+        argv,
+        { stdout: (t) => (out += t), stderr: () => {}, color: false },
+        e,
+      );
+      return { code, out };
+    };
+    const args = [
+      "-C",
+      SHIPPED,
+      "solve",
+      "-f",
+      join(ROOT, "environments", "minimal.toml"),
+      "--json",
+    ];
+    const plain = await pthbs(...args);
+    expect(plain.code).toBe(0);
+    expect(await capture(args, env)).toEqual({ code: 0, out: plain.stdout });
+    expect(await capture(args, env)).toEqual({ code: 0, out: plain.stdout });
+    const whyNot = ["-C", SHIPPED, "why-not", "busybox@1.31.1", "busybox", "--json"];
+    expect((await capture(whyNot, env)).out).toBe((await pthbs(...whyNot)).stdout);
+    const none = { PTHBS_CACHE_DIR: join(base, "none") };
+    expect((await capture([...args, "--no-cache"], none)).out).toBe(plain.stdout);
+    expect(() => readdirSync(none.PTHBS_CACHE_DIR)).toThrow();
+  });
+});
