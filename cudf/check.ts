@@ -75,7 +75,7 @@ export function checkCudf(doc: CudfDocument, explain = true): CudfCheckReport {
     const scope = universe.closure([id]).map((q) => encoding.variable(q) >> 1);
     for (const x of scope) sat.setPhase(2 * x);
     solves++;
-    if (sat.solve([v], Number.POSITIVE_INFINITY, false, scope) === "sat") harvest();
+    if (sat.solveInScope([v], scope) === "sat") harvest();
     else brokenIds.push(id);
   }
   const broken = brokenIds.map((id) => {
