@@ -9,15 +9,16 @@ import {
   requestFromSpecs,
   type Universe,
 } from "../index.js";
+import { ENGINE_HELP, type EngineOptions, engineOption } from "./engine-option.js";
 import { type GlobalOptions, UsageError } from "./io.js";
 
 /** Options of the commands that take a request. */
-export interface RequestOptions extends GlobalOptions {
+export interface RequestOptions extends GlobalOptions, EngineOptions {
   readonly file?: string;
   readonly reuse?: string;
 }
 
-/** Adds `-f/--file` and `--reuse` to a command. */
+/** Adds `-f/--file`, `--reuse` and `--engine` to a command. */
 export function withRequestOptions(command: Command, reuse = true): Command {
   command.option(
     "-f, --file <envfile>",
@@ -28,7 +29,7 @@ export function withRequestOptions(command: Command, reuse = true): Command {
       "--reuse <lockfile>",
       "stay close to a previous solution (pthbs.lock.json or solve --json output)",
     );
-  return command;
+  return command.addOption(engineOption()).addHelpText("after", ENGINE_HELP);
 }
 
 /** Loads the universe and builds the request; specs from the command line come after the file's. */

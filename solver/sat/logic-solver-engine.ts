@@ -117,7 +117,9 @@ export class LogicSolverEngine implements SatEngine {
     } else if (assumptions.length === 1) {
       solution = this.call(() => this.solver.solveAssuming(this.term(assumptions[0]!)));
     } else {
-      const s = this.numbers[this.newVar(`assume ${++this.selectors}`)]!;
+      // `newVar` first: it may replace `numbers`.
+      const selector = this.newVar(`assume ${++this.selectors}`);
+      const s = this.numbers[selector]!;
       Logic.disablingAssertions(() => {
         for (let i = 0; i < assumptions.length; i++)
           this.solver.require(Logic.or(-s, this.term(assumptions[i]!)));
