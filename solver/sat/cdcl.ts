@@ -6,7 +6,9 @@
  * pthbs used logic-solver's MiniSat first; it runs in a fixed 64 MiB emscripten heap, accepts one
  * assumption per call and reports no core, so core-guided optimisation and fast explanations were
  * out of reach and large cones aborted with "Cannot enlarge memory arrays". This engine has no
- * fixed heap, takes any number of assumptions and says which of them failed.
+ * fixed heap, takes any number of assumptions and says which of them failed. It is the default
+ * `SatEngine` (`engine.ts`); MiniSat stays as the second one, which cross-checks it
+ * (`logic-solver-engine.ts`, `testing/cross-check.ts`).
  *
  * Literals are integers: variable `v` (0-based) is `2v` positive and `2v + 1` negative, so `l ^ 1`
  * negates.
