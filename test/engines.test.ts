@@ -8,21 +8,20 @@
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { EXIT } from "../cli/io.js";
+import { report } from "../cli/program.js";
 import { parseCudf } from "../cudf/document.js";
 import { RecipeSet } from "../generator/recipes.js";
-import { readEnvironmentFile } from "../solver/environment-file.js";
 import { loadUniverse } from "../solver/load.js";
-import type { Request } from "../solver/request.js";
 import { SatSolver } from "../solver/sat/cdcl.js";
 import { ENGINE_NAMES, type Lit, lit } from "../solver/sat/engine.js";
 import { createEngine } from "../solver/sat/engines.js";
 import { SolverLimitError } from "../solver/sat/limit-error.js";
-import { solutionJson } from "../solver/solution.js";
-import { solve } from "../solver/solve.js";
 import { type CheckedSide, crossCheckCudf, crossCheckRequest } from "../testing/cross-check.js";
 import { fuzz } from "../testing/fuzz.js";
 import { arbProblem } from "../testing/universe.js";
 import { arbCriteria, arbCudfDocument } from "./cudf-arbitrary.js";
+import { pthbs } from "./helpers.js";
 
 const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : 20261127;
 const runs = (n: number) => ({
@@ -119,18 +118,6 @@ describe("the cross-check (each engine's answers checked by the other)", () => {
       runs(40),
     );
   });
-
-  it("gives byte-identical solve --json output for environments/minimal.toml", async () => {
-    const universe = await loadUniverse(`${root}constraints`);
-    const file = await readEnvironmentFile(`${root}environments/minimal.toml`);
-    const request: Request = { ...file, items: file.items };
-    const out = ENGINE_NAMES.map((engine) => {
-      const r = solve(universe, request, { engine });
-      if (!r.satisfiable) throw new Error("minimal.toml is satisfiable");
-      return JSON.stringify(solutionJson(r.solution));
-    });
-    expect(out[1]).toBe(out[0]);
-  });
 });
 
 /**
@@ -166,6 +153,40 @@ describe("the negative control", () => {
     );
     expect(found.failed).toBe(true);
   }, 60_000);
+});
+
+describe("--engine on the command line", () => {
+  it("solve -f environments/minimal.toml --json prints the same bytes with either engine", async () => {
+    const args = ["-C", `${root}constraints`, "solve", "-f", `${root}environments/minimal.toml`];
+    const cdcl = await pthbs(...args, "--engine", "cdcl", "--json");
+    const minisat = await pthbs(...args, "--engine", "logic-solver", "--json");
+    expect(cdcl.code).toBe(0);
+    expect(minisat.code).toBe(0);
+    expect(minisat.stdout).toBe(cdcl.stdout);
+  });
+
+  it("is documented with the exit status, and refuses an unknown engine", async () => {
+    for (const command of ["solve", "why", "why-not", "generate", "check"]) {
+      const help = await pthbs(command, "--help");
+      expect(help.stdout, command).toMatch(/--engine <engine>/);
+      expect(help.stdout, command).toMatch(/SolverLimitError/);
+    }
+    expect((await pthbs("fuzz", "--help")).stdout).toMatch(/--engine both/);
+    expect((await pthbs("solve", "s6", "--engine", "minisat")).code).toBe(2);
+  });
+
+  it("turns SolverLimitError into exit 1 with the hint, also in --json", () => {
+    let out = "";
+    const io = {
+      stdout: (t: string) => (out += t),
+      stderr: (t: string) => (out += t),
+      color: false,
+    };
+    const e = new SolverLimitError("logic-solver", "out of heap", "use --engine cdcl");
+    expect(report(e, io, true)).toBe(EXIT.failure);
+    expect(out).toMatch(/"type": "SolverLimitError"/);
+    expect(out).toMatch(/use --engine cdcl/);
+  });
 });
 
 describe("logic-solver's fixed heap", () => {
