@@ -140,6 +140,13 @@ export {
 } from "./solver/request.js";
 export { parseReuse, readReuse } from "./solver/reuse.js";
 export {
+  ENGINE_NAMES,
+  type EngineChoice,
+  type EngineName,
+  type SatEngine,
+} from "./solver/sat/engine.js";
+export { SolverLimitError } from "./solver/sat/limit-error.js";
+export {
   type CostEntry,
   CRITERIA,
   CRITERION_DESCRIPTIONS,
@@ -150,7 +157,12 @@ export {
   type SolvedPackage,
   solutionJson,
 } from "./solver/solution.js";
-export { type SolveObserver, type SolveResult, solve } from "./solver/solve.js";
+export {
+  type SolveObserver,
+  type SolveOptions,
+  type SolveResult,
+  solve,
+} from "./solver/solve.js";
 export {
   type Configuration,
   type OptionRequirement,

@@ -2,6 +2,7 @@
 
 import type { Command } from "commander";
 import { checkCudf, checkUniverse, loadUniverse, readCudfFile } from "../index.js";
+import { ENGINE_HELP, type EngineOptions, engineOption } from "./engine-option.js";
 import { EXIT, type GlobalOptions, type Io, printJson } from "./io.js";
 import { loadOptions } from "./request-args.js";
 
@@ -15,16 +16,17 @@ export function registerCheck(program: Command, io: Io, done: (code: number) => 
       "--cudf <file>",
       "check every package of a CUDF universe instead of the constraint files (like dose-distcheck)",
     )
+    .addOption(engineOption())
     .addHelpText(
       "after",
-      "\nExit status: 0 every version is installable, 1 some are not (each is explained).",
+      `${ENGINE_HELP}\n\nExit status: 0 every version is installable, 1 some are not (each is explained) or the\nengine's memory ran out (SolverLimitError), 2 usage.`,
     )
     .action(async (_opts, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions & { cudf?: string }>();
+      const g = cmd.optsWithGlobals<GlobalOptions & EngineOptions & { cudf?: string }>();
       const cudf = g.cudf !== undefined;
       const report = cudf
-        ? checkCudf(readCudfFile(g.cudf!))
-        : checkUniverse(await loadUniverse(g.constraints, loadOptions(g)));
+        ? checkCudf(readCudfFile(g.cudf!), true, g.engine)
+        : checkUniverse(await loadUniverse(g.constraints, loadOptions(g)), g.engine);
       if (g.json) {
         printJson(io, {
           total: report.total,

@@ -1,13 +1,15 @@
 /** `pthbs fuzz`: random requests on the constraints directory, each checked against the invariants. */
 
 import { type Command, InvalidArgumentError } from "commander";
-import { loadUniverse } from "../index.js";
+import { type EngineName, loadUniverse } from "../index.js";
 import { type FuzzReport, fuzz } from "../testing/index.js";
+import { engineOption } from "./engine-option.js";
 import { bold, EXIT, type Io, printJson } from "./io.js";
 import { type RecipesOptions, recipesFor, withRecipesOption } from "./repository-args.js";
 import { loadOptions } from "./request-args.js";
 
 interface FuzzCommandOptions extends RecipesOptions {
+  readonly engine: EngineName | "both";
   readonly runs: number;
   readonly seed?: number;
 }
@@ -25,7 +27,8 @@ const integer =
 /** The command line that draws the same requests again. */
 function replayCommand(opts: FuzzCommandOptions, report: FuzzReport): string {
   const recipes = opts.recipes === undefined ? "" : ` --recipes ${opts.recipes}`;
-  return `pthbs fuzz -C ${opts.constraints}${recipes} --runs ${report.runs} --seed ${report.seed}`;
+  const engine = opts.engine === "cdcl" ? "" : ` --engine ${opts.engine}`;
+  return `pthbs fuzz -C ${opts.constraints}${recipes}${engine} --runs ${report.runs} --seed ${report.seed}`;
 }
 
 export function registerFuzz(
@@ -47,12 +50,17 @@ export function registerFuzz(
         integer(-(2 ** 31), 2 ** 31 - 1),
       ),
   )
+    .addOption(engineOption(["both"]))
     .addHelpText(
       "after",
       `
 Requests name packages of the constraint files with version ranges and option values, and
 sometimes externals and preferences. The first request that breaks an invariant is shrunk to a
 small one and printed as an environment file, with the seed that draws it again.
+
+--engine both solves each request with both SAT engines, cdcl and logic-solver, checks every
+answer of each against the other (models satisfy every clause, cores are unsatisfiable), and
+requires the same satisfiability and the same optimal cost vector.
 
 Exit status: 0 every invariant held, 1 one failed (reported), 2 usage.`,
     )
@@ -61,7 +69,7 @@ Exit status: 0 every invariant held, 1 one failed (reported), 2 usage.`,
       const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
       const universe = await loadUniverse(opts.constraints, loadOptions(opts));
       const recipes = recipesFor(opts, env);
-      const report = fuzz(universe, { recipes, seed, runs: opts.runs });
+      const report = fuzz(universe, { recipes, seed, runs: opts.runs, engine: opts.engine });
       const failure = report.failure;
       if (opts.json) {
         printJson(io, {

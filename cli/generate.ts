@@ -51,8 +51,9 @@ store. Externals (from an environment file) get no script: dependents use their 
 With --lock, the request, versions, options, sources and store come from the lockfile; every
 script must come out with the id the lockfile records.
 
-Exit status: 0 written, 1 no package set satisfies the request (explained), or a problem in the
-input (constraint files, recipe, lockfile), 2 usage.`,
+Exit status: 0 written, 1 no package set satisfies the request (explained), a problem in the
+input (constraint files, recipe, lockfile) or the engine's memory ran out (SolverLimitError),
+2 usage.`,
     )
     .action(async (specs: string[], _opts, cmd: Command) => {
       const opts = cmd.optsWithGlobals<GenerateOptions>();

@@ -11,16 +11,17 @@ import {
   requestFromSpecs,
   type Universe,
 } from "../index.js";
+import { ENGINE_HELP, type EngineOptions, engineOption } from "./engine-option.js";
 import { type GlobalOptions, UsageError } from "./io.js";
 import { packageVersion } from "./package-root.js";
 
 /** Options of the commands that take a request. */
-export interface RequestOptions extends GlobalOptions {
+export interface RequestOptions extends GlobalOptions, EngineOptions {
   readonly file?: string;
   readonly reuse?: string;
 }
 
-/** Adds `-f/--file` and `--reuse` to a command. */
+/** Adds `-f/--file`, `--reuse` and `--engine` to a command. */
 export function withRequestOptions(command: Command, reuse = true): Command {
   command.option(
     "-f, --file <envfile>",
@@ -31,7 +32,7 @@ export function withRequestOptions(command: Command, reuse = true): Command {
       "--reuse <lockfile>",
       "stay close to a previous solution (pthbs.lock.json or solve --json output)",
     );
-  return command;
+  return command.addOption(engineOption()).addHelpText("after", ENGINE_HELP);
 }
 
 /** How to load the constraints: through the load cache unless --no-cache or no cache directory. */

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import {
   CRITERION_DESCRIPTIONS,
   type Explanation,
+  type SolveOptions as LibrarySolveOptions,
   type PhaseTiming,
   type Request,
   type Solution,
@@ -37,12 +38,13 @@ export function registerSolve(program: Command, io: Io, done: (code: number) => 
         .map(([c, d]) => `  ${c.padEnd(25)} ${d}`)
         .join(
           "\n",
-        )}\n\nExit status: 0 a set was found, 1 none exists (the explanation says why) or the input is wrong, 2 usage.`,
+        )}\n\nExit status: 0 a set was found, 1 none exists (the explanation says why), the input is wrong or
+the engine's memory ran out (SolverLimitError), 2 usage.`,
     )
     .action(async (specs: string[], _opts, cmd: Command) => {
       const opts = cmd.optsWithGlobals<SolveOptions>();
       const { universe, request } = await readRequest(specs, opts);
-      const result = solve(universe, request);
+      const result = solve(universe, request, engineOf(opts));
       if (opts.timings) printTimings(io, result.timings);
       if (!result.satisfiable) {
         printExplanation(io, opts.json, result.explanation);
@@ -67,11 +69,16 @@ export async function solveRequest(
   extraNames: readonly string[] = [],
 ): Promise<{ universe: Universe; request: Request; solution: Solution } | undefined> {
   const { universe, request } = await readRequest(specs, opts, extraNames);
-  const result = solve(universe, request);
+  const result = solve(universe, request, engineOf(opts));
   if (result.satisfiable) return { universe, request, solution: result.solution };
   printExplanation(io, opts.json, result.explanation);
   done(EXIT.failure);
   return undefined;
+}
+
+/** The solve options of `--engine` (none when it is not given). */
+function engineOf(opts: RequestOptions): LibrarySolveOptions {
+  return opts.engine === undefined ? {} : { engine: opts.engine };
 }
 
 /** Prints an explanation as text (stderr) or JSON (stdout). */

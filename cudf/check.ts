@@ -10,6 +10,7 @@
  * assuming one unwitnessed package, pick up the rest. Only broken packages pay for an
  * explanation (on their own reachable set).
  */
+import type { EngineChoice } from "../solver/sat/engine.js";
 import type { CudfDocument } from "./document.js";
 import { encodeCudf } from "./encode.js";
 import { type CudfExplanation, explainCudf } from "./explain.js";
@@ -31,10 +32,22 @@ export interface CudfCheckReport {
   readonly solves: number;
 }
 
-/** Checks every package; `explain: false` skips the explanations (for timing the check alone). */
-export function checkCudf(doc: CudfDocument, explain = true): CudfCheckReport {
+/**
+ * Checks every package; `explain: false` skips the explanations (for timing the check alone).
+ * `engine` is the SAT engine (default `cdcl`; logic-solver ignores the steering, so it needs
+ * more calls).
+ */
+export function checkCudf(
+  doc: CudfDocument,
+  explain = true,
+  engine?: EngineChoice,
+): CudfCheckReport {
   const universe = new CudfUniverse(doc);
-  const encoding = encodeCudf(universe, { noRequest: true, everything: true });
+  const encoding = encodeCudf(universe, {
+    noRequest: true,
+    everything: true,
+    ...(engine !== undefined && { engine }),
+  });
   const sat = encoding.circuit.sat;
   const witnessed = new Uint8Array(universe.size);
   const brokenIds: number[] = [];
@@ -75,7 +88,7 @@ export function checkCudf(doc: CudfDocument, explain = true): CudfCheckReport {
     const scope = universe.closure([id]).map((q) => encoding.variable(q) >> 1);
     for (const x of scope) sat.setPhase(2 * x);
     solves++;
-    if (sat.solve([v], Number.POSITIVE_INFINITY, false, scope) === "sat") harvest();
+    if (sat.solveInScope([v], scope) === "sat") harvest();
     else brokenIds.push(id);
   }
   const broken = brokenIds.map((id) => {
@@ -84,7 +97,7 @@ export function checkCudf(doc: CudfDocument, explain = true): CudfCheckReport {
       package: p.name,
       version: p.version,
       explanation: explain
-        ? explainCudf(universe, id)
+        ? explainCudf(universe, id, engine)
         : { text: `${universe.label(id)} cannot be installed`, facts: [] },
     };
   });

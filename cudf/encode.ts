@@ -21,8 +21,10 @@
  * left out: out of the solution they break no rule and change no minimised count. A maximised
  * criterion can gain from any package, so then the whole universe is encoded.
  */
-import { neg } from "../solver/sat/cdcl.js";
+
 import { Circuit, type Lit } from "../solver/sat/circuit.js";
+import { type EngineChoice, neg } from "../solver/sat/engine.js";
+import { createEngine } from "../solver/sat/engines.js";
 import type { Term } from "../solver/sat/oll.js";
 import type { Criterion } from "./criteria.js";
 import type { Formula, Vpkg } from "./document.js";
@@ -58,6 +60,8 @@ export interface CudfEncodeOptions {
   readonly everything?: boolean;
   /** The criteria to be minimised: their recommendation properties widen the reachable set. */
   readonly criteria?: readonly Criterion[];
+  /** The SAT engine that gets the clauses (default `cdcl`). */
+  readonly engine?: EngineChoice;
 }
 
 /** The SAT problem of a CUDF request. */
@@ -82,7 +86,7 @@ export function encodeCudf(universe: CudfUniverse, options: CudfEncodeOptions = 
 }
 
 class Encoder implements CudfEncoding {
-  readonly circuit = new Circuit();
+  readonly circuit: Circuit;
   readonly facts: EncodedCudfFact[] = [];
   packages: PackageId[] = [];
   /** Per package id, its variable; -1 for a package left out. */
@@ -93,6 +97,7 @@ class Encoder implements CudfEncoding {
     readonly universe: CudfUniverse,
     private readonly options: CudfEncodeOptions,
   ) {
+    this.circuit = new Circuit(createEngine(options.engine));
     this.doc = universe.doc;
     this.vars = new Int32Array(universe.size).fill(-1);
   }

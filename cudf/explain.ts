@@ -6,6 +6,7 @@
  * breadth-first order from them so that short chains are preferred.
  */
 import { quickXplain } from "../solver/quickxplain.js";
+import type { EngineChoice } from "../solver/sat/engine.js";
 import type { Formula } from "./document.js";
 import { type CudfFact, type EncodedCudfFact, encodeCudf } from "./encode.js";
 import { type CudfUniverse, type PackageId, printVpkg } from "./universe.js";
@@ -27,11 +28,17 @@ export interface CudfExplanation {
 
 /**
  * Explains why the document's request has no solution, or (with `target`) why that package
- * cannot be installed in any consistent set. Throws if there is in fact a solution.
+ * cannot be installed in any consistent set. Throws if there is in fact a solution. `engine` is
+ * the SAT engine (default `cdcl`).
  */
-export function explainCudf(universe: CudfUniverse, target?: PackageId): CudfExplanation {
+export function explainCudf(
+  universe: CudfUniverse,
+  target?: PackageId,
+  engine?: EngineChoice,
+): CudfExplanation {
   const encoding = encodeCudf(universe, {
     selectors: true,
+    ...(engine !== undefined && { engine }),
     ...(target !== undefined && { noRequest: true, seeds: [target] }),
   });
   const sat = encoding.circuit.sat;

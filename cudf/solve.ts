@@ -4,6 +4,7 @@
  * the core-guided step of `solver/sat/oll.ts`, pinning each optimum before the next, so the
  * answer is optimal on every level — the MISC competition's lexicographic order.
  */
+import type { EngineChoice } from "../solver/sat/engine.js";
 import { minimise } from "../solver/sat/oll.js";
 import { type Criterion, printCriterion } from "./criteria.js";
 import type { CudfDocument } from "./document.js";
@@ -40,8 +41,12 @@ export type CudfOutcome =
       readonly timings: readonly CudfTiming[];
     };
 
-/** Solves the document's request under `criteria` (most important first). */
-export function solveCudf(doc: CudfDocument, criteria: readonly Criterion[]): CudfOutcome {
+/** Solves the document's request under `criteria` (most important first) with `engine` (default `cdcl`). */
+export function solveCudf(
+  doc: CudfDocument,
+  criteria: readonly Criterion[],
+  engine?: EngineChoice,
+): CudfOutcome {
   const timings: CudfTiming[] = [];
   let t = performance.now();
   const lap = (phase: string) => {
@@ -53,11 +58,12 @@ export function solveCudf(doc: CudfDocument, criteria: readonly Criterion[]): Cu
   const encoding = encodeCudf(universe, {
     criteria,
     everything: criteria.some((c) => c.sign === "+"),
+    ...(engine !== undefined && { engine }),
   });
   lap(`encode ${encoding.packages.length} packages`);
   const sat = encoding.circuit.sat;
   if (sat.solve() !== "sat") {
-    const explanation = explainCudf(universe);
+    const explanation = explainCudf(universe, undefined, engine);
     lap("explain");
     return { ok: false, explanation, universe, timings };
   }

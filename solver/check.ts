@@ -5,6 +5,7 @@
 import { encode } from "./encode.js";
 import { type Explanation, explain } from "./explain.js";
 import { requestFromSpecs } from "./request.js";
+import type { EngineChoice } from "./sat/engine.js";
 import type { Universe } from "./universe.js";
 
 /** One version no valid set can contain. */
@@ -23,13 +24,14 @@ export interface CheckReport {
 
 /**
  * Encodes the universe once and asks, for each version, whether a valid set holds it; only the
- * broken ones pay for an explanation.
+ * broken ones pay for an explanation. `engine` is the SAT engine (default `cdcl`).
  */
-export function checkUniverse(universe: Universe): CheckReport {
+export function checkUniverse(universe: Universe, engine?: EngineChoice): CheckReport {
   const request = requestFromSpecs([]);
   const encoding = encode(universe, request, {
     extraNames: [...universe.packages.keys()],
     costs: false,
+    ...(engine !== undefined && { engine }),
   });
   const broken: BrokenVersion[] = [];
   let total = 0;
@@ -41,7 +43,7 @@ export function checkUniverse(universe: Universe): CheckReport {
       broken.push({
         package: p.name,
         version: v.entry.version.text,
-        explanation: explain(universe, requestFromSpecs([text])),
+        explanation: explain(universe, requestFromSpecs([text]), undefined, undefined, engine),
       });
     }
   }

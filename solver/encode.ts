@@ -24,8 +24,9 @@ import type { SourceLocation } from "../common/errors.js";
 import type { VersionRange } from "./range.js";
 import { type Cone, reachableCone } from "./reachable.js";
 import type { External, Request, RequestItem } from "./request.js";
-import { neg } from "./sat/cdcl.js";
 import { Circuit, type Lit } from "./sat/circuit.js";
+import { type EngineChoice, neg } from "./sat/engine.js";
+import { createEngine } from "./sat/engines.js";
 import { CRITERIA, type Criterion } from "./solution.js";
 import { type OptionValue, printSpec, type Spec } from "./spec.js";
 import type { Dependency, Package, PackageOption, PackageVersion, Universe } from "./universe.js";
@@ -138,6 +139,8 @@ export interface EncodeOptions {
    * whether a set exists; the version-age ladders alone are a tenth of the clauses.
    */
   readonly costs?: boolean;
+  /** The SAT engine that gets the clauses (default `cdcl`). */
+  readonly engine?: EngineChoice;
 }
 
 /** Builds the SAT problem for `request` over `universe`. The request must be validated first. */
@@ -150,7 +153,7 @@ export function encode(
 }
 
 class Encoder {
-  private readonly c = new Circuit();
+  private readonly c: Circuit;
   private readonly packages = new Map<string, Declared>();
   private readonly facts: EncodedFact[] = [];
   private readonly cone: Cone;
@@ -176,6 +179,7 @@ class Encoder {
     private readonly request: Request,
     private readonly options: EncodeOptions,
   ) {
+    this.c = new Circuit(createEngine(options.engine));
     // Packages of a reused solution may stay even when nothing needs them: removing one is a change.
     const kept = [...(request.reuse?.keys() ?? [])].filter(
       (n) => universe.packages.has(n) || request.externals.some((e) => e.name === n),

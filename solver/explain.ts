@@ -12,8 +12,8 @@ import { type EncodedFact, type Encoding, encode, factId } from "./encode.js";
 import { quickXplain } from "./quickxplain.js";
 import { VersionRange } from "./range.js";
 import type { Request, RequestItem } from "./request.js";
-import type { SatResult, SatStats } from "./sat/cdcl.js";
 import type { Lit } from "./sat/circuit.js";
+import type { EngineChoice, SatResult, SatStats } from "./sat/engine.js";
 import { printSpec, type Spec } from "./spec.js";
 import type { Package, Universe } from "./universe.js";
 import type { Version } from "./version.js";
@@ -44,15 +44,20 @@ export interface Explanation {
  * Explains an unsatisfiable request; throws if the request is in fact satisfiable. `encoded`
  * receives the SAT solver's counters (for benchmarks). `items` is an encoding of the same
  * request with only its request items behind selectors (as `solve` makes it), reused to check
- * the suggestions; without it one is made.
+ * the suggestions; without it one is made. `engine` is the SAT engine of the encodings made here.
  */
 export function explain(
   universe: Universe,
   request: Request,
   encoded?: (stats: Readonly<SatStats>) => void,
   items?: Encoding,
+  engine?: EngineChoice,
 ): Explanation {
-  const encoding = encode(universe, request, { selectors: true, costs: false });
+  const encoding = encode(universe, request, {
+    selectors: true,
+    costs: false,
+    ...(engine !== undefined && { engine }),
+  });
   encoded?.(encoding.circuit.sat.stats);
   const checker = new Checker(encoding);
   const ordered = orderFacts(encoding, request);
@@ -67,7 +72,7 @@ export function explain(
     ordered.filter((f) => failed.has(f.selector!)),
   );
   const facts = derivation(universe, core);
-  const suggestions = suggest(universe, request, core, items);
+  const suggestions = suggest(universe, request, core, items ?? engine);
   return { text: render(universe, facts, core, suggestions), facts, suggestions };
 }
 
@@ -195,7 +200,7 @@ function suggest(
   universe: Universe,
   request: Request,
   core: readonly EncodedFact[],
-  items?: Encoding,
+  items?: Encoding | EngineChoice,
 ): string[] {
   const out: string[] = [];
   const requests = core.filter(
@@ -205,7 +210,14 @@ function suggest(
   if (requests.length === 0) return out;
   // Every rule holds here, only request items can be switched off: a variant of one item is then
   // an ordinary search, not one under thousands of selector assumptions.
-  const encoding = items ?? encode(universe, request, { selectors: "request-items", costs: false });
+  const encoding =
+    typeof items === "object"
+      ? items
+      : encode(universe, request, {
+          selectors: "request-items",
+          costs: false,
+          ...(items !== undefined && { engine: items }),
+        });
   const checker = new Checker(encoding);
   const selected = encoding.facts.filter((f) => f.selector !== undefined);
   for (const r of requests) {

@@ -4,7 +4,7 @@
  * core-guided minimisation (`sat/oll.ts`).
  */
 import type { CostFunction, Encoding } from "./encode.js";
-import type { Model } from "./sat/cdcl.js";
+import type { Model } from "./sat/engine.js";
 import { minimise } from "./sat/oll.js";
 
 /** How long one phase took. */

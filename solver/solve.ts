@@ -6,7 +6,7 @@ import { type EncodedPackage, type Encoding, encode } from "./encode.js";
 import { type Explanation, explain } from "./explain.js";
 import { optimize, type PhaseTiming } from "./optimize.js";
 import type { Request } from "./request.js";
-import type { Model, SatStats } from "./sat/cdcl.js";
+import type { EngineChoice, Model, SatStats } from "./sat/engine.js";
 import {
   type CostEntry,
   CRITERIA,
@@ -37,6 +37,15 @@ export interface SolveObserver {
   phase?(timing: PhaseTiming, stats: Readonly<SatStats>): void;
 }
 
+/** How to solve: an observer's hooks, and which SAT engine runs (`--engine`). */
+export interface SolveOptions extends SolveObserver {
+  /**
+   * `cdcl` (the default: ours) or `logic-solver` (MiniSat; same answers, slower, and limited to
+   * a 64 MiB heap), or a function making an engine (tests wrap engines to cross-check them).
+   */
+  readonly engine?: EngineChoice;
+}
+
 /**
  * Solves a request. Throws `RequestError` when the request names unknown packages, options or
  * values; an unsatisfiable request is a normal result with an explanation.
@@ -44,8 +53,9 @@ export interface SolveObserver {
 export function solve(
   universe: Universe,
   request: Request,
-  observer: SolveObserver = {},
+  observer: SolveOptions = {},
 ): SolveResult {
+  const engine = observer.engine;
   const timings: PhaseTiming[] = [];
   let stats: Readonly<SatStats> | undefined;
   const ended = (timing: PhaseTiming) => {
@@ -62,7 +72,10 @@ export function solve(
   // Request items behind selectors (assumed): when nothing satisfies the request, the same
   // encoding then checks the suggested variants of each item (`explain`) without encoding anew.
   const encoding = timed("encode", () => {
-    const e = encode(universe, request, { selectors: "request-items" });
+    const e = encode(universe, request, {
+      selectors: "request-items",
+      ...(engine !== undefined && { engine }),
+    });
     stats = e.circuit.sat.stats;
     return e;
   });
@@ -78,6 +91,7 @@ export function solve(
           stats = s;
         },
         encoding,
+        engine,
       ),
     );
     return { satisfiable: false, explanation, timings };

@@ -9,6 +9,7 @@
 import type { SourceLocation } from "../common/errors.js";
 import type { Explanation } from "./explain.js";
 import type { Request, RequestItem } from "./request.js";
+import type { EngineChoice } from "./sat/engine.js";
 import type { CostEntry, Criterion, Solution, SolvedPackage } from "./solution.js";
 import { solve } from "./solve.js";
 import { type Spec, satisfies } from "./spec.js";
@@ -64,7 +65,8 @@ export type WhyNot =
 
 /**
  * Why no package of the optimal solution of `request` matches `spec`. `solution` is that optimal
- * solution; the hypothesis is added as a constraint that makes nothing a root.
+ * solution; the hypothesis is added as a constraint that makes nothing a root. `engine` is the SAT
+ * engine of the solve (default `cdcl`).
  */
 export function whyNot(
   universe: Universe,
@@ -72,6 +74,7 @@ export function whyNot(
   solution: Solution,
   spec: Spec,
   text: string,
+  engine?: EngineChoice,
 ): WhyNot {
   const matching = solution.packages.filter(
     (p) =>
@@ -85,7 +88,11 @@ export function whyNot(
     location: { file: "why-not", line: 0, column: 0 },
     constraintOnly: true,
   };
-  const result = solve(universe, { ...request, items: [...request.items, hypothesis] });
+  const result = solve(
+    universe,
+    { ...request, items: [...request.items, hypothesis] },
+    engine === undefined ? {} : { engine },
+  );
   if (!result.satisfiable) return { kind: "impossible", explanation: result.explanation };
   const alternative = result.solution.cost;
   const differing = alternative.find((c, i) => c.value !== solution.cost[i]!.value);

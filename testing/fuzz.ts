@@ -7,9 +7,11 @@ import fc from "fast-check";
 import type { RecipeSet } from "../generator/recipes.js";
 import { DEFAULT_STORE } from "../generator/store.js";
 import type { Request } from "../solver/request.js";
+import type { EngineName } from "../solver/sat/engine.js";
 import { solve } from "../solver/solve.js";
 import type { Universe } from "../solver/universe.js";
 import { environmentFileText } from "./constraint-file.js";
+import { crossCheckRequest } from "./cross-check.js";
 import {
   hasStableIds,
   isDeterministic,
@@ -32,6 +34,11 @@ export interface FuzzOptions {
   readonly store?: string;
   /** What requests hold beyond their items; default externals and preferences, no lockfile. */
   readonly request?: RequestArbOptions;
+  /**
+   * The SAT engine (default `cdcl`); `both`: solve with ours and also cross-check it against
+   * logic-solver on every request (`crossCheckRequest`).
+   */
+  readonly engine?: EngineName | "both";
 }
 
 /** The outcome of one request: solvable or not, and every invariant it breaks. */
@@ -75,15 +82,18 @@ export function checkRequest(
   request: Request,
   recipes: RecipeSet,
   store: string = DEFAULT_STORE,
+  engine: EngineName | "both" = "cdcl",
 ): RequestCheck {
+  const own: EngineName = engine === "both" ? "cdcl" : engine;
+  const crossed = engine === "both" ? crossCheckRequest(universe, request) : [];
   let result: ReturnType<typeof solve>;
   try {
-    result = solve(universe, request);
+    result = solve(universe, request, { engine: own });
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     return { satisfiable: false, violations: [{ invariant: "solves", message }] };
   }
-  const deterministic = isDeterministic(universe, request, result);
+  const deterministic = [...crossed, ...isDeterministic(universe, request, result, own)];
   if (!result.satisfiable)
     return {
       satisfiable: false,
@@ -111,7 +121,7 @@ export function fuzz(universe: Universe, options: FuzzOptions): FuzzReport {
   let failed = false;
   const details = fc.check(
     fc.property(requests, (request) => {
-      const check = checkRequest(universe, request, options.recipes, store);
+      const check = checkRequest(universe, request, options.recipes, store, options.engine);
       const ok = check.violations.length === 0;
       // Shrinking calls this again: count the first pass only.
       if (!failed && ok) {
@@ -138,7 +148,8 @@ export function fuzz(universe: Universe, options: FuzzOptions): FuzzReport {
     failure: {
       request,
       environmentFile: environmentFileText(request),
-      violations: checkRequest(universe, request, options.recipes, store).violations,
+      violations: checkRequest(universe, request, options.recipes, store, options.engine)
+        .violations,
       shrinks: details.numShrinks,
       path: details.counterexamplePath ?? "",
     },

@@ -8,7 +8,9 @@
 /** The fast-check the kit's arbitraries are built with: run them with this one. */
 export { default as fc } from "fast-check";
 export * from "./arbitraries.js";
+export * from "./checked-engine.js";
 export * from "./constraint-file.js";
+export * from "./cross-check.js";
 export * from "./fuzz.js";
 export * from "./invariants.js";
 export * from "./oracle.js";

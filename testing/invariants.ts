@@ -11,6 +11,7 @@ import { DEFAULT_STORE } from "../generator/store.js";
 import { type EncodedFact, type Encoding, encode, factId } from "../solver/encode.js";
 import { Checker, type Explanation } from "../solver/explain.js";
 import type { Request } from "../solver/request.js";
+import type { EngineName } from "../solver/sat/engine.js";
 import { type Solution, solutionJson } from "../solver/solution.js";
 import { type SolveResult, solve } from "../solver/solve.js";
 import type { Universe } from "../solver/universe.js";
@@ -26,7 +27,8 @@ export type InvariantName =
   | "minimal-explanation"
   | "renders"
   | "sh-syntax"
-  | "stable-ids";
+  | "stable-ids"
+  | "engines-agree";
 
 /** One way an invariant is broken on a request. */
 export interface Violation {
@@ -94,13 +96,15 @@ function resultText(result: SolveResult): string {
   );
 }
 
-/** Solving the same request again gives the same set, or the same explanation. */
+/** Solving the same request again (with the same engine) gives the same set, or explanation. */
 export function isDeterministic(
   universe: Universe,
   request: Request,
   result: SolveResult,
+  engine?: EngineName,
 ): Violation[] {
-  return resultText(solve(universe, request)) === resultText(result)
+  return resultText(solve(universe, request, engine === undefined ? {} : { engine })) ===
+    resultText(result)
     ? []
     : violations("deterministic", ["solving the same request twice gave different answers"]);
 }

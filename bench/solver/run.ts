@@ -4,7 +4,7 @@
  *
  *   npx tsc -p bench/tsconfig.json && node --expose-gc bench/dist/bench/solver/run.js \
  *     [--sizes 100,500,2000,5000] [--seed 1] [--runs 3] [--timeout 300] [--packages N] \
- *     [--options K] [--lag R] [--no-unsat] [--json FILE]
+ *     [--options K] [--lag R] [--no-unsat] [--engines cdcl,logic-solver] [--json FILE]
  *
  * Each run is a fresh child process with the V8 flags `pthbs` sets (`cli/v8.ts`): what a
  * `pthbs solve` costs, JIT warm-up included. It
@@ -23,7 +23,7 @@ import { tuneV8 } from "../../cli/v8.js";
 import { loadConstraintTexts } from "../../solver/load.js";
 import { reachableCone } from "../../solver/reachable.js";
 import { requestFromSpecs } from "../../solver/request.js";
-import type { SatStats } from "../../solver/sat/cdcl.js";
+import { ENGINE_NAMES, type EngineName, type SatStats } from "../../solver/sat/engine.js";
 import { solve } from "../../solver/solve.js";
 import type { Universe } from "../../solver/universe.js";
 import { DEFAULT_PARAMS, type GenerateParams, generateUniverse } from "./generate.js";
@@ -38,6 +38,8 @@ interface Job {
   readonly params: GenerateParams;
   readonly specs: readonly string[];
   readonly kind: "sat" | "unsat";
+  /** The SAT engine (`--engine`). */
+  readonly engine: EngineName;
 }
 
 /** What a child reports. */
@@ -100,6 +102,7 @@ async function child(job: Job): Promise<RunResult> {
   let error: string | undefined;
   try {
     result = solve(universe, request, {
+      engine: job.engine,
       phase(timing, stats) {
         timings.push(timing);
         phaseHeap[timing.phase] = v8.getHeapStatistics().used_heap_size;
@@ -153,6 +156,8 @@ interface Args {
   lag?: number;
   unsat: boolean;
   json?: string;
+  /** The engines to run (the first one's figures fill the phase tables). */
+  engines: EngineName[];
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -162,6 +167,7 @@ function parseArgs(argv: readonly string[]): Args {
     runs: 3,
     timeout: 300,
     unsat: true,
+    engines: ["cdcl"],
   };
   const list = (s: string | undefined) =>
     (s ?? "")
@@ -184,10 +190,13 @@ function parseArgs(argv: readonly string[]): Args {
     else if (a === "--lag") args.lag = Number(next());
     else if (a === "--no-unsat") args.unsat = false;
     else if (a === "--json") args.json = next();
+    else if (a === "--engines") args.engines = next().split(",") as EngineName[];
     else throw new Error(`unknown argument ${a}`);
   }
   if (args.sizes.some((s) => !(s > 0)) || !Number.isInteger(args.seed) || !(args.runs >= 1))
     throw new Error("bad --sizes, --seed or --runs");
+  if (args.engines.some((e) => !(ENGINE_NAMES as readonly string[]).includes(e)))
+    throw new Error(`bad --engines: choose among ${ENGINE_NAMES.join(", ")}`);
   return args;
 }
 
@@ -481,6 +490,51 @@ function growth(cells: readonly Cell[], last: "minimise" | "explain"): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** One request measured with each engine. */
+interface EngineRow {
+  readonly kind: Job["kind"];
+  readonly cells: readonly Cell[];
+}
+
+/**
+ * The engines side by side: per request, each engine's median `solve()` time (or how it failed)
+ * and whether the answers agree (the same cost vector, or explanations of the same size).
+ */
+function engineTable(
+  engines: readonly EngineName[],
+  rows: readonly EngineRow[],
+  timeout: number,
+): string {
+  const answer = (c: Cell) => {
+    const r = c.runs[0];
+    if (!r?.ok) return undefined;
+    return r.satisfiable ? JSON.stringify(r.cost) : `unsat, ${r.coreFacts} facts`;
+  };
+  const lines = [
+    "### SAT engines side by side (`solve()` wall time, median)",
+    "",
+    `| request | cone | ${engines.join(" | ")} | same answer |`,
+    `| --- | ---: | ${engines.map(() => "---:").join(" | ")} | --- |`,
+  ];
+  for (const { kind, cells } of rows) {
+    const times = cells.map((c) => {
+      const f = failure(c, timeout);
+      if (f !== undefined) return `✗ ${f}`;
+      return `${fmtMs(median(c.runs.map((r) => r.solveMs)))} ms`;
+    });
+    const answers = cells.map(answer);
+    const same = answers.some((a) => a === undefined)
+      ? "–"
+      : answers.every((a) => a === answers[0])
+        ? "yes"
+        : "**no**";
+    lines.push(
+      `| ${kind === "sat" ? "satisfiable" : "unsatisfiable"} | ${cells[0]!.cone} | ${times.join(" | ")} | ${same} |`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
 async function measure(
   universe: Universe,
   args: Args,
@@ -489,12 +543,15 @@ async function measure(
   specs: readonly string[],
   kind: Job["kind"],
   runs: number,
+  engine: EngineName,
 ): Promise<Cell> {
   const cone = reachableCone(universe, requestFromSpecs(specs)).packages.length;
   const cell: Cell = { size, cone, specs, runs: [], timedOut: false };
   for (let i = 0; i < runs; i++) {
-    process.stderr.write(`  ${kind} ~${size}: ${specs.join(" ")} run ${i + 1}/${runs} … `);
-    const r = await runChild({ params, specs, kind }, args.timeout);
+    process.stderr.write(
+      `  ${engine} ${kind} ~${size}: ${specs.join(" ")} run ${i + 1}/${runs} … `,
+    );
+    const r = await runChild({ params, specs, kind, engine }, args.timeout);
     if ("timeout" in r) {
       process.stderr.write("timeout\n");
       return { ...cell, timedOut: true };
@@ -534,17 +591,26 @@ async function parent(args: Args): Promise<void> {
 
   const sat: Cell[] = [];
   const unsat: Cell[] = [];
+  const sideBySide: EngineRow[] = [];
   for (const { size, candidates } of picks) {
     const [root] = candidates[0]!;
-    sat.push(await measure(universe, args, params, size, [root], "sat", args.runs));
-    if (!args.unsat) continue;
     let found: { specs: string[] } | null = null;
-    for (const [name] of candidates) {
-      found = unsatSpecs(universe, name);
-      if (found) break;
+    if (args.unsat)
+      for (const [name] of candidates) {
+        found = unsatSpecs(universe, name);
+        if (found) break;
+      }
+    const requests: [Job["kind"], readonly string[]][] = [
+      ["sat", [root]],
+      ...(found ? [["unsat", found.specs] as [Job["kind"], readonly string[]]] : []),
+    ];
+    for (const [kind, specs] of requests) {
+      const cells: Cell[] = [];
+      for (const engine of args.engines)
+        cells.push(await measure(universe, args, params, size, specs, kind, args.runs, engine));
+      (kind === "sat" ? sat : unsat).push(cells[0]!);
+      sideBySide.push({ kind, cells });
     }
-    if (found)
-      unsat.push(await measure(universe, args, params, size, found.specs, "unsat", args.runs));
   }
 
   const bytes = generated.files.reduce((n, f) => n + f.text.length, 0);
@@ -553,13 +619,14 @@ async function parent(args: Args): Promise<void> {
     "",
     `Universe: ${generated.stats.packages} packages, ${generated.stats.versions} versions, ${generated.stats.options} options (${generated.stats.conditionalOptions} conditional), ${generated.stats.depends} [[depends]], ${generated.stats.conflicts} [[conflicts]], ${generated.stats.virtuals} virtuals (${generated.stats.providers} providers), ${generated.stats.deprecated} deprecated versions, ${generated.stats.lagging} lagging packages; ${(bytes / MiB).toFixed(1)} MiB of TOML. Median of up to ${args.runs} runs, each a fresh process; \`load\` reads the whole universe.`,
     "",
-    table("Satisfiable requests", sat, args.timeout),
+    ...(args.engines.length > 1 ? [engineTable(args.engines, sideBySide, args.timeout), ""] : []),
+    table(`Satisfiable requests (${args.engines[0]})`, sat, args.timeout),
     "Growth between sizes, satisfiable:",
     "",
     growth(sat, "minimise"),
     ...(args.unsat
       ? [
-          table("Unsatisfiable requests (explain)", unsat, args.timeout),
+          table(`Unsatisfiable requests (explain, ${args.engines[0]})`, unsat, args.timeout),
           "Growth between sizes, unsatisfiable:",
           "",
           growth(unsat, "explain"),

@@ -6,36 +6,25 @@
  * pthbs used logic-solver's MiniSat first; it runs in a fixed 64 MiB emscripten heap, accepts one
  * assumption per call and reports no core, so core-guided optimisation and fast explanations were
  * out of reach and large cones aborted with "Cannot enlarge memory arrays". This engine has no
- * fixed heap, takes any number of assumptions and says which of them failed.
+ * fixed heap, takes any number of assumptions and says which of them failed. It is the default
+ * `SatEngine` (`engine.ts`); MiniSat stays as the second one, which cross-checks it
+ * (`logic-solver-engine.ts`, `testing/cross-check.ts`).
  *
  * Literals are integers: variable `v` (0-based) is `2v` positive and `2v + 1` negative, so `l ^ 1`
  * negates.
  */
 
-/** A literal: `2 * variable` (positive) or `2 * variable + 1` (negative). */
-export type Lit = number;
+import {
+  emptyStats,
+  type Lit,
+  Model,
+  neg,
+  type SatEngine,
+  type SatResult,
+  type SatStats,
+} from "./engine.js";
 
-/** The literal of variable `v` with the given sign. */
-export function lit(v: number, positive = true): Lit {
-  return positive ? 2 * v : 2 * v + 1;
-}
-
-/** The negation of a literal. */
-export function neg(l: Lit): Lit {
-  return l ^ 1;
-}
-
-/** Counters, for benchmarks and `--timings`. */
-export interface SatStats {
-  solves: number;
-  conflicts: number;
-  decisions: number;
-  propagations: number;
-  restarts: number;
-  learnts: number;
-  clauses: number;
-  variables: number;
-}
+export { type Lit, lit, Model, neg, type SatResult, type SatStats } from "./engine.js";
 
 /**
  * A clause: its offset in the arena, where it is stored as `[size, flags, learnt id, ...literals]`
@@ -53,15 +42,14 @@ const FALSE = -1;
 /** Backjumps over more levels than this backtrack chronologically instead (see `search`). */
 const CHRONO = 0;
 
-/** The answer of one `solve` call. */
-export type SatResult = "sat" | "unsat" | "unknown";
-
 /**
  * An incremental SAT solver. Add clauses, then `solve(assumptions)`; after "sat" read `value` or
  * `model`, after "unsat" read `core` (the failed assumptions: a subset that is unsatisfiable with
  * the clauses; empty when the clauses alone are).
  */
-export class SatSolver {
+export class SatSolver implements SatEngine {
+  /** This engine's name for `--engine`. */
+  readonly name = "cdcl";
   private nVars = 0;
   /** Truth value per literal (1 true, -1 false, 0 unassigned); both polarities kept in step. */
   private vals = new Int8Array(0);
@@ -181,19 +169,10 @@ export class SatSolver {
   /** Level-0 assignments when the clauses were last simplified (`simplify`). */
   private simplifiedAt = 0;
   /** Counters since creation. */
-  readonly stats: SatStats = {
-    solves: 0,
-    conflicts: 0,
-    decisions: 0,
-    propagations: 0,
-    restarts: 0,
-    learnts: 0,
-    clauses: 0,
-    variables: 0,
-  };
+  readonly stats: SatStats = emptyStats();
 
-  /** A fresh variable's index. */
-  newVar(): number {
+  /** A fresh variable's index (names are the circuit's business here: unused). */
+  newVar(_name?: string): number {
     const v = this.nVars++;
     this.ensureCapacity(this.nVars);
     this.binary.push(undefined, undefined); // made on first use: most literals have none
@@ -609,6 +588,11 @@ export class SatSolver {
     } finally {
       this.collecting = false;
     }
+  }
+
+  /** `solve` deciding only `scope` (see `solve`). */
+  solveInScope(assumptions: readonly Lit[], scope: readonly number[]): SatResult {
+    return this.solve(assumptions, Number.POSITIVE_INFINITY, false, scope);
   }
 
   /** The disjoint cores the last `solveCores` call found. */
@@ -1357,22 +1341,6 @@ interface DecisionGroup {
   readonly present: Lit;
   readonly choices: readonly Lit[];
   readonly afterwards: readonly Lit[];
-}
-
-/** A satisfying assignment, one value per variable. */
-export class Model {
-  constructor(private readonly values: Int8Array) {}
-  /** Number of variables the model gives a value to (those that existed when it was found). */
-  get variables(): number {
-    return this.values.length;
-  }
-  /** Whether literal `l` is true in this model. */
-  value(l: Lit): boolean {
-    const v = this.values[l >> 1];
-    // A variable made after the model was found has no value in it: a caller's mistake.
-    if (v === undefined) throw new Error(`internal: variable ${l >> 1} is not in the model`);
-    return (l & 1) === 0 ? v === TRUE : v === FALSE;
-  }
 }
 
 /** The Luby sequence 1 1 2 1 1 2 4 …, MiniSat's restart schedule. */

@@ -1,19 +1,18 @@
 /**
- * Named variables and Boolean gates over a `SatSolver` (Tseitin's encoding, memoised), so the
+ * Named variables and Boolean gates over a `SatEngine` (Tseitin's encoding, memoised), so the
  * encoder can say `and`, `or`, `implies` and name variables the way people read them
  * (`s6 2.13.1.0`, as in Meteor's constraint solver), while the solver sees plain clauses.
  *
  * Every gate is defined in both directions (its output is equivalent to the gate), so a gate's
  * literal can be used with either polarity and evaluated in any model.
  */
-import { type Lit, lit, neg, SatSolver } from "./cdcl.js";
+import { type Lit, lit, neg, type SatEngine } from "./engine.js";
+import { createEngine } from "./engines.js";
 
-export type { Lit } from "./cdcl.js";
+export type { Lit } from "./engine.js";
 
-/** A SAT solver with named variables, constants and memoised gates. */
+/** A SAT engine with named variables, constants and memoised gates. */
 export class Circuit {
-  /** The underlying solver (clauses, assumptions, cores). */
-  readonly sat = new SatSolver();
   /** The constant true. */
   readonly TRUE: Lit;
   /** The constant false. */
@@ -29,8 +28,9 @@ export class Circuit {
   /** `gate`'s clause buffer. */
   private readonly long: Lit[] = [];
 
-  constructor() {
-    this.TRUE = lit(this.sat.newVar());
+  /** @param sat the engine that gets the clauses (assumptions, cores); ours by default */
+  constructor(readonly sat: SatEngine = createEngine("cdcl")) {
+    this.TRUE = lit(this.sat.newVar("true"));
     this.FALSE = neg(this.TRUE);
     this.names[this.TRUE >> 1] = "true";
     this.sat.addClause([this.TRUE]);
@@ -44,7 +44,7 @@ export class Circuit {
     }
     const known = this.byName.get(name);
     if (known !== undefined) return known;
-    const l = lit(this.sat.newVar());
+    const l = lit(this.sat.newVar(name));
     this.byName.set(name, l);
     this.names[l >> 1] = name;
     return l;
@@ -55,7 +55,7 @@ export class Circuit {
    * `variable`, without a lookup, so the encoder's thousands of names cost no hashing.
    */
   named(name: string): Lit {
-    const l = lit(this.sat.newVar());
+    const l = lit(this.sat.newVar(name));
     this.names[l >> 1] = name;
     this.unindexed.push(l);
     return l;
@@ -63,7 +63,7 @@ export class Circuit {
 
   /** A fresh unnamed variable (its name says what made it, for debugging). */
   fresh(label: string): Lit {
-    const l = lit(this.sat.newVar());
+    const l = lit(this.sat.newVar(label));
     this.names[l >> 1] = label;
     return l;
   }

@@ -12,8 +12,9 @@
  * "no cheaper set" proofs over an adder are hard for CDCL and the 64 MiB heap ran out; cores
  * here are small (one package's version ladder, one dependency chain) and each step is cheap.
  */
-import type { Model } from "./cdcl.js";
+
 import type { Circuit, Lit } from "./circuit.js";
+import type { Model } from "./engine.js";
 import { Totalizer } from "./totalizer.js";
 
 /** One term of a sum: `weight` is paid when `lit` holds. */
