@@ -2,7 +2,7 @@
 
 import { type Command, InvalidArgumentError } from "commander";
 import { type EngineName, loadUniverse } from "../index.js";
-import { type FuzzReport, fuzz } from "../testing/index.js";
+import type { FuzzReport } from "../testing/index.js";
 import { engineOption } from "./engine-option.js";
 import { bold, EXIT, type Io, printJson } from "./io.js";
 import { type RecipesOptions, recipesFor, withRecipesOption } from "./repository-args.js";
@@ -69,6 +69,8 @@ Exit status: 0 every invariant held, 1 one failed (reported), 2 usage.`,
       const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
       const universe = await loadUniverse(opts.constraints, loadOptions(opts));
       const recipes = recipesFor(opts, env);
+      // The testing kit (fast-check and the oracle) is loaded by this command alone.
+      const { fuzz } = await import("../testing/index.js");
       const report = fuzz(universe, { recipes, seed, runs: opts.runs, engine: opts.engine });
       const failure = report.failure;
       if (opts.json) {

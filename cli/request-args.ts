@@ -2,9 +2,11 @@
 
 import type { Command } from "commander";
 import {
+  type CachedLoadResult,
   type ConeRoots,
+  ConstraintError,
   type LoadOptions,
-  loadUniverse,
+  loadConstraints,
   type Request,
   readEnvironmentFile,
   readReuse,
@@ -50,7 +52,7 @@ export async function readRequest(
   specs: readonly string[],
   opts: RequestOptions,
   extraNames: readonly string[] = [],
-): Promise<{ universe: Universe; request: Request }> {
+): Promise<{ universe: Universe; request: Request; files: number; parsed: number }> {
   if (specs.length === 0 && opts.file === undefined) {
     throw new UsageError(
       "nothing to solve: give one or more specs (e.g. pthbs solve s6-rc) or -f ENVFILE",
@@ -74,7 +76,10 @@ export async function readRequest(
           externals: externals.map((e) => e.name),
         }
       : undefined;
-  const universe = await loadUniverse(opts.constraints, loadOptions(opts, roots));
+  const loaded = await loadConstraints(opts.constraints, loadOptions(opts, roots));
+  if (loaded.diagnostics.some((d) => d.severity === "error"))
+    throw new ConstraintError(loaded.diagnostics);
+  const universe = loaded.universe;
   const request: Request = {
     items,
     externals,
@@ -82,5 +87,7 @@ export async function readRequest(
     versionPreferences,
     ...(opts.reuse !== undefined && { reuse: await readReuse(opts.reuse, universe) }),
   };
-  return { universe, request };
+  // Without the cache, every file was parsed.
+  const parsed = (loaded as Partial<CachedLoadResult>).parsed ?? loaded.files;
+  return { universe, request, files: loaded.files, parsed };
 }

@@ -29,7 +29,10 @@ export function registerSolve(program: Command, io: Io, done: (code: number) => 
         "find the best consistent set of versions and options, or explain why there is none",
       ),
   )
-    .option("--timings", "print the time of each solver phase on stderr")
+    .option(
+      "--timings",
+      "print on stderr the time of each phase from process start: start-up, load, the solver's phases, print",
+    )
     .addHelpText(
       "after",
       `\nThe set is optimal on these criteria, most important first:\n${Object.entries(
@@ -43,17 +46,24 @@ the engine's memory ran out (SolverLimitError), 2 usage.`,
     )
     .action(async (specs: string[], _opts, cmd: Command) => {
       const opts = cmd.optsWithGlobals<SolveOptions>();
-      const { universe, request } = await readRequest(specs, opts);
+      // Since the process started: Node, pthbs's modules, the arguments.
+      const startUp = performance.now();
+      const { universe, request, files, parsed } = await readRequest(specs, opts);
+      const loaded = performance.now();
       const result = solve(universe, request, engineOf(opts));
-      if (opts.timings) printTimings(io, result.timings);
-      if (!result.satisfiable) {
-        printExplanation(io, opts.json, result.explanation);
-        done(EXIT.failure);
-        return;
-      }
-      if (opts.json) printJson(io, solutionJson(result.solution));
+      const solved = performance.now();
+      if (!result.satisfiable) printExplanation(io, opts.json, result.explanation);
+      else if (opts.json) printJson(io, solutionJson(result.solution));
       else io.stdout(formatSolution(io, result.solution));
-      done(EXIT.ok);
+      if (opts.timings)
+        printTimings(io, [
+          { phase: "start-up", ms: startUp },
+          { phase: `load (${files} files, ${parsed} parsed)`, ms: loaded - startUp },
+          ...result.timings,
+          { phase: "other", ms: Math.max(0, solved - loaded - sum(result.timings)) },
+          { phase: "print", ms: performance.now() - solved },
+        ]);
+      done(result.satisfiable ? EXIT.ok : EXIT.failure);
     });
 }
 
@@ -99,10 +109,12 @@ export function printExplanation(io: Io, json: boolean, explanation: Explanation
 
 /** Prints solver phase timings on stderr. */
 export function printTimings(io: Io, timings: readonly PhaseTiming[]): void {
-  const total = timings.reduce((s, t) => s + t.ms, 0);
+  const total = sum(timings);
   for (const t of timings) io.stderr(`${t.phase.padEnd(36)} ${t.ms.toFixed(1).padStart(9)} ms\n`);
   io.stderr(`${"total".padEnd(36)} ${total.toFixed(1).padStart(9)} ms\n`);
 }
+
+const sum = (timings: readonly PhaseTiming[]) => timings.reduce((s, t) => s + t.ms, 0);
 
 /** `name@version +a ~b k=v` for one solved package. */
 export function describeSolved(p: SolvedPackage): string {

@@ -38,15 +38,16 @@ export interface NjParseOptions {
   readonly lstripBlocks: boolean;
 }
 
-export const nodes = require("nunjucks/src/nodes") as NjNodes;
+// Required on first use, not at import: nunjucks is compiled only by the commands that render.
 
-const parser = require("nunjucks/src/parser") as {
-  parse(src: string, extensions: unknown[], opts: NjParseOptions): NjNode;
-};
-const transformer = require("nunjucks/src/transformer") as {
-  transform(ast: NjNode, asyncFilters: string[], name: string): NjNode;
-};
-const compiler = require("nunjucks/src/compiler") as {
+/** The AST node classes. */
+export function njNodes(): NjNodes {
+  return require("nunjucks/src/nodes") as NjNodes;
+}
+
+type NjParser = { parse(src: string, extensions: unknown[], opts: NjParseOptions): NjNode };
+type NjTransformer = { transform(ast: NjNode, asyncFilters: string[], name: string): NjNode };
+type NjCompiler = {
   Compiler: new (
     name: string,
     throwOnUndefined: boolean,
@@ -55,7 +56,7 @@ const compiler = require("nunjucks/src/compiler") as {
 
 /** Parses template text into an AST; throws nunjucks' TemplateError (1-based lineno/colno). */
 export function parseTemplate(src: string, opts: NjParseOptions): NjNode {
-  return parser.parse(src, [], opts);
+  return (require("nunjucks/src/parser") as NjParser).parse(src, [], opts);
 }
 
 /**
@@ -63,6 +64,8 @@ export function parseTemplate(src: string, opts: NjParseOptions): NjNode {
  * (`{ type: "code", obj }`).
  */
 export function compileTemplate(ast: NjNode, name: string): { type: "code"; obj: unknown } {
+  const compiler = require("nunjucks/src/compiler") as NjCompiler;
+  const transformer = require("nunjucks/src/transformer") as NjTransformer;
   const c = new compiler.Compiler(name, true);
   c.compile(transformer.transform(ast, [], name));
   // nunjucks itself turns its generated code into a function this way (Template._compile).
@@ -75,7 +78,7 @@ export function isNode(node: unknown, typename: string): boolean {
   return (
     typeof node === "object" &&
     node !== null &&
-    node instanceof nodes.Node &&
+    node instanceof njNodes().Node &&
     (node as NjNode).typename === typename
   );
 }

@@ -8,8 +8,9 @@
  * - `| makevalue`: a value for a Makefile assignment (`$` doubled, `#` escaped; no newline).
  */
 import { readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join, posix } from "node:path";
-import nunjucks from "nunjucks";
+import type nunjucks from "nunjucks";
 import { DEFAULT_RECIPES } from "../common/repository.js";
 import { NAME_RE } from "../solver/spec.js";
 import { RecipeError, type TemplatePosition } from "./errors.js";
@@ -31,11 +32,14 @@ import {
 /** A recipe named `x` is the file `x.sh.njk` of the recipes directory. */
 export const RECIPE_SUFFIX = ".sh.njk";
 
-const { SafeString } = nunjucks.runtime;
+/** nunjucks, required when a RecipeSet is made: commands that render nothing never compile it. */
+const loadNunjucks = (): typeof nunjucks =>
+  createRequire(import.meta.url)("nunjucks") as typeof nunjucks;
 
 /** The templates of one recipes directory, ready to render. */
 export class RecipeSet {
   private readonly env: nunjucks.Environment;
+  private readonly SafeString: typeof nunjucks.runtime.SafeString;
   /**
    * The first error a helper or the loader raised during the current render. nunjucks re-wraps
    * exceptions into plain Errors, losing their class and position; this keeps them.
@@ -44,7 +48,9 @@ export class RecipeSet {
 
   constructor(readonly dir: string = DEFAULT_RECIPES) {
     const loader: nunjucks.ILoader = { getSource: (name) => this.load(name) };
-    this.env = new nunjucks.Environment(loader, {
+    const nj = loadNunjucks();
+    this.SafeString = nj.runtime.SafeString;
+    this.env = new nj.Environment(loader, {
       autoescape: false,
       throwOnUndefined: true,
       ...PARSE_OPTIONS,
@@ -155,10 +161,10 @@ export class RecipeSet {
         at,
         "only print variables the recipe receives (docs/generator.md)",
       );
-    if (isCall && value instanceof SafeString) return value;
+    if (isCall && value instanceof this.SafeString) return value;
     if (typeof value === "string" || typeof value === "number" || typeof value === "boolean")
       return shellWord(String(value));
-    if (value instanceof SafeString) return shellWord(value.toString());
+    if (value instanceof this.SafeString) return shellWord(value.toString());
     return this.fail(
       `${what} is ${Array.isArray(value) ? "a list" : "a record"}, not a value to print`,
       at,
@@ -203,7 +209,7 @@ export class RecipeSet {
         line,
         column,
       });
-    return new SafeString(`"$${variable}"`);
+    return new this.SafeString(`"$${variable}"`);
   }
 
   /** `value | makevalue`: the value escaped for a Makefile assignment. */

@@ -23,7 +23,7 @@ import {
   isNode,
   type NjNode,
   type NjParseOptions,
-  nodes,
+  njNodes,
   parseTemplate,
 } from "./nunjucks-internals.js";
 import { ShellContext } from "./shell-context.js";
@@ -92,9 +92,9 @@ class Rewriter {
 
   private position(at: NjNode): NjNode[] {
     return [
-      make(nodes.Literal, at, this.file),
-      make(nodes.Literal, at, at.lineno + 1),
-      make(nodes.Literal, at, at.colno + 1),
+      make(njNodes().Literal, at, this.file),
+      make(njNodes().Literal, at, at.lineno + 1),
+      make(njNodes().Literal, at, at.colno + 1),
     ];
   }
 
@@ -183,10 +183,10 @@ class Rewriter {
   /** The name of a template to include, import or extend: checked to exist where it is named. */
   private templateName(node: NjNode): NjNode {
     return make(
-      nodes.FunCall,
+      njNodes().FunCall,
       node,
-      make(nodes.Symbol, node, TEMPLATE_FUNCTION),
-      make(nodes.NodeList, node, [this.expression(node), ...this.position(node)]),
+      make(njNodes().Symbol, node, TEMPLATE_FUNCTION),
+      make(njNodes().NodeList, node, [this.expression(node), ...this.position(node)]),
     );
   }
 
@@ -219,20 +219,20 @@ class Rewriter {
             "data is always quoted",
           );
         this.feed(sh, text, child);
-        return make(nodes.TemplateData, child, text);
+        return make(njNodes().TemplateData, child, text);
       }
       const isCall = isNode(child, "FunCall");
       const what = describe(child);
       sh.feedValue();
       return make(
-        nodes.FunCall,
+        njNodes().FunCall,
         child,
-        make(nodes.Symbol, child, QUOTE_FUNCTION),
-        make(nodes.NodeList, child, [
+        make(njNodes().Symbol, child, QUOTE_FUNCTION),
+        make(njNodes().NodeList, child, [
           this.expression(child),
-          make(nodes.Literal, child, isCall),
+          make(njNodes().Literal, child, isCall),
           ...this.position(child),
-          make(nodes.Literal, child, what),
+          make(njNodes().Literal, child, what),
         ]),
       );
     });
@@ -257,10 +257,10 @@ class Rewriter {
         return node;
       case "LookupVal":
         return make(
-          nodes.FunCall,
+          njNodes().FunCall,
           node,
-          make(nodes.Symbol, node, LOOKUP_FUNCTION),
-          make(nodes.NodeList, node, [
+          make(njNodes().Symbol, node, LOOKUP_FUNCTION),
+          make(njNodes().NodeList, node, [
             this.expression(node.target as NjNode),
             this.expression(node.val as NjNode),
             ...this.position(node),
@@ -306,7 +306,7 @@ class Rewriter {
     for (const field of node.fields) {
       if (field === "children") continue;
       const value = node[field];
-      if (value instanceof nodes.Node) node[field] = this.expression(value as NjNode);
+      if (value instanceof njNodes().Node) node[field] = this.expression(value as NjNode);
       // Some fields hold plain arrays of nodes ({% set a, b = … %}, {% for k, v in … %}).
       else if (Array.isArray(value)) node[field] = value.map((v: NjNode) => this.expression(v));
     }

@@ -75,7 +75,13 @@ export function defaultCacheDir(
   return undefined;
 }
 
-const FORMAT = "pthbs-load-cache 1";
+/**
+ * The file: this line, the header's length in bytes and a newline, the header (JSON: versions,
+ * stats, hashes, diagnostics, each package's names and the position of its text), then the
+ * packages' texts one after another — so a load parses the small header and only the packages
+ * it needs.
+ */
+const FORMAT = "pthbs-load-cache 2";
 /** A file modified this recently may change again within its mtime's resolution unseen. */
 const RACY_MS = 2_000;
 
@@ -133,8 +139,11 @@ interface Entry {
   readonly mtimeMs: number;
   readonly sha256: string;
   readonly diagnostics: readonly Diagnostic[];
-  /** The package as JSON text (`WirePackage`), read back only when needed. */
-  readonly package?: string;
+  /**
+   * The package as JSON text (`WirePackage`): a slice of the cache file, decoded only when the
+   * package is needed (on disk: its offset and length in the blob after the header).
+   */
+  readonly package?: Buffer;
   readonly index?: IndexEntry;
 }
 interface CacheFile {
@@ -229,7 +238,7 @@ function entryOf(
     sha256: hash,
     diagnostics,
     ...(pkg && {
-      package: JSON.stringify(toWire(pkg)),
+      package: Buffer.from(JSON.stringify(toWire(pkg))),
       index: {
         name: pkg.name,
         names: [...new Set([...pkg.depends, ...pkg.conflicts].map((d) => d.spec.name!))].sort(),
@@ -373,13 +382,24 @@ function sha256(data: string | Buffer): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
+/** On disk, an entry's package is where its text sits in the blob. */
+type DiskEntry = Omit<Entry, "package"> & { readonly package?: readonly [number, number] };
+
 function readCache(file: string, dir: string, version: string): CacheFile | undefined {
   try {
-    const data = JSON.parse(readFileSync(file, "utf8")) as Partial<CacheFile> | null;
+    const bytes = readFileSync(file);
+    const first = bytes.indexOf(10);
+    const second = bytes.indexOf(10, first + 1);
+    if (first < 0 || second < 0 || bytes.toString("utf8", 0, first) !== FORMAT) return undefined;
+    const headerLength = Number(bytes.toString("utf8", first + 1, second));
+    const blob = second + 1 + headerLength;
+    if (!Number.isSafeInteger(headerLength) || blob > bytes.length) return undefined;
+    const data = JSON.parse(bytes.toString("utf8", second + 1, blob)) as Partial<
+      Omit<CacheFile, "files"> & { files: Record<string, DiskEntry> }
+    > | null;
     if (
       data === null ||
       typeof data !== "object" ||
-      data.format !== FORMAT ||
       data.pthbs !== version ||
       data.dir !== dir ||
       typeof data.files !== "object" ||
@@ -387,7 +407,14 @@ function readCache(file: string, dir: string, version: string): CacheFile | unde
     )
       return undefined;
     const files: Record<string, Entry> = {};
-    for (const [name, e] of Object.entries(data.files)) if (isEntry(e)) files[name] = e;
+    for (const [name, e] of Object.entries(data.files)) {
+      if (!isEntry(e, bytes.length - blob)) continue;
+      const { package: at, ...rest } = e;
+      files[name] = {
+        ...rest,
+        ...(at && { package: bytes.subarray(blob + at[0], blob + at[0] + at[1]) }),
+      };
+    }
     const link =
       data.link !== undefined &&
       typeof data.link === "object" &&
@@ -402,22 +429,30 @@ function readCache(file: string, dir: string, version: string): CacheFile | unde
   }
 }
 
-function isEntry(e: unknown): e is Entry {
+function isEntry(e: unknown, blobLength: number): e is DiskEntry {
   if (e === null || typeof e !== "object") return false;
   const x = e as Record<string, unknown>;
+  const at = x.package as unknown[] | undefined;
   return (
     typeof x.size === "number" &&
     typeof x.mtimeMs === "number" &&
     typeof x.sha256 === "string" &&
     /^[0-9a-f]{64}$/.test(x.sha256) &&
     Array.isArray(x.diagnostics) &&
-    (x.package === undefined || typeof x.package === "string") &&
+    (at === undefined ||
+      (Array.isArray(at) &&
+        at.length === 2 &&
+        Number.isSafeInteger(at[0]) &&
+        Number.isSafeInteger(at[1]) &&
+        (at[0] as number) >= 0 &&
+        (at[1] as number) >= 0 &&
+        (at[0] as number) + (at[1] as number) <= blobLength)) &&
     (x.index === undefined ||
       (typeof x.index === "object" &&
         x.index !== null &&
         Array.isArray((x.index as IndexEntry).names) &&
         Array.isArray((x.index as IndexEntry).provides))) &&
-    (x.package === undefined) === (x.index === undefined)
+    (at === undefined) === (x.index === undefined)
   );
 }
 
@@ -425,8 +460,23 @@ function isEntry(e: unknown): e is Entry {
 function writeCache(file: string, data: CacheFile): void {
   try {
     mkdirSync(join(file, ".."), { recursive: true });
+    const blobs: Buffer[] = [];
+    let offset = 0;
+    const files: Record<string, DiskEntry> = {};
+    for (const [name, { package: text, ...rest }] of Object.entries(data.files)) {
+      files[name] = { ...rest, ...(text && { package: [offset, text.length] as const }) };
+      if (text) {
+        blobs.push(text);
+        offset += text.length;
+      }
+    }
+    const { format: _, ...header } = { ...data, files };
+    const headerBytes = Buffer.from(JSON.stringify(header));
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(data));
+    writeFileSync(
+      tmp,
+      Buffer.concat([Buffer.from(`${FORMAT}\n${headerBytes.length}\n`), headerBytes, ...blobs]),
+    );
     renameSync(tmp, file);
   } catch {
     // A cache that cannot be written only makes the next load slower.
@@ -489,7 +539,7 @@ function toWire(p: Package): WirePackage {
 }
 
 /** The package a wire entry describes; undefined when the entry does not read back. */
-function fromWire(text: string, file: string, specs: Map<string, Spec>): Package | undefined {
+function fromWire(text: Buffer, file: string, specs: Map<string, Spec>): Package | undefined {
   const at = (l: Loc): SourceLocation => ({ file, line: l[0], column: l[1] });
   const spec = (text: string, naming: SpecNaming): Spec => {
     const key = `${naming} ${text}`;
@@ -513,7 +563,7 @@ function fromWire(text: string, file: string, specs: Map<string, Spec>): Package
         }
       : { kind: "git", url: s.url, commit: s.commit ?? "", location: at(s.at) };
   try {
-    const w = JSON.parse(text) as WirePackage;
+    const w = JSON.parse(text.toString("utf8")) as WirePackage;
     const provides: Provision[] = w.provides.map((v) => ({
       virtual: v.virtual,
       ...cond(v.when),

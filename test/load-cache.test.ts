@@ -119,14 +119,15 @@ describe("the load cache", () => {
     ["garbage", () => "not json at all {"],
     ["truncated", (t: string) => t.slice(0, Math.floor(t.length / 2))],
     ["another pthbs version", (t: string) => t.replace('"pthbs":"test"', '"pthbs":"0.0.0"')],
-    ["a foreign format", (t: string) => t.replace("pthbs-load-cache 1", "something else")],
+    ["a foreign format", (t: string) => t.replace(/^pthbs-load-cache \d+/, "something else")],
     [
       "an entry of the wrong shape",
       (t: string) => t.replace(/"sha256":"[0-9a-f]{64}"/, '"sha256":7'),
     ],
     [
       "a package that does not read back",
-      (t: string) => t.replace('\\"versions\\":[', '\\"versions\\":7,\\"x\\":['),
+      // Same length: the other packages' positions stay right.
+      (t: string) => t.replace('"versions":[', '"versions":{'),
     ],
   ])("ignores %s in the cache file and writes it anew", async (_what, spoil) => {
     const { dir, cache } = scratch();

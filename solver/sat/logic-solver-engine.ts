@@ -26,7 +26,9 @@
  * is guarded so that this becomes a `SolverLimitError` naming the engine (and the engine is dead
  * from then on), with the printing swallowed.
  */
-import Logic, { type Solution, type Solver, type Term } from "logic-solver";
+import { createRequire } from "node:module";
+import type LogicSolver from "logic-solver";
+import type { Solution, Solver, Term } from "logic-solver";
 import { quickXplain } from "../quickxplain.js";
 import {
   emptyStats,
@@ -37,6 +39,13 @@ import {
   type SatStats,
 } from "./engine.js";
 import { SolverLimitError } from "./limit-error.js";
+
+/**
+ * logic-solver, loaded on first use: compiling its asm.js MiniSat takes a quarter of a second,
+ * which every `pthbs` command would pay at start-up for an engine it rarely runs.
+ */
+const loadLogicSolver = (): typeof LogicSolver =>
+  createRequire(import.meta.url)("logic-solver") as typeof LogicSolver;
 
 /** MiniSat through logic-solver, behind the engine interface (see the file's comment). */
 export class LogicSolverEngine implements SatEngine {
@@ -57,8 +66,10 @@ export class LogicSolverEngine implements SatEngine {
   /** Set once MiniSat aborted: every later call fails the same way. */
   private dead: SolverLimitError | undefined;
 
+  private readonly Logic = loadLogicSolver();
+
   constructor() {
-    this.solver = this.guard(() => new Logic.Solver());
+    this.solver = this.guard(() => new this.Logic.Solver());
   }
 
   /** Number of variables. */
@@ -91,7 +102,9 @@ export class LogicSolverEngine implements SatEngine {
     }
     const terms: Term[] = new Array(size);
     for (let i = 0; i < size; i++) terms[i] = this.term(lits[i]!);
-    Logic.disablingAssertions(() => this.solver.require(size === 1 ? terms[0]! : Logic.or(terms)));
+    this.Logic.disablingAssertions(() =>
+      this.solver.require(size === 1 ? terms[0]! : this.Logic.or(terms)),
+    );
     return !this.inconsistent;
   }
 
@@ -120,12 +133,12 @@ export class LogicSolverEngine implements SatEngine {
       // `newVar` first: it may replace `numbers`.
       const selector = this.newVar(`assume ${++this.selectors}`);
       const s = this.numbers[selector]!;
-      Logic.disablingAssertions(() => {
+      this.Logic.disablingAssertions(() => {
         for (let i = 0; i < assumptions.length; i++)
-          this.solver.require(Logic.or(-s, this.term(assumptions[i]!)));
+          this.solver.require(this.Logic.or(-s, this.term(assumptions[i]!)));
       });
       solution = this.call(() => this.solver.solveAssuming(s));
-      Logic.disablingAssertions(() => this.solver.forbid(s));
+      this.Logic.disablingAssertions(() => this.solver.forbid(s));
     }
     if (solution === null) {
       this.lastCore = [...assumptions];
@@ -206,7 +219,7 @@ export class LogicSolverEngine implements SatEngine {
   /** The model of our variables, read from logic-solver's solution. */
   private readModel(solution: Solution): void {
     const values = new Int8Array(this.nVars);
-    Logic.disablingAssertions(() => {
+    this.Logic.disablingAssertions(() => {
       for (let v = 0; v < this.nVars; v++) values[v] = solution.evaluate(this.numbers[v]!) ? 1 : -1;
     });
     this.lastModel = values;
@@ -233,7 +246,7 @@ export class LogicSolverEngine implements SatEngine {
   /** One call into MiniSat, counted and guarded. */
   private call<T>(f: () => T): T {
     this.stats.solves++;
-    return this.guard(() => Logic.disablingAssertions(f));
+    return this.guard(() => this.Logic.disablingAssertions(f));
   }
 
   /**
