@@ -1,0 +1,89 @@
+/**
+ * A read-only binary cache over plain http(s): a directory cache (directory.ts) served by any
+ * static web server or object store. Also the streamed, size-capped download both http and OCI
+ * caches use.
+ */
+import { createWriteStream } from "node:fs";
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { ReadableStream } from "node:stream/web";
+import type { StoreId } from "../../generator/store.js";
+import { CacheError } from "../errors.js";
+import { archiveName } from "./directory.js";
+import { parseRecordText } from "./record.js";
+import type { ArchiveRef, BinaryCache } from "./target.js";
+
+/**
+ * Streams a response body to `file`, failing once more than `limit` bytes came (a cache cannot
+ * fill the disk by sending more than its record says; a short body is caught by the size check).
+ */
+export async function saveBody(
+  res: Response,
+  file: string,
+  limit: number,
+  where: string,
+): Promise<void> {
+  if (!res.body) throw new CacheError(where, "empty response");
+  let seen = 0;
+  const cap = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      seen += chunk.length;
+      if (seen > limit) cb(new CacheError(where, `more than the ${limit} bytes the record names`));
+      else cb(null, chunk);
+    },
+  });
+  await pipeline(Readable.fromWeb(res.body as ReadableStream), cap, createWriteStream(file));
+}
+
+/** A cache at an http(s) URL, read-only. */
+export class HttpCache implements BinaryCache {
+  readonly writable = false;
+  constructor(
+    readonly location: string,
+    /** The base URL, without a trailing slash. */
+    readonly base: string,
+  ) {}
+
+  private async get(path: string): Promise<Response | undefined> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.base}/${path}`, { redirect: "follow" });
+    } catch (e) {
+      throw new CacheError(this.location, `cannot reach it: ${(e as Error).message}`);
+    }
+    if (res.status === 404 || res.status === 403) return undefined;
+    if (!res.ok) throw new CacheError(this.location, `GET ${path}: HTTP ${res.status}`);
+    return res;
+  }
+
+  async getRecord(id: StoreId): Promise<unknown> {
+    const res = await this.get(`${id}.json`);
+    if (!res) return undefined;
+    return parseRecordText(await res.text());
+  }
+
+  async getArchive(archive: ArchiveRef, file: string): Promise<void> {
+    const res = await this.get(archiveName(archive));
+    if (!res) throw new CacheError(this.location, `${archiveName(archive)}: not found`);
+    await saveBody(res, file, archive.size, this.location);
+  }
+
+  async hasArchive(): Promise<boolean> {
+    return false;
+  }
+
+  putArchive(): Promise<void> {
+    return Promise.reject(this.readOnly());
+  }
+
+  putRecord(): Promise<void> {
+    return Promise.reject(this.readOnly());
+  }
+
+  private readOnly(): CacheError {
+    return new CacheError(
+      this.location,
+      "an http(s) cache is read-only: push to a directory (which the server serves) or to oci://",
+    );
+  }
+}
