@@ -72,6 +72,13 @@ async function machineA() {
   return { ...m, lib: lib.id, app: app.id, cache };
 }
 
+/** Machine A's app and lib pushed to the directory cache, then machine B. */
+async function pushedToB() {
+  const m = await machineA();
+  await pushPaths(m.a, m.cache, [m.app], { key: KEYS.secret, compression: "gzip", closure: true });
+  return { m, b: await m.machineB() };
+}
+
 /** The ids valid in a store. */
 async function validIds(store: Store): Promise<string[]> {
   return (await store.valid()).map((r) => r.id);
@@ -197,13 +204,7 @@ describe("push and pull through a directory", () => {
   });
 
   it("refuses a tampered or truncated archive, a bad or untrusted signature, a record of another id", async () => {
-    const m = await machineA();
-    await pushPaths(m.a, m.cache, [m.app], {
-      key: KEYS.secret,
-      compression: "gzip",
-      closure: true,
-    });
-    const b = await m.machineB();
+    const { m, b } = await pushedToB();
     const rec = async (id: StoreId) =>
       JSON.parse(await readFile(join(m.cache.dir, `${id}.json`), "utf8")) as CacheRecord;
     const archive = join(m.cache.dir, archiveName((await rec(m.lib)).archive));
@@ -241,13 +242,7 @@ describe("push and pull through a directory", () => {
   });
 
   it("refuses archives with .. or absolute names, links out of the tree, a wrong tree, a missing reference", async () => {
-    const m = await machineA();
-    await pushPaths(m.a, m.cache, [m.app], {
-      key: KEYS.secret,
-      compression: "gzip",
-      closure: true,
-    });
-    const b = await m.machineB();
+    const { m, b } = await pushedToB();
     const x = join(m.dir, "x");
     const id = m.lib;
     await mkdir(join(x, id), { recursive: true });
