@@ -23,19 +23,23 @@ export async function twoMachines(): Promise<{
   dir: string;
   root: string;
   a: Store;
-  /** Renames machine A's root away (to `<dir>/machine-a`) and returns an empty store at its path. */
+  /**
+   * Renames the current machine's root away (to `<dir>/machine-1`, `-2`…) and returns an empty
+   * store at its path: the next machine.
+   */
   machineB: () => Promise<Store>;
 }> {
   const dir = await mkdtemp(join(tmpdir(), "pthbs-cache-"));
   const root = join(dir, "machine");
   const a = new Store(root);
   await a.init();
+  let machines = 0;
   return {
     dir,
     root,
     a,
     machineB: async () => {
-      await rename(root, join(dir, "machine-a"));
+      await rename(root, join(dir, `machine-${++machines}`));
       const b = new Store(root);
       await b.init();
       return b;
