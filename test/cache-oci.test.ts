@@ -85,9 +85,7 @@ describe.skipIf(missing !== undefined)("two machines sharing a docker-registry",
         .present,
     ).toHaveLength(3);
 
-    // Machine B: no sources (no -C, no mirror, offline): everything comes from the registry.
-    await m.machineB();
-    const b = await ok(
+    const fromRegistry = [
       "build",
       "--lock",
       lock,
@@ -97,9 +95,12 @@ describe.skipIf(missing !== undefined)("two machines sharing a docker-registry",
       registry.url,
       "--trusted-key",
       pk,
-      "--offline",
       ...noSandbox,
-    );
+    ];
+
+    // Machine B: no sources (no -C, no mirror, offline): everything comes from the registry.
+    await m.machineB();
+    const b = await ok(...fromRegistry, "--offline");
     expect(b.built).toEqual([]);
     expect(b.pulled).toHaveLength(3);
     expect(b.refused).toEqual([]);
@@ -139,20 +140,7 @@ describe.skipIf(missing !== undefined)("two machines sharing a docker-registry",
     bytes[bytes.length - 30]! ^= 0xff;
     await writeFile(blob, bytes);
     await m.machineB();
-    const c = await pthbs(
-      "build",
-      "--lock",
-      lock,
-      "--root",
-      m.root,
-      "--substituter",
-      registry.url,
-      "--trusted-key",
-      pk,
-      "--offline",
-      ...noSandbox,
-      "--json",
-    );
+    const c = await pthbs(...fromRegistry, "--offline", "--json");
     expect(c.code).toBe(1);
     const out = JSON.parse(c.stdout) as {
       pulled: string[];
@@ -172,36 +160,12 @@ describe.skipIf(missing !== undefined)("two machines sharing a docker-registry",
         message: expect.stringMatching(/cannot fetch .*hello-1\.0\.tar/),
       }),
     ]);
-    const text = await pthbs(
-      "build",
-      "--lock",
-      lock,
-      "--root",
-      m.root,
-      "--substituter",
-      registry.url,
-      "--trusted-key",
-      pk,
-      "--offline",
-      ...noSandbox,
-    );
+    const text = await pthbs(...fromRegistry, "--offline");
     expect(text.stderr).toMatch(
       /warning: not substituting hello 1\.0, building it: hello\.\w+ from oci:\/\/.*: refused: the archive's sha256/,
     );
     // With the sources at hand, the refused path is built instead.
-    const d = await ok(
-      "build",
-      ...universe,
-      "--lock",
-      lock,
-      "--root",
-      m.root,
-      "--substituter",
-      registry.url,
-      "--trusted-key",
-      pk,
-      ...noSandbox,
-    );
+    const d = await ok(...fromRegistry, ...universe);
     expect(d.built).toEqual([hello]);
     expect((await pthbs("store", "verify", "--root", m.root)).code).toBe(0);
   }, 120_000);
