@@ -96,6 +96,7 @@ export {
   writeLinks,
 } from "./link.js";
 export { DEFAULT_LOCK_TIMING, Lock, type LockTiming } from "./lock.js";
+export { makeReadOnly, removeTree } from "./permissions.js";
 export {
   listProfiles,
   PROFILE_NAME_RE,

@@ -106,7 +106,6 @@ export async function buildAll(
   const start = (id: StoreId) => {
     waiting.delete(id);
     const t0 = Date.now();
-    options.onEvent?.({ kind: "start", id });
     const p = substituteOrBuild(store, scripts.get(id)!, options)
       .then((outcome) => {
         result[outcome].push(id);
@@ -146,7 +145,10 @@ export async function buildAll(
   return result;
 }
 
-/** Takes a path from the first cache that has it, else builds it (a refused substitute is reported). */
+/**
+ * Takes a path from the first cache that has it, else builds it (a refused substitute is
+ * reported); "start" is sent only when it is built.
+ */
 async function substituteOrBuild(
   store: Store,
   script: BuildScript,
@@ -161,5 +163,6 @@ async function substituteOrBuild(
       options.onEvent?.({ kind: "substitute-failed", id: script.id, error });
     }
   }
+  options.onEvent?.({ kind: "start", id: script.id });
   return buildOne(store, script, options);
 }
