@@ -55,7 +55,11 @@ export function registerCache(
 ): void {
   const cache = program
     .command("cache")
-    .description("share store paths through a binary cache: keygen, push, pull");
+    .description("share store paths through a binary cache: keygen, push, pull")
+    .addHelpText(
+      "after",
+      "\nSee docs/cache.md. Exit status: as each subcommand says (0 success, 1 a problem, 2 usage).",
+    );
 
   cache
     .command("keygen")
