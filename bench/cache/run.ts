@@ -18,8 +18,9 @@ import { substitute } from "../../executor/cache/pull.js";
 import { pushPaths } from "../../executor/cache/push.js";
 import type { Compression } from "../../executor/cache/record.js";
 import { Store } from "../../executor/store.js";
-import { formatScriptHeader } from "../../generator/header.js";
-import { type StoreId, storeId } from "../../generator/store.js";
+import { parseScriptHeader } from "../../generator/header.js";
+import type { StoreId } from "../../generator/store.js";
+import { layeredScripts } from "../layered.js";
 
 const opt = (name: string, dflt: number) => {
   const i = process.argv.indexOf(name);
@@ -55,39 +56,16 @@ function noiseBytes(seed: string, n: number): Buffer {
 
 /** A store of `PACKAGES` valid paths (i depends at run/link time on i-1, i-7 and i/2). */
 async function synthetic(store: Store): Promise<StoreId[]> {
-  const ids: StoreId[] = [];
+  const { texts, ids } = layeredScripts(store.storeDir, PACKAGES, ["link", "run"]);
   for (let i = 0; i < PACKAGES; i++) {
-    const deps = [i - 1, i - 7, Math.floor(i / 2)].filter(
-      (d, k, a) => d >= 0 && d < i && a.indexOf(d) === k,
-    );
-    const header = formatScriptHeader({
-      format: 1,
-      name: `p${i}`,
-      version: "1.0",
-      recipe: "bench",
-      options: new Map(),
-      source: {
-        kind: "url",
-        url: `https://example.invalid/p${i}.tar`,
-        sha256: "0".repeat(64),
-        filename: `p${i}.tar`,
-      },
-      resources: [],
-      depends: deps.map((d) => ({
-        name: `p${d}`,
-        types: ["link", "run"],
-        path: store.path(ids[d]!),
-        virtuals: [],
-      })),
-    });
-    const text = `#!/bin/sh\n${header}\nset -eu\nmake install\n`;
-    const id = storeId(`p${i}`, text);
+    const text = texts[i]!;
+    const id = ids[i]!;
     await mkdir(join(store.path(id), "lib"), { recursive: true });
     for (let f = 0; f < FILES; f++) {
       // Half text (compressible, like headers and scripts), half noise (like machine code).
-      const text = Buffer.from(`p${i} f${f} `.repeat(FILE_BYTES / 16)).subarray(0, FILE_BYTES / 2);
+      const words = Buffer.from(`p${i} f${f} `.repeat(FILE_BYTES / 16)).subarray(0, FILE_BYTES / 2);
       const noise = noiseBytes(`${i}/${f}`, FILE_BYTES / 2);
-      await writeFile(join(store.path(id), "lib", `f${f}`), Buffer.concat([text, noise]));
+      await writeFile(join(store.path(id), "lib", `f${f}`), Buffer.concat([words, noise]));
     }
     await store.markValid(
       {
@@ -95,11 +73,10 @@ async function synthetic(store: Store): Promise<StoreId[]> {
         name: `p${i}`,
         version: "1.0",
         script: id.slice(-64),
-        depends: deps.map((d) => store.path(ids[d]!)),
+        depends: parseScriptHeader(text).depends.map((d) => d.path),
       },
       text,
     );
-    ids.push(id);
   }
   return ids;
 }
@@ -226,16 +203,9 @@ if (!reg) console.log("docker-registry is not installed: the oci rows are skippe
 try {
   // The example set, built from sources.
   const exRoot = join(dir, "examples-root");
+  const demo = ["-f", join(EXAMPLES, "environments", "demo.toml")];
   const code = await run(
-    [
-      "build",
-      "-C",
-      join(EXAMPLES, "constraints"),
-      "-f",
-      join(EXAMPLES, "environments", "demo.toml"),
-      "--root",
-      exRoot,
-    ],
+    ["build", "-C", join(EXAMPLES, "constraints"), ...demo, "--root", exRoot],
     quiet,
   );
   if (code !== 0) throw new Error(`building the example set failed (${code})`);
