@@ -1,39 +1,13 @@
 /**
  * A read-only binary cache over plain http(s): a directory cache (directory.ts) served by any
- * static web server or object store. Also the streamed, size-capped download both http and OCI
- * caches use.
+ * static web server or object store.
  */
-import { createWriteStream } from "node:fs";
-import { Readable, Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import type { ReadableStream } from "node:stream/web";
 import type { StoreId } from "../../generator/store.js";
 import { CacheError } from "../errors.js";
 import { archiveName } from "./directory.js";
+import { saveBody } from "./download.js";
 import { parseRecordText } from "./record.js";
 import type { ArchiveRef, BinaryCache } from "./target.js";
-
-/**
- * Streams a response body to `file`, failing once more than `limit` bytes came (a cache cannot
- * fill the disk by sending more than its record says; a short body is caught by the size check).
- */
-export async function saveBody(
-  res: Response,
-  file: string,
-  limit: number,
-  where: string,
-): Promise<void> {
-  if (!res.body) throw new CacheError(where, "empty response");
-  let seen = 0;
-  const cap = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      seen += chunk.length;
-      if (seen > limit) cb(new CacheError(where, `more than the ${limit} bytes the record names`));
-      else cb(null, chunk);
-    },
-  });
-  await pipeline(Readable.fromWeb(res.body as ReadableStream), cap, createWriteStream(file));
-}
 
 /** A cache at an http(s) URL, read-only. */
 export class HttpCache implements BinaryCache {

@@ -5,22 +5,24 @@
  * layout); a public key is its 32 bytes. The name says whose key it is and is part of what a
  * record's signature is checked against.
  */
-import {
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  type KeyObject,
-} from "node:crypto";
+import { generateKeyPairSync } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { CacheError } from "../errors.js";
+import { privateKeyObject, publicKeyObject } from "./key-objects.js";
 
 /** A key name: what `NAME:` may hold (no colon, no white space). */
 export const KEY_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
 
-/** A secret key, able to sign. */
+/**
+ * A secret key, able to sign. (Its parts are base64url text, not node:crypto objects, so that the
+ * package's type declarations need no Node type definitions.)
+ */
 export interface SecretKey {
   readonly name: string;
-  readonly key: KeyObject;
+  /** The 32-byte seed, base64url. */
+  readonly seed: string;
+  /** The 32-byte public key, base64url. */
+  readonly x: string;
   /** The matching public key as `NAME:BASE64`. */
   readonly publicText: string;
 }
@@ -28,7 +30,8 @@ export interface SecretKey {
 /** A public key, trusted to sign records. */
 export interface PublicKey {
   readonly name: string;
-  readonly key: KeyObject;
+  /** The 32 bytes, base64url. */
+  readonly x: string;
   /** `NAME:BASE64`. */
   readonly text: string;
 }
@@ -36,11 +39,9 @@ export interface PublicKey {
 const b64url = (b: Buffer) => b.toString("base64url");
 
 function publicFromRaw(name: string, raw: Buffer): PublicKey {
-  const key = createPublicKey({
-    key: { kty: "OKP", crv: "Ed25519", x: b64url(raw) },
-    format: "jwk",
-  });
-  return { name, key, text: `${name}:${raw.toString("base64")}` };
+  const k = { name, x: b64url(raw), text: `${name}:${raw.toString("base64")}` };
+  publicKeyObject(k); // refuses bytes that are no Ed25519 key
+  return k;
 }
 
 /** A new key pair named `name`: the secret and public key texts. */
@@ -98,11 +99,9 @@ export function parseSecretKey(text: string, where: string): SecretKey {
   const [name, data] = split(text, [64], where);
   const seed = data.subarray(0, 32);
   const pub = data.subarray(32);
-  const key = createPrivateKey({
-    key: { kty: "OKP", crv: "Ed25519", d: b64url(seed), x: b64url(pub) },
-    format: "jwk",
-  });
-  return { name, key, publicText: publicFromRaw(name, pub).text };
+  const k = { name, seed: b64url(seed), x: b64url(pub), publicText: publicFromRaw(name, pub).text };
+  privateKeyObject(k); // refuses bytes that are no Ed25519 key
+  return k;
 }
 
 /** Reads a secret key file. */

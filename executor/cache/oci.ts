@@ -12,7 +12,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { parseStoreId, type StoreId } from "../../generator/store.js";
 import { CacheError } from "../errors.js";
-import { saveBody } from "./http.js";
+import { saveBody } from "./download.js";
 import { parseRecordText } from "./record.js";
 import type { ArchiveRef, BinaryCache } from "./target.js";
 

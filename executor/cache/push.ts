@@ -120,7 +120,7 @@ export async function pushPaths(
         signatures: [],
       };
       // Same fields as the cache's record: keep the signatures other keys made.
-      if (existing && fingerprint(existing).equals(fingerprint(next)))
+      if (existing && fingerprint(existing) === fingerprint(next))
         next = { ...next, signatures: existing.signatures };
       if (options.key) next = signRecord(next, options.key);
       await cache.putRecord(id, next);

@@ -6,6 +6,7 @@
 import { createHash, sign, verify } from "node:crypto";
 import { parseScriptHeader } from "../../generator/header.js";
 import { parseStoreId, type StoreId } from "../../generator/store.js";
+import { privateKeyObject, publicKeyObject } from "./key-objects.js";
 import type { PublicKey, SecretKey } from "./keys.js";
 
 /** The format tag of records (and of the signed fingerprint). */
@@ -52,25 +53,23 @@ export function parseRecordText(text: string): unknown {
   }
 }
 
-/** The bytes a signature covers: every field a puller relies on, one per line. */
-export function fingerprint(r: Omit<CacheRecord, "signatures">): Buffer {
-  return Buffer.from(
-    [
-      RECORD_FORMAT,
-      `${r.store}/${r.id}`,
-      r.archive.compression,
-      r.archive.sha256,
-      String(r.archive.size),
-      r.tree,
-      r.references.join(","),
-      createHash("sha256").update(r.script, "utf8").digest("hex"),
-    ].join("\n"),
-  );
+/** The text a signature covers (as UTF-8): every field a puller relies on, one per line. */
+export function fingerprint(r: Omit<CacheRecord, "signatures">): string {
+  return [
+    RECORD_FORMAT,
+    `${r.store}/${r.id}`,
+    r.archive.compression,
+    r.archive.sha256,
+    String(r.archive.size),
+    r.tree,
+    r.references.join(","),
+    createHash("sha256").update(r.script, "utf8").digest("hex"),
+  ].join("\n");
 }
 
 /** The record with one more signature (replacing an older one by the same key). */
 export function signRecord(r: CacheRecord, key: SecretKey): CacheRecord {
-  const sig = sign(null, fingerprint(r), key.key).toString("base64");
+  const sig = sign(null, Buffer.from(fingerprint(r)), privateKeyObject(key)).toString("base64");
   return {
     ...r,
     signatures: [...r.signatures.filter((s) => s.key !== key.name), { key: key.name, sig }],
@@ -79,10 +78,10 @@ export function signRecord(r: CacheRecord, key: SecretKey): CacheRecord {
 
 /** The name of the first trusted key with a valid signature on the record, or undefined. */
 export function trustedSigner(r: CacheRecord, trusted: readonly PublicKey[]): string | undefined {
-  const data = fingerprint(r);
+  const data = Buffer.from(fingerprint(r));
   for (const s of r.signatures)
     for (const k of trusted)
-      if (k.name === s.key && verify(null, data, k.key, Buffer.from(s.sig, "base64")))
+      if (k.name === s.key && verify(null, data, publicKeyObject(k), Buffer.from(s.sig, "base64")))
         return k.name;
   return undefined;
 }
