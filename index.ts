@@ -84,6 +84,7 @@ export { shellWord } from "./generator/shell.js";
 export {
   DEFAULT_STORE,
   parseStoreId,
+  STORE_ID_RE,
   type StoreId,
   storeId,
   storePath,

@@ -3,6 +3,7 @@
 import { availableParallelism } from "node:os";
 import type { Command } from "commander";
 import {
+  type BuildEvent,
   type BuildScript,
   buildAll,
   type CheckResult,
@@ -13,6 +14,11 @@ import {
   type SandboxKind,
 } from "../index.js";
 import {
+  type SubstituterOptions,
+  substituteOptions,
+  withSubstituterOptions,
+} from "./cache-args.js";
+import {
   type InputOptions,
   loadScripts,
   openStore,
@@ -22,7 +28,7 @@ import {
 import { EXIT, type Io, printJson, UsageError } from "./io.js";
 import { Progress } from "./progress.js";
 
-interface BuildCommandOptions extends InputOptions {
+interface BuildCommandOptions extends InputOptions, SubstituterOptions {
   readonly jobs: string;
   readonly keepGoing?: boolean;
   /** true: every path; a string: the comma-separated names or ids to check. */
@@ -36,10 +42,12 @@ export function registerBuild(
   done: (code: number) => void,
   env: NodeJS.ProcessEnv,
 ): void {
-  withInputOptions(
-    program
-      .command("build")
-      .description("build every package of the set that is not valid in the store yet"),
+  withSubstituterOptions(
+    withInputOptions(
+      program
+        .command("build")
+        .description("build every package of the set that is not valid in the store yet"),
+    ),
   )
     .option("-j, --jobs <n>", "builds at once", "1")
     .option("--keep-going", "after a failure, build everything that does not depend on it")
@@ -54,6 +62,10 @@ export function registerBuild(
 Each build runs /bin/sh -eu SCRIPT in an empty directory with a cleared environment, in a bwrap
 sandbox (no network, host read-only), logging to <root>/logs/<id>.log. Valid paths are never
 rebuilt. Several pthbs build processes may share one root: each path is built once.
+
+With --substituter, each path is first looked for in the binary caches, in order, and taken
+from the first with a record signed by a --trusted-key (docs/cache.md); a path no cache has, or
+whose record or archive is refused (a warning says why), is built as usual.
 
 With --check, every path of the set is then built again into a scratch directory mounted at the
 same $out, and the trees compared; differing files are listed. --check=busybox (package names or
@@ -71,11 +83,13 @@ are shown) or a problem in the input, 2 usage, 3 --check found a path not reprod
       const scripts = await loadScripts(specs, opts, store, env, io, done);
       if (!scripts) return;
       const toCheck = checkedScripts(scripts, opts.check);
+      const substitute = await substituteOptions(opts, env);
       const sandbox = pickSandbox(opts.sandbox, io);
       const names = new Map(
         scripts.map((s) => [s.id as string, `${s.header.name} ${s.header.version}`]),
       );
       const t0 = Date.now();
+      const refused: { id: string; type: string; message: string }[] = [];
       const progress = new Progress(io, opts.json ? "quiet" : io.tty ? "tty" : "lines", names);
       const onEvent = progress.onEvent;
       const runOptions = {
@@ -84,7 +98,12 @@ are shown) or a problem in the input, 2 usage, 3 --check found a path not reprod
         parallel,
         jobs: Math.max(1, Math.floor(availableParallelism() / parallel)),
         keepGoing: opts.keepGoing ?? false,
-        onEvent,
+        onEvent: (e: BuildEvent) => {
+          if (e.kind === "substitute-failed")
+            refused.push({ id: e.id, type: e.error.name, message: e.error.message });
+          onEvent(e);
+        },
+        ...(substitute && { substitute }),
       };
       let result: RunResult;
       try {
@@ -112,6 +131,7 @@ are shown) or a problem in the input, 2 usage, 3 --check found a path not reprod
           root: store.root,
           sandbox,
           built: result.built,
+          ...(substitute && { pulled: result.pulled, refused }),
           valid: result.valid,
           failed: result.failed.map((f) => ({
             id: f.id,
@@ -125,7 +145,7 @@ are shown) or a problem in the input, 2 usage, 3 --check found a path not reprod
         });
       else
         io.stdout(
-          `${result.built.length} built, ${result.valid.length} already valid, ${result.failed.length} failed, ${result.skipped.length} skipped in ${((Date.now() - t0) / 1000).toFixed(1)} s (store ${store.storeDir})\n`,
+          `${result.built.length} built, ${substitute ? `${result.pulled.length} pulled, ` : ""}${result.valid.length} already valid, ${result.failed.length} failed, ${result.skipped.length} skipped in ${((Date.now() - t0) / 1000).toFixed(1)} s (store ${store.storeDir})\n`,
         );
       done(!ok ? EXIT.failure : reproducible ? EXIT.ok : EXIT.notReproducible);
     });

@@ -5,11 +5,11 @@
 
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import type { Command } from "commander";
-import { detectSandbox, LOCKFILE_NAME } from "../index.js";
+import { detectSandbox, LOCKFILE_NAME, removeTree } from "../index.js";
 import { bold, dim, EXIT, type Io, UsageError } from "./io.js";
 import { packageRoot } from "./package-root.js";
 
@@ -37,7 +37,9 @@ export function registerDemo(
       `
 Solve -> generate -> build (sandboxed) -> environment -> profile switch, run a program from the
 profile; then change one option, switch again, show the difference, roll back and run the
-program again. Uses examples/ (constraints, and the recipes/ and sources/ found next to them) from
+program again; last, push the first generation to a binary cache (a directory) and build it on a
+"second machine" (a fresh root at the same path, the first moved aside meanwhile) from the cache
+alone. Uses examples/ (constraints, and the recipes/ and sources/ found next to them) from
 the pthbs package and the host's C compiler (cc).
 
 Exit status: 0 every step worked, otherwise the exit status of the step that failed.`,
@@ -78,14 +80,7 @@ async function demo(io: Io, runCommand: RunCommand, root: string): Promise<numbe
       );
     if (code !== EXIT.ok) io.stdout(dim(io, `(exit status ${code}, as expected)\n`));
   };
-  const runHello = () => {
-    const bin = join(profile, "bin", "hello");
-    io.stdout(dim(io, `$ ${bin}\n`));
-    const r = spawnSync(bin, [], { encoding: "utf8", env: { PATH: "/usr/bin:/bin" } });
-    if (r.status !== 0)
-      throw new DemoStop(EXIT.failure, `${bin} failed: ${r.error?.message ?? r.stderr}`);
-    io.stdout(r.stdout);
-  };
+  const runHello = () => runProgram(io, join(profile, "bin", "hello"));
   const generation = async (n: number, specs: readonly string[]) => {
     const dir = join(root, `generation-${n}`);
     await pthbs([
@@ -150,12 +145,77 @@ async function demo(io: Io, runCommand: RunCommand, root: string): Promise<numbe
     await pthbs(["profile", "list", "demo", ...rootArgs]);
     await pthbs(["gc", "--dry-run", ...rootArgs]);
 
+    await shareThroughCache(step, pthbs, io, root, lock1);
+
     io.stdout(`\n${bold(io, "Done.")} Every step above is a command you can run yourself.\n`);
     return EXIT.ok;
   } catch (e) {
     if (!(e instanceof DemoStop)) throw e;
     io.stderr(`pthbs: demo stopped at step ${stepNo}: ${e.message}\n`);
     return e.code;
+  }
+}
+
+/** Runs a program the demo built, showing the command and its output. */
+function runProgram(io: Io, bin: string): void {
+  io.stdout(dim(io, `$ ${bin}\n`));
+  const r = spawnSync(bin, [], { encoding: "utf8", env: { PATH: "/usr/bin:/bin" } });
+  if (r.status !== 0)
+    throw new DemoStop(EXIT.failure, `${bin} failed: ${r.error?.message ?? r.stderr}`);
+  io.stdout(r.stdout);
+}
+
+/**
+ * The binary-cache steps: sign and push generation 1 to a directory cache, then build it on a
+ * "second machine" from the cache alone. Store paths are only valid under the store directory
+ * they were built for, so the second machine is a fresh root at the same path: the demo's root is
+ * moved aside meanwhile, and back afterwards.
+ */
+async function shareThroughCache(
+  step: (title: string) => void,
+  pthbs: (args: readonly string[]) => Promise<void>,
+  io: Io,
+  root: string,
+  lock1: string,
+): Promise<void> {
+  const side = await mkdtemp(join(tmpdir(), "pthbs-demo-cache-"));
+  const [sk, pk, cache, gen] = ["demo.sec", "demo.pub", "cache", "generation-1"].map((f) =>
+    join(side, f),
+  ) as [string, string, string, string];
+  const aside = `${root}.machine-a`;
+  let moved = false;
+  try {
+    step("Share the paths: sign and push generation 1 to a binary cache (a directory here)");
+    await pthbs(["cache", "keygen", "demo-1", sk, pk]);
+    await pthbs(["cache", "push", cache, "--lock", lock1, "--root", root, "--key", sk]);
+
+    step("A second machine, same store path, no sources: builds generation 1 from the cache");
+    await cp(join(lock1, ".."), gen, { recursive: true });
+    const lock = join(gen, LOCKFILE_NAME);
+    io.stdout(dim(io, `(moving ${root} aside to ${aside}: a fresh root takes its place)\n`));
+    await rename(root, aside);
+    moved = true;
+    await pthbs([
+      "build",
+      "--lock",
+      lock,
+      "--root",
+      root,
+      "--offline",
+      "--substituter",
+      cache,
+      "--trusted-key",
+      pk,
+    ]);
+    const ids = JSON.parse(await readFile(lock, "utf8")) as { packages: { hello: { id: string } } };
+    const bin = join(root, "store", ids.packages.hello.id, "bin", "hello");
+    runProgram(io, bin);
+  } finally {
+    if (moved) {
+      await removeTree(root);
+      await rename(aside, root);
+    }
+    await rm(side, { recursive: true, force: true });
   }
 }
 

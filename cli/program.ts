@@ -12,6 +12,7 @@ import {
   SpecSyntaxError,
 } from "../index.js";
 import { registerBuild } from "./build.js";
+import { registerCache } from "./cache.js";
 import { registerCheck } from "./check.js";
 import { registerCudf } from "./cudf.js";
 import { registerDemo } from "./demo.js";
@@ -78,6 +79,7 @@ export async function run(
   registerFetch(program, io, done, env);
   registerBuild(program, io, done, env);
   registerStore(program, io, done, env);
+  registerCache(program, io, done, env);
   registerEnv(program, io, done, env);
   registerProfile(program, io, done, env);
   registerGc(program, io, done, env);

@@ -35,7 +35,9 @@ export class Progress {
     }
     const what = this.names.get(e.id) ?? e.id;
     let line: string | undefined;
-    if (e.kind === "start") {
+    if (e.kind === "substitute-failed") {
+      line = `pthbs: warning: not substituting ${what}, building it: ${e.error.message}`;
+    } else if (e.kind === "start") {
       this.running.add(what);
       if (this.mode === "lines") line = `building ${what} (${e.id})`;
     } else {
@@ -43,7 +45,9 @@ export class Progress {
       this.done++;
       if (e.kind === "done")
         line =
-          e.outcome === "built" ? `built    ${what} in ${(e.ms / 1000).toFixed(1)} s` : undefined;
+          e.outcome === "valid"
+            ? undefined
+            : `${e.outcome === "built" ? "built " : "pulled"}   ${what} in ${(e.ms / 1000).toFixed(1)} s`;
       else if (e.kind === "failed") line = `failed   ${what}: ${e.error.message}`;
       else line = `skipped  ${what}: depends on ${e.because}`;
     }

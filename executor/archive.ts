@@ -90,8 +90,26 @@ function inside(path: string): string | undefined {
   return n === ".." || n.startsWith("../") || posix.isAbsolute(n) ? undefined : n;
 }
 
+/** How far an archive's symbolic links may reach. */
+export interface UnpackOptions {
+  /**
+   * Absolute directories that absolute symbolic links may point into (a store path's own final
+   * place and its references', for binary caches); none for source archives.
+   */
+  readonly linkRoots?: readonly string[];
+}
+
+/** Whether an absolute path is one of `roots` or under one. */
+function under(path: string, roots: readonly string[]): boolean {
+  return roots.some((r) => path === r || path.startsWith(`${r}/`));
+}
+
 /** Refuses a listing with an entry that could land outside the tree; throws `UnsafeArchiveError`. */
-export function checkEntries(archive: string, entries: readonly ArchiveEntry[]): void {
+export function checkEntries(
+  archive: string,
+  entries: readonly ArchiveEntry[],
+  options: UnpackOptions = {},
+): void {
   const strip = (n: string) => n.replace(/\/+$/, "").replace(/^(\.\/)+/, "");
   const links = new Set(entries.filter((e) => e.type === "l").map((e) => strip(e.name)));
   for (const e of entries) {
@@ -107,7 +125,10 @@ export function checkEntries(archive: string, entries: readonly ArchiveEntry[]):
       if (links.has(parts.slice(0, k).join("/"))) refuse("path goes through a symbolic link");
     if (e.type === "l") {
       const t = e.target ?? "";
-      if (t.startsWith("/")) refuse(`symbolic link to an absolute path ${t}`);
+      if (t.startsWith("/")) {
+        if (posix.normalize(t) === t && under(t, options.linkRoots ?? [])) continue;
+        refuse(`symbolic link to an absolute path ${t}`);
+      }
       if (inside(posix.join(posix.dirname(name), t)) === undefined)
         refuse(`symbolic link ${t} points outside the tree`);
     }
@@ -120,7 +141,11 @@ export function checkEntries(archive: string, entries: readonly ArchiveEntry[]):
 }
 
 /** After unpacking: every symbolic link that resolves must resolve inside `dir`. */
-async function checkTree(archive: string, dir: string): Promise<void> {
+async function checkTree(
+  archive: string,
+  dir: string,
+  linkRoots: readonly string[],
+): Promise<void> {
   const top = await realpath(dir);
   const walk = async (rel: string): Promise<void> => {
     for (const name of await readdir(join(dir, rel))) {
@@ -133,7 +158,7 @@ async function checkTree(archive: string, dir: string): Promise<void> {
         } catch {
           continue; // dangling: points nowhere yet
         }
-        if (real !== top && !real.startsWith(`${top}/`))
+        if (!under(real, [top, ...linkRoots]))
           throw new UnsafeArchiveError(
             archive,
             r,
@@ -150,13 +175,17 @@ async function checkTree(archive: string, dir: string): Promise<void> {
  * refusing any escape. Returns the source tree: `dest`, or its only entry when that is a directory
  * (the usual `name-version/` top directory).
  */
-export async function unpackArchive(archive: string, dest: string): Promise<string> {
+export async function unpackArchive(
+  archive: string,
+  dest: string,
+  options: UnpackOptions = {},
+): Promise<string> {
   const max = 256 * 1024 * 1024;
   const { stdout } = await run("tar", ["--absolute-names", "--quoting-style=c", "-tvf", archive], {
     maxBuffer: max,
     encoding: "utf8",
   });
-  checkEntries(archive, parseListing(stdout));
+  checkEntries(archive, parseListing(stdout), options);
   await run(
     "tar",
     [
@@ -170,7 +199,7 @@ export async function unpackArchive(archive: string, dest: string): Promise<stri
     ],
     { maxBuffer: max },
   );
-  await checkTree(archive, dest);
+  await checkTree(archive, dest, options.linkRoots ?? []);
   const top = await readdir(dest);
   if (top.length === 1 && (await lstat(join(dest, top[0]!))).isDirectory())
     return join(dest, top[0]!);

@@ -36,7 +36,7 @@ export const HOST_PATH = "/usr/local/bin:/usr/bin:/bin";
 export const SOURCE_DATE_EPOCH = "1";
 
 /** What happened to one path. */
-export type BuildOutcome = "built" | "valid";
+export type BuildOutcome = "built" | "valid" | "pulled";
 
 /**
  * Puts a source (its cache file, verified again) into `dir`: the main source unpacked when it is

@@ -92,3 +92,36 @@ export class CollisionError extends PthbsError {
     );
   }
 }
+
+/**
+ * A binary cache that cannot be read or written (a missing directory, an HTTP error, a registry
+ * refusing an upload), or a key file that is not one.
+ */
+export class CacheError extends PthbsError {
+  override readonly name = "CacheError";
+  constructor(
+    /** The cache (a directory, URL or `oci://` reference) or key file the problem is about. */
+    readonly location: string,
+    readonly reason: string,
+  ) {
+    super(`${location}: ${reason}`);
+  }
+}
+
+/**
+ * A store path from a binary cache refused: a record not signed by a trusted key, a bad signature,
+ * an archive whose size, sha256 or tree hash is not the record's, an unsafe archive. Nothing of it
+ * is left valid.
+ */
+export class SubstituteError extends PthbsError {
+  override readonly name = "SubstituteError";
+  constructor(
+    /** The store id that was asked for. */
+    readonly id: string,
+    /** The cache it came from. */
+    readonly cache: string,
+    readonly reason: string,
+  ) {
+    super(`${id} from ${cache}: refused: ${reason}`);
+  }
+}

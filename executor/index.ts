@@ -1,5 +1,5 @@
 /** The executor's public API (re-exported by the package's index.ts). */
-export { isArchiveName, unpackArchive } from "./archive.js";
+export { isArchiveName, type UnpackOptions, unpackArchive } from "./archive.js";
 export {
   type BuildOptions,
   type BuildOutcome,
@@ -9,6 +9,40 @@ export {
   runScript,
   SOURCE_DATE_EPOCH,
 } from "./build.js";
+export { archiveName, DirectoryCache } from "./cache/directory.js";
+export { HttpCache } from "./cache/http.js";
+export {
+  generateKeyPair,
+  KEY_NAME_RE,
+  type PublicKey,
+  parsePublicKey,
+  parseSecretKey,
+  readSecretKey,
+  readTrustedKeys,
+  type SecretKey,
+  writeKeyPair,
+} from "./cache/keys.js";
+export { OCI_MEDIA_TYPES, OciCache, type OciCredentials, parseOciReference } from "./cache/oci.js";
+export { openCache } from "./cache/open.js";
+export { ARCHIVE_EXTENSION, packPath, unpackPath } from "./cache/pack.js";
+export {
+  type SubstituteOptions,
+  type SubstituteOutcome,
+  substitute,
+} from "./cache/pull.js";
+export { type PushOptions, type PushResult, pushPaths } from "./cache/push.js";
+export {
+  type CacheRecord,
+  type Compression,
+  fingerprint,
+  RECORD_FORMAT,
+  recordProblem,
+  type Signature,
+  scriptReferences,
+  signRecord,
+  trustedSigner,
+} from "./cache/record.js";
+export type { ArchiveRef, BinaryCache } from "./cache/target.js";
 export { type CheckResult, checkOne } from "./check.js";
 export {
   type ChangedMember,
@@ -37,11 +71,13 @@ export {
 } from "./environment.js";
 export {
   BuildFailedError,
+  CacheError,
   CollisionError,
   FetchError,
   HashMismatchError,
   SandboxError,
   StoreError,
+  SubstituteError,
   UnsafeArchiveError,
 } from "./errors.js";
 export {
@@ -60,6 +96,7 @@ export {
   writeLinks,
 } from "./link.js";
 export { DEFAULT_LOCK_TIMING, Lock, type LockTiming } from "./lock.js";
+export { makeReadOnly, removeTree } from "./permissions.js";
 export {
   listProfiles,
   PROFILE_NAME_RE,

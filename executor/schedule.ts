@@ -4,8 +4,10 @@
  * script's dependencies are the store paths its header names under this store; each must be in
  * the set or already valid.
  */
+import { PthbsError } from "../common/errors.js";
 import type { StoreId } from "../generator/store.js";
 import { type BuildOptions, type BuildOutcome, type BuildScript, buildOne } from "./build.js";
+import { type SubstituteOptions, substitute } from "./cache/pull.js";
 import { StoreError } from "./errors.js";
 import type { Store } from "./store.js";
 
@@ -21,6 +23,8 @@ export type BuildEvent =
       readonly ms: number;
     }
   | { readonly kind: "failed"; readonly id: StoreId; readonly error: Error }
+  /** A cache had the path but it was refused (or unreachable): it is built instead. */
+  | { readonly kind: "substitute-failed"; readonly id: StoreId; readonly error: Error }
   | { readonly kind: "skipped"; readonly id: StoreId; readonly because: StoreId };
 
 /** Options of a build run. */
@@ -29,11 +33,15 @@ export interface RunOptions extends BuildOptions {
   readonly parallel: number;
   readonly keepGoing: boolean;
   readonly onEvent?: (e: BuildEvent) => void;
+  /** Binary caches to take paths from before building them (`--substituter`). */
+  readonly substitute?: SubstituteOptions;
 }
 
 /** The result of a build run. */
 export interface RunResult {
   readonly built: StoreId[];
+  /** Taken from a binary cache instead of built. */
+  readonly pulled: StoreId[];
   /** Valid before (or made valid by another builder meanwhile). */
   readonly valid: StoreId[];
   readonly failed: { readonly id: StoreId; readonly error: Error }[];
@@ -79,7 +87,7 @@ export async function buildAll(
   await store.removeStaleTemp();
   const scripts = new Map(list.map((s) => [s.id, s]));
   await checkSet(store, scripts);
-  const result: RunResult = { built: [], valid: [], failed: [], skipped: [] };
+  const result: RunResult = { built: [], pulled: [], valid: [], failed: [], skipped: [] };
   const waiting = new Map<StoreId, Set<StoreId>>();
   for (const s of scripts.values())
     waiting.set(s.id, new Set(storeDependencies(store, s).filter((d) => scripts.has(d))));
@@ -98,10 +106,9 @@ export async function buildAll(
   const start = (id: StoreId) => {
     waiting.delete(id);
     const t0 = Date.now();
-    options.onEvent?.({ kind: "start", id });
-    const p = buildOne(store, scripts.get(id)!, options)
+    const p = substituteOrBuild(store, scripts.get(id)!, options)
       .then((outcome) => {
-        (outcome === "built" ? result.built : result.valid).push(id);
+        result[outcome].push(id);
         options.onEvent?.({ kind: "done", id, outcome, ms: Date.now() - t0 });
         for (const up of dependents.get(id) ?? []) waiting.get(up)?.delete(id);
       })
@@ -136,4 +143,26 @@ export async function buildAll(
     result.skipped.push(id);
   }
   return result;
+}
+
+/**
+ * Takes a path from the first cache that has it, else builds it (a refused substitute is
+ * reported); "start" is sent only when it is built.
+ */
+async function substituteOrBuild(
+  store: Store,
+  script: BuildScript,
+  options: RunOptions,
+): Promise<BuildOutcome> {
+  if (options.substitute) {
+    try {
+      const r = await substitute(store, script.id, options.substitute);
+      if (r !== "absent") return r;
+    } catch (error) {
+      if (!(error instanceof PthbsError)) throw error;
+      options.onEvent?.({ kind: "substitute-failed", id: script.id, error });
+    }
+  }
+  options.onEvent?.({ kind: "start", id: script.id });
+  return buildOne(store, script, options);
 }

@@ -33,6 +33,8 @@ export interface ValidityRecord {
   readonly depends: readonly string[];
   /** The tree hash of the store path's contents (tree-hash.ts). */
   readonly tree: string;
+  /** The binary cache the path was substituted from; absent when it was built here. */
+  readonly from?: string;
 }
 
 /** The root used when neither `--root` nor `PTHBS_ROOT` is given. */
@@ -251,10 +253,18 @@ export class Store {
     await makeReadOnly(this.path(record.id));
     const full: ValidityRecord = { ...record, tree: await treeHash(this.path(record.id)) };
     await writeFile(this.scriptPath(record.id), scriptText);
-    const tmp = `${this.recordPath(record.id)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
-    await writeFile(tmp, `${JSON.stringify(full, null, 2)}\n`, { flush: true });
-    await rename(tmp, this.recordPath(record.id));
+    await this.writeRecord(full);
     return full;
+  }
+
+  /**
+   * Under the path's lock, once its complete tree is in place (read-only) and its script copy
+   * written: writes the record (temporary file, fsync, rename), which makes the path valid.
+   */
+  async writeRecord(full: ValidityRecord): Promise<void> {
+    const tmp = `${this.recordPath(full.id)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+    await writeFile(tmp, `${JSON.stringify(full, null, 2)}\n`, { flush: true });
+    await rename(tmp, this.recordPath(full.id));
   }
 
   /** Re-hashes a valid path against its record: the tree hash now, and whether it matches. */

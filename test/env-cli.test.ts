@@ -236,6 +236,7 @@ describe("pthbs demo", () => {
     expect(r.code).toBe(0);
     const scratch = /built offline in (\S+)/.exec(r.stdout)?.[1] as string;
     expect(existsSync(scratch)).toBe(false);
+    expect(existsSync(`${scratch}.machine-a`)).toBe(false);
     // hello before the change, after it, and after the rollback.
     const runs = r.stdout.split(/\$ \S+\/profiles\/demo\/bin\/hello\n/).slice(1);
     expect(runs.map((x) => x.split("\n").slice(0, 2).join("\n"))).toEqual([
@@ -246,6 +247,10 @@ describe("pthbs demo", () => {
     expect(r.stdout).toContain("~ hello 1.0 (~fortune -> +fortune)");
     expect(r.stdout).toMatch(/generation 2 -> 1/);
     expect(r.stdout).toContain("(exit status 1, as expected)");
+    // The second machine builds generation 1 from the directory cache alone, and runs hello.
+    expect(r.stdout).toMatch(/3 pushed, 0 already there/);
+    expect(r.stdout).toMatch(/0 built, 3 pulled, 0 already valid, 0 failed/);
+    expect(r.stdout).toMatch(/store\/hello\.\w+\/bin\/hello\nHello, world!/);
     expect(r.stdout).toMatch(/Done\./);
   }, 120_000);
 

@@ -10,47 +10,18 @@ import { join } from "node:path";
 import type { BuildScript } from "../../executor/build.js";
 import { buildAll } from "../../executor/schedule.js";
 import { Store } from "../../executor/store.js";
-import { formatScriptHeader, parseScriptHeader } from "../../generator/header.js";
+import { parseScriptHeader } from "../../generator/header.js";
 import { storeId } from "../../generator/store.js";
+import { layeredScripts } from "../layered.js";
 
 const arg = process.argv.indexOf("--packages");
 const PACKAGES = arg > 0 ? Number(process.argv[arg + 1]) : 1000;
 const FILES = 5;
 const FILE_BYTES = 20_000;
 
-/** Package i depends on up to three packages below it: a layered, deep set. */
+/** The scripts of the layered set (bench/layered.ts). */
 function scripts(storeDir: string): string[] {
-  const texts: string[] = [];
-  const ids: string[] = [];
-  for (let i = 0; i < PACKAGES; i++) {
-    const deps = [i - 1, i - 7, Math.floor(i / 2)].filter(
-      (d, k, a) => d >= 0 && d < i && a.indexOf(d) === k,
-    );
-    const header = formatScriptHeader({
-      format: 1,
-      name: `p${i}`,
-      version: "1.0",
-      recipe: "bench",
-      options: new Map(),
-      source: {
-        kind: "url",
-        url: `https://example.org/p${i}.tar.gz`,
-        sha256: "0".repeat(64),
-        filename: `p${i}.tar.gz`,
-      },
-      resources: [],
-      depends: deps.map((d) => ({
-        name: `p${d}`,
-        types: ["build", "link"],
-        path: `${storeDir}/${ids[d]}`,
-        virtuals: [],
-      })),
-    });
-    const text = `#!/bin/sh\n${header}\nset -eu\nmake install\n`;
-    texts.push(text);
-    ids.push(storeId(`p${i}`, text));
-  }
-  return texts;
+  return layeredScripts(storeDir, PACKAGES, ["build", "link"]).texts;
 }
 
 const root = await mkdtemp(join(tmpdir(), "pthbs-bench-"));
