@@ -17,8 +17,19 @@
  * checks between files run on every load.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import type { Diagnostic, SourceLocation } from "../common/errors.js";
 import type { OptionValue } from "../common/options.js";
 import { checkConstraintFile } from "./constraint-file.js";
@@ -163,17 +174,16 @@ interface CacheFile {
  * (every package the solver could look at), and the diagnostics are the whole directory's.
  * Never throws for bad content, nor for a cache it cannot read or write.
  */
-export function loadConstraintsCached(
+export async function loadConstraintsCached(
   dir: string,
   options: LoadCacheOptions,
   roots?: ConeRoots,
-): CachedLoadResult {
+): Promise<CachedLoadResult> {
   const names = listConstraintFiles(dir);
   const cacheFile = join(options.dir, `constraints-${sha256(resolve(dir)).slice(0, 20)}.json`);
   const old = readCache(cacheFile, resolve(dir), options.version);
-  const files: Record<string, Entry> = {};
-  const fresh = new Map<string, CheckedFile>();
-  const specs = new Map<string, Spec>();
+  const kept = new Map<string, Entry>();
+  const pending: PendingFile[] = [];
   const now = Date.now();
   let changed = old === undefined || Object.keys(old.files).length !== names.length;
   for (const name of names) {
@@ -187,26 +197,27 @@ export function loadConstraintsCached(
       before.size === info.size &&
       before.mtimeMs === info.mtimeMs
     ) {
-      files[name] = before;
+      kept.set(name, before);
       continue;
     }
     changed = true;
     const bytes = readConstraintFile(path);
     const hash = sha256(bytes);
-    if (before !== undefined && before.sha256 === hash) {
-      files[name] = { ...before, size: info.size, mtimeMs: stamp };
-      continue;
-    }
-    const check = checkConstraintFile(bytes.toString("utf8"), path, specs);
-    fresh.set(name, { path, ...check });
-    files[name] = entryOf(info.size, stamp, hash, check.diagnostics, check.package);
+    if (before !== undefined && before.sha256 === hash)
+      kept.set(name, { ...before, size: info.size, mtimeMs: stamp });
+    else pending.push({ name, path, size: info.size, stamp, hash, text: bytes.toString("utf8") });
   }
+  const specs = new Map<string, Spec>();
+  const { fresh, entries } = await parsePending(pending, specs);
+  // In name order, as the checks between files and the cache file expect.
+  const files: Record<string, Entry> = {};
+  for (const name of names) files[name] = kept.get(name) ?? entries.get(name)!;
 
   const key = sha256(names.map((n) => `${n} ${files[n]!.sha256}\n`).join(""));
   const result =
     (roots !== undefined && fresh.size === 0 && old?.link?.key === key
       ? cone(dir, files, roots, old.link.diagnostics, specs)
-      : undefined) ?? whole(dir, files, fresh, specs);
+      : undefined) ?? whole(dir, files, fresh, pending.length, specs);
   const link = result.link ?? old?.link;
   if (changed || link !== old?.link)
     writeCache(cacheFile, {
@@ -217,6 +228,104 @@ export function loadConstraintsCached(
       ...(link && { link }),
     });
   return { ...result.load, parsed: result.parsed, cached: names.length - result.parsed };
+}
+
+/** A file to parse: new, or changed since the cache was written. */
+interface PendingFile {
+  readonly name: string;
+  readonly path: string;
+  readonly size: number;
+  readonly stamp: number;
+  readonly hash: string;
+  readonly text: string;
+}
+
+/** What a parse worker sends back for one file. */
+export interface ParsedFile {
+  readonly name: string;
+  readonly diagnostics: readonly Diagnostic[];
+  /** The package as `WirePackage` JSON text, and its names. */
+  readonly package?: string;
+  readonly index?: IndexEntry;
+}
+
+/** Parses and checks one file into what a worker sends back (`parse-worker.ts`). */
+export function parseForCache(name: string, path: string, text: string): ParsedFile {
+  const check = checkConstraintFile(text, path);
+  return {
+    name,
+    diagnostics: check.diagnostics,
+    ...(check.package && {
+      package: JSON.stringify(toWire(check.package)),
+      index: indexOf(check.package),
+    }),
+  };
+}
+
+/** Below this many files to parse, a worker thread costs more than it saves. */
+const PARALLEL_MIN = 256;
+const WORKER = new URL("./parse-worker.js", import.meta.url);
+
+/**
+ * Parses the pending files: with many of them and a second core, half on a worker thread (the
+ * TOML parse is most of a cold load); the packages parsed here are kept as objects (`fresh`),
+ * the worker's come back as cache entries, read back like the cached ones.
+ */
+async function parsePending(
+  pending: readonly PendingFile[],
+  specs: Map<string, Spec>,
+): Promise<{ fresh: Map<string, CheckedFile>; entries: Map<string, Entry> }> {
+  const fresh = new Map<string, CheckedFile>();
+  const entries = new Map<string, Entry>();
+  const useWorker =
+    pending.length >= PARALLEL_MIN &&
+    availableParallelism() > 1 &&
+    existsSync(fileURLToPath(WORKER));
+  const split = useWorker ? Math.ceil(pending.length / 2) : pending.length;
+  const away = pending.slice(split);
+  const worker = away.length > 0 ? parseOnWorker(away) : Promise.resolve([]);
+  // If the worker fails to start, its files are parsed here after all.
+  worker.catch(() => undefined);
+  for (const f of pending.slice(0, split)) {
+    const check = checkConstraintFile(f.text, f.path, specs);
+    fresh.set(f.name, { path: f.path, ...check });
+    entries.set(f.name, entryOf(f.size, f.stamp, f.hash, check.diagnostics, check.package));
+  }
+  let parsedAway: readonly ParsedFile[];
+  try {
+    parsedAway = await worker;
+  } catch {
+    parsedAway = away.map((f) => parseForCache(f.name, f.path, f.text));
+  }
+  const byName = new Map(away.map((f) => [f.name, f]));
+  for (const p of parsedAway) {
+    const f = byName.get(p.name)!;
+    entries.set(p.name, {
+      size: f.size,
+      mtimeMs: f.stamp,
+      sha256: f.hash,
+      diagnostics: p.diagnostics,
+      ...(p.package !== undefined &&
+        p.index !== undefined && { package: Buffer.from(p.package), index: p.index }),
+    });
+  }
+  return { fresh, entries };
+}
+
+function parseOnWorker(files: readonly PendingFile[]): Promise<readonly ParsedFile[]> {
+  return new Promise((resolvePromise, reject) => {
+    const worker = new Worker(WORKER, {
+      workerData: files.map((f) => ({ name: f.name, path: f.path, text: f.text })),
+    });
+    worker.once("message", (parsed: readonly ParsedFile[]) => {
+      resolvePromise(parsed);
+      void worker.terminate();
+    });
+    worker.once("error", reject);
+    worker.once("exit", (code) => {
+      if (code !== 0) reject(new Error(`parse worker exited with ${code}`));
+    });
+  });
 }
 
 interface Loaded {
@@ -237,25 +346,30 @@ function entryOf(
     mtimeMs,
     sha256: hash,
     diagnostics,
-    ...(pkg && {
-      package: Buffer.from(JSON.stringify(toWire(pkg))),
-      index: {
-        name: pkg.name,
-        names: [...new Set([...pkg.depends, ...pkg.conflicts].map((d) => d.spec.name!))].sort(),
-        provides: pkg.provides.map((p) => p.virtual),
-      },
-    }),
+    ...(pkg && { package: Buffer.from(JSON.stringify(toWire(pkg))), index: indexOf(pkg) }),
   };
 }
 
-/** Every file read back (or parsed: `fresh`), then the checks between files. */
+function indexOf(pkg: Package): IndexEntry {
+  return {
+    name: pkg.name,
+    names: [...new Set([...pkg.depends, ...pkg.conflicts].map((d) => d.spec.name!))].sort(),
+    provides: pkg.provides.map((p) => p.virtual),
+  };
+}
+
+/**
+ * Every file read back (or parsed here: `fresh`; `parsedBefore` files were parsed in all), then
+ * the checks between files.
+ */
 function whole(
   dir: string,
   files: Record<string, Entry>,
   fresh: ReadonlyMap<string, CheckedFile>,
+  parsedBefore: number,
   specs: Map<string, Spec>,
 ): Loaded {
-  let parsed = fresh.size;
+  let parsed = parsedBefore;
   const checked: CheckedFile[] = [];
   for (const [name, entry] of Object.entries(files)) {
     const path = join(dir, name);

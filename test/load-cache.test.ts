@@ -3,6 +3,7 @@
  * not parsed again, a changed file re-read alone, a bad cache never trusted, and a request's cone
  * read back alone with the same answer.
  */
+import { spawnSync } from "node:child_process";
 import {
   cpSync,
   mkdirSync,
@@ -23,6 +24,7 @@ import {
   solve,
 } from "../index.js";
 import { arbUniverseFiles, fc } from "../testing/index.js";
+import { compiledForTests } from "./compiled.js";
 import { pthbs } from "./helpers.js";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -47,70 +49,74 @@ describe("the load cache", () => {
   it("gives the universe and diagnostics of a plain load, cold and warm, and parses nothing when warm", async () => {
     const { dir, cache } = scratch();
     const plain = await loadConstraints(dir);
-    const cold = loadConstraintsCached(dir, cache);
+    const cold = await loadConstraintsCached(dir, cache);
     expect(cold.parsed).toBe(plain.files);
     expect(cold.universe).toEqual(plain.universe);
     expect(cold.diagnostics).toEqual(plain.diagnostics);
-    const warm = loadConstraintsCached(dir, cache);
+    const warm = await loadConstraintsCached(dir, cache);
     expect(warm.parsed).toBe(0);
     expect(warm.cached).toBe(plain.files);
     expect(warm.universe).toEqual(plain.universe);
     expect(warm.diagnostics).toEqual(plain.diagnostics);
   });
 
-  it("reads back random universes, broken files and their diagnostics included, as parsed", () => {
-    fc.assert(
-      fc.property(arbUniverseFiles({ maxPackages: 5 }), fc.boolean(), (files, breakOne) => {
-        const base = mkdtempSync(join(tmpdir(), "pthbs-load-cache-"));
-        const dir = join(base, "c");
-        mkdirSync(dir);
-        const texts = files.map((f, i) => ({
-          name: basename(f.path),
-          // A broken file: bad TOML, or a dependency on nothing, so diagnostics go through too.
-          text: breakOne && i === 0 ? `${f.text}\n[[depends]]\nspec = "nothing-here"\n` : f.text,
-        }));
-        for (const t of texts) writeFileSync(join(dir, t.name), t.text);
-        const past = new Date(Date.now() - 60_000);
-        for (const t of texts) utimesSync(join(dir, t.name), past, past);
-        const cache = { dir: join(base, "cache"), version: "test" };
-        const plain = loadConstraintsCached(dir, { ...cache, dir: join(base, "other") });
-        loadConstraintsCached(dir, cache);
-        const warm = loadConstraintsCached(dir, cache);
-        expect(warm.parsed).toBe(0);
-        expect(warm.universe).toEqual(plain.universe);
-        expect(warm.diagnostics).toEqual(plain.diagnostics);
-      }),
+  it("reads back random universes, broken files and their diagnostics included, as parsed", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        arbUniverseFiles({ maxPackages: 5 }),
+        fc.boolean(),
+        async (files, breakOne) => {
+          const base = mkdtempSync(join(tmpdir(), "pthbs-load-cache-"));
+          const dir = join(base, "c");
+          mkdirSync(dir);
+          const texts = files.map((f, i) => ({
+            name: basename(f.path),
+            // A broken file: bad TOML, or a dependency on nothing, so diagnostics go through too.
+            text: breakOne && i === 0 ? `${f.text}\n[[depends]]\nspec = "nothing-here"\n` : f.text,
+          }));
+          for (const t of texts) writeFileSync(join(dir, t.name), t.text);
+          const past = new Date(Date.now() - 60_000);
+          for (const t of texts) utimesSync(join(dir, t.name), past, past);
+          const cache = { dir: join(base, "cache"), version: "test" };
+          const plain = await loadConstraintsCached(dir, { ...cache, dir: join(base, "other") });
+          await loadConstraintsCached(dir, cache);
+          const warm = await loadConstraintsCached(dir, cache);
+          expect(warm.parsed).toBe(0);
+          expect(warm.universe).toEqual(plain.universe);
+          expect(warm.diagnostics).toEqual(plain.diagnostics);
+        },
+      ),
       { seed: 7, numRuns: 25 },
     );
   });
 
   it("re-reads only the file a one-line edit changed", async () => {
     const { dir, cache } = scratch();
-    loadConstraintsCached(dir, cache);
+    await loadConstraintsCached(dir, cache);
     const file = join(dir, "busybox.toml");
     writeFileSync(
       file,
       readFileSync(file, "utf8").replace(/^summary = .*$/m, 'summary = "edited"'),
     );
-    const after = loadConstraintsCached(dir, cache);
+    const after = await loadConstraintsCached(dir, cache);
     expect(after.parsed).toBe(1);
     expect(after.universe.packages.get("busybox")?.summary).toBe("edited");
     expect(after.universe).toEqual((await loadConstraints(dir)).universe);
-    expect(loadConstraintsCached(dir, cache).parsed).toBe(0);
+    expect((await loadConstraintsCached(dir, cache)).parsed).toBe(0);
   });
 
-  it("hashes a file whose stat was written in the same second as the cache, and sees its change", () => {
+  it("hashes a file whose stat was written in the same second as the cache, and sees its change", async () => {
     const { dir, cache } = scratch();
     const file = join(dir, "skalibs.toml");
     const now = new Date();
     utimesSync(file, now, now);
-    loadConstraintsCached(dir, cache);
+    await loadConstraintsCached(dir, cache);
     const text = readFileSync(file, "utf8");
     // Same size, same mtime: only the bytes tell.
     expect(text).toContain('name = "skalibs"');
     writeFileSync(file, text.replace('name = "skalibs"', 'name = "skalibZ"'));
     utimesSync(file, now, now);
-    const after = loadConstraintsCached(dir, cache);
+    const after = await loadConstraintsCached(dir, cache);
     expect(after.parsed).toBe(1);
     expect(after.diagnostics.some((d) => d.file === file && d.code === "name-mismatch")).toBe(true);
   });
@@ -132,23 +138,23 @@ describe("the load cache", () => {
   ])("ignores %s in the cache file and writes it anew", async (_what, spoil) => {
     const { dir, cache } = scratch();
     const plain = await loadConstraints(dir);
-    loadConstraintsCached(dir, cache);
+    await loadConstraintsCached(dir, cache);
     const file = cacheFileOf(cache);
     const spoilt = spoil(readFileSync(file, "utf8"));
     writeFileSync(file, spoilt);
-    const again = loadConstraintsCached(dir, cache);
+    const again = await loadConstraintsCached(dir, cache);
     expect(again.parsed).toBeGreaterThan(0);
     expect(again.universe).toEqual(plain.universe);
     expect(again.diagnostics).toEqual(plain.diagnostics);
     expect(readFileSync(file, "utf8")).not.toBe(spoilt);
-    expect(loadConstraintsCached(dir, cache).parsed).toBe(0);
+    expect((await loadConstraintsCached(dir, cache)).parsed).toBe(0);
   });
 
   it("reads back only a request's cone when nothing changed, and solves it the same", async () => {
     const { dir, cache } = scratch();
     const full = await loadConstraints(dir);
-    loadConstraintsCached(dir, cache);
-    const cone = loadConstraintsCached(dir, cache, { names: ["s6-rc"] });
+    await loadConstraintsCached(dir, cache);
+    const cone = await loadConstraintsCached(dir, cache, { names: ["s6-rc"] });
     expect(cone.universe.packages.has("s6-rc")).toBe(true);
     expect(cone.universe.packages.has("busybox")).toBe(false);
     expect(cone.universe.packages.size).toBeLessThan(full.universe.packages.size);
@@ -157,7 +163,7 @@ describe("the load cache", () => {
     expect(a.satisfiable && b.satisfiable).toBe(true);
     if (a.satisfiable && b.satisfiable) expect(a.solution).toEqual(b.solution);
     // An unknown name: the whole directory, so the error can suggest from every name.
-    const unknown = loadConstraintsCached(dir, cache, { names: ["s6-rcc"] });
+    const unknown = await loadConstraintsCached(dir, cache, { names: ["s6-rcc"] });
     expect(unknown.universe.packages.size).toBe(full.universe.packages.size);
   });
 });
@@ -194,4 +200,41 @@ describe("pthbs with the load cache", () => {
     expect((await capture([...args, "--no-cache"], none)).out).toBe(plain.stdout);
     expect(() => readdirSync(none.PTHBS_CACHE_DIR)).toThrow();
   });
+});
+
+describe("the load cache's parse worker (compiled pthbs, 400 files)", () => {
+  const dist = compiledForTests("load-cache");
+  it("parses half the files on a worker thread and answers as without the cache", () => {
+    const dir = mkdtempSync(join(tmpdir(), "pthbs-load-cache-many-"));
+    const files = 400;
+    for (let i = 0; i < files; i++) {
+      const name = `p${String(i).padStart(3, "0")}`;
+      const dep =
+        i === 0 ? "" : `\n[[depends]]\nspec = "p${String(i - 1).padStart(3, "0")}@1.${i % 2}:"\n`;
+      writeFileSync(
+        join(dir, `${name}.toml`),
+        `name = "${name}"\n[options]\nfast = { default = ${i % 3 === 0} }\n[versions."1.0"]\nsource = { url = "https://example.org/${name}-1.0.tar.gz", sha256 = "${"a".repeat(64)}" }\n[versions."1.1"]\nsource = { url = "https://example.org/${name}-1.1.tar.gz", sha256 = "${"b".repeat(64)}" }\n${dep}`,
+      );
+    }
+    const run = (args: string[], cache: string) =>
+      spawnSync(process.execPath, [join(dist(), "cli", "main.js"), "-C", dir, ...args], {
+        encoding: "utf8",
+        env: { PATH: process.env.PATH ?? "/usr/bin:/bin", PTHBS_CACHE_DIR: cache },
+      });
+    const cache = join(dir, "..", `${basename(dir)}-cache`);
+    const plain = run(["solve", "p399", "--json", "--no-cache"], cache);
+    expect(plain.status, plain.stderr).toBe(0);
+    const cold = run(["solve", "p399", "--json", "--timings"], cache);
+    expect(cold.stderr).toMatch(/load \(400 files, 400 parsed\)/);
+    expect(cold.stdout).toBe(plain.stdout);
+    const warm = run(["solve", "p399", "--json", "--timings"], cache);
+    expect(warm.stderr).toMatch(/load \(400 files, 0 parsed\)/);
+    expect(warm.stdout).toBe(plain.stdout);
+    // Diagnostics come through the worker too: a broken file among the worker's half.
+    writeFileSync(join(dir, "p390.toml"), 'name = "p390"\n[versions."x y"]\n');
+    const lint = (c: string) => run(["lint", "--json"], c).stdout;
+    expect(lint(join(cache, "..", `${basename(dir)}-other`))).toBe(
+      run(["lint", "--json", "--no-cache"], cache).stdout,
+    );
+  }, 120_000);
 });
