@@ -15,7 +15,8 @@ export type Segment =
   | { readonly kind: "word"; readonly text: string };
 
 const VERSION_RE = /^[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*$/;
-const SEGMENT_RE = /[0-9]+|[A-Za-z]+/g;
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
 /** An immutable, parsed version string such as `2.14.3.0` or `1.2rc1`. */
 export class Version {
@@ -29,16 +30,33 @@ export class Version {
   private readonly numbers: readonly number[] | undefined;
 
   private constructor(readonly text: string) {
-    this.segments = Array.from(
-      text.matchAll(SEGMENT_RE),
-      ([s]): Segment =>
-        /[0-9]/.test(s[0] ?? "")
-          ? { kind: "number", digits: s.replace(/^0+(?=.)/, "") }
-          : { kind: "word", text: s },
-    );
-    this.numbers = this.segments.every((s) => s.kind === "number" && s.digits.length <= 15)
-      ? this.segments.map((s) => Number((s as { digits: string }).digits))
-      : undefined;
+    // Runs of digits and runs of letters (/[0-9]+|[A-Za-z]+/g), scanned by hand: a load
+    // makes a Version for every version and bound of every file.
+    const segments: Segment[] = [];
+    const numbers: number[] = [];
+    let exact = true;
+    for (let i = 0; i < text.length; ) {
+      const start = i;
+      const digit = isDigit(text.charCodeAt(i));
+      if (!digit && !isLetter(text.charCodeAt(i))) {
+        i++;
+        continue;
+      }
+      while (i < text.length && (digit ? isDigit : isLetter)(text.charCodeAt(i))) i++;
+      if (digit) {
+        let from = start;
+        while (from < i - 1 && text.charCodeAt(from) === 48) from++;
+        const digits = text.slice(from, i);
+        segments.push({ kind: "number", digits });
+        if (digits.length <= 15) numbers.push(Number(digits));
+        else exact = false;
+      } else {
+        segments.push({ kind: "word", text: text.slice(start, i) });
+        exact = false;
+      }
+    }
+    this.segments = segments;
+    this.numbers = exact ? numbers : undefined;
   }
 
   /** Parses a version; throws `SpecSyntaxError` pointing at the first bad character. */

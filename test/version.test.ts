@@ -68,6 +68,20 @@ describe("Version.parse", () => {
     }
   });
 
+  it("splits into the runs of digits and of letters, leading zeros dropped (regex reference)", () => {
+    fc.assert(
+      fc.property(fc.oneof(versionTextArb, trickyVersionArb.map(String)), (text) => {
+        const reference = Array.from(text.matchAll(/[0-9]+|[A-Za-z]+/g), ([s]) =>
+          /[0-9]/.test(s[0]!)
+            ? { kind: "number", digits: s.replace(/^0+(?=.)/, "") }
+            : { kind: "word", text: s },
+        );
+        expect(Version.parse(text).segments).toEqual(reference);
+      }),
+      RUNS,
+    );
+  });
+
   it("round-trips through toString", () => {
     fc.assert(
       fc.property(versionArb, (x) => {
