@@ -28,7 +28,13 @@ export interface LoadResult {
  * The checks between files, on files already checked one by one: duplicate packages, virtuals
  * named like packages, dependencies and conflicts naming what exists with options it has.
  */
-export function linkConstraintFiles(checked: readonly CheckedFile[]): LoadResult {
+export function linkConstraintFiles(
+  checked: readonly CheckedFile[],
+  /** Every name of the repository, for "did you mean" hints, when `checked` is a part of it. */
+  allNames?: readonly string[],
+  /** When `checked` is a part: the files whose references to check (the others are targets). */
+  referencesOf?: ReadonlySet<string>,
+): LoadResult {
   const diagnostics: Diagnostic[] = [];
   const packages = new Map<string, Package>();
   const broken = new Set<string>();
@@ -81,7 +87,7 @@ export function linkConstraintFiles(checked: readonly CheckedFile[]): LoadResult
     }
   }
 
-  const known = [...packages.keys(), ...virtuals.keys()];
+  const known = allNames ?? [...packages.keys(), ...virtuals.keys()];
   const checkReference = (spec: Spec, at: SourceLocation, kind: "dependency" | "conflict") => {
     const name = spec.name!;
     const target = packages.get(name);
@@ -120,6 +126,7 @@ export function linkConstraintFiles(checked: readonly CheckedFile[]): LoadResult
     }
   };
   for (const pkg of packages.values()) {
+    if (referencesOf !== undefined && !referencesOf.has(pkg.location.file)) continue;
     for (const d of pkg.depends) checkReference(d.spec, d.location, "dependency");
     for (const c of pkg.conflicts) checkReference(c.spec, c.location, "conflict");
   }

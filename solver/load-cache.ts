@@ -214,10 +214,21 @@ export async function loadConstraintsCached(
   for (const name of names) files[name] = kept.get(name) ?? entries.get(name)!;
 
   const key = sha256(names.map((n) => `${n} ${files[n]!.sha256}\n`).join(""));
-  const result =
-    (roots !== undefined && fresh.size === 0 && old?.link?.key === key
-      ? cone(dir, files, roots, old.link.diagnostics, specs)
-      : undefined) ?? whole(dir, files, fresh, pending.length, specs);
+  // The checks between files: as cached, redone for the changed files and those naming them, or
+  // (undefined) redone for every file by `whole`.
+  const linkDiagnostics =
+    roots === undefined || old?.link === undefined
+      ? undefined
+      : old.link.key === key
+        ? old.link.diagnostics
+        : relink(dir, files, old, new Set(pending.map((f) => f.name)), specs);
+  const partial =
+    linkDiagnostics === undefined
+      ? undefined
+      : cone(dir, files, roots!, linkDiagnostics, pending.length, specs);
+  const result = partial
+    ? { ...partial, link: { key, diagnostics: linkDiagnostics! } }
+    : whole(dir, files, fresh, pending.length, specs);
   const link = result.link ?? old?.link;
   if (changed || link !== old?.link)
     writeCache(cacheFile, {
@@ -408,19 +419,10 @@ function cone(
   files: Record<string, Entry>,
   roots: ConeRoots,
   linkDiagnostics: readonly Diagnostic[],
+  parsed: number,
   specs: Map<string, Spec>,
 ): Loaded | undefined {
-  // First file by name wins, as in linkConstraintFiles.
-  const fileOf = new Map<string, string>();
-  const providers = new Map<string, string[]>();
-  for (const name of Object.keys(files).sort()) {
-    const index = files[name]!.index;
-    if (index === undefined || fileOf.has(index.name)) continue;
-    fileOf.set(index.name, name);
-  }
-  for (const [pkgName, file] of fileOf)
-    for (const v of files[file]!.index!.provides)
-      providers.set(v, [...(providers.get(v) ?? []), pkgName]);
+  const { fileOf, providers } = namesOf(files);
   if (roots.names.some((r) => !fileOf.has(r) && !providers.has(r))) return undefined;
   const reached = new Set<string>();
   const queue = [...roots.names, ...(roots.externals ?? []).filter((e) => fileOf.has(e))];
@@ -459,8 +461,90 @@ function cone(
       diagnostics: sortDiagnostics([...own, ...linkDiagnostics]),
       files: Object.keys(files).length,
     },
-    parsed: 0,
+    parsed,
   };
+}
+
+/** Which file defines each package (the first by name), and which packages provide each virtual. */
+function namesOf(files: Readonly<Record<string, Entry>>) {
+  const fileOf = new Map<string, string>();
+  const providers = new Map<string, string[]>();
+  for (const name of Object.keys(files).sort()) {
+    const index = files[name]!.index;
+    if (index === undefined || fileOf.has(index.name)) continue;
+    fileOf.set(index.name, name);
+  }
+  for (const [pkgName, file] of fileOf)
+    for (const v of files[file]!.index!.provides)
+      providers.set(v, [...(providers.get(v) ?? []), pkgName]);
+  return { fileOf, providers };
+}
+
+/**
+ * The checks between files after some files changed, without reading every package back: when
+ * the packages and virtuals, and which files define them, are the same as when the cache was
+ * written, only the changed files' references and those naming a package of a changed file can
+ * have other results; the rest are the cached ones. Undefined (check everything) otherwise: a
+ * file added, removed or renamed, a package renamed, a broken file, a duplicate or a name clash.
+ */
+function relink(
+  dir: string,
+  files: Record<string, Entry>,
+  old: CacheFile,
+  changed: ReadonlySet<string>,
+  specs: Map<string, Spec>,
+): readonly Diagnostic[] | undefined {
+  const link = old.link!;
+  const oldNames = Object.keys(old.files).sort();
+  if (link.key !== sha256(oldNames.map((n) => `${n} ${old.files[n]!.sha256}\n`).join("")))
+    return undefined;
+  if (Object.values(files).some((e) => e.index === undefined)) return undefined;
+  if (link.diagnostics.some((d) => d.code === "duplicate-package" || d.code === "name-clash"))
+    return undefined;
+  const now = namesOf(files);
+  const before = namesOf(old.files);
+  const same = (a: Map<string, unknown>, b: Map<string, unknown>) =>
+    a.size === b.size && [...a].every(([k, v]) => JSON.stringify(b.get(k)) === JSON.stringify(v));
+  if (!same(now.fileOf, before.fileOf) || !same(now.providers, before.providers)) return undefined;
+  // The packages and virtuals of the changed files, and every file whose references name one.
+  const touched = new Set<string>();
+  for (const name of changed) {
+    const index = files[name]!.index!;
+    touched.add(index.name);
+    for (const v of index.provides) touched.add(v);
+  }
+  const redo = new Set(changed);
+  for (const [name, entry] of Object.entries(files))
+    if (entry.index!.names.some((n) => touched.has(n))) redo.add(name);
+  // Those files' packages, and what their references name (a virtual: its providers).
+  const needed = new Set<string>();
+  for (const name of redo) {
+    const index = files[name]!.index!;
+    needed.add(index.name);
+    for (const n of index.names) {
+      needed.add(n);
+      for (const p of now.providers.get(n) ?? []) needed.add(p);
+    }
+  }
+  const checked: CheckedFile[] = [];
+  for (const pkgName of needed) {
+    const file = now.fileOf.get(pkgName);
+    if (file === undefined) continue;
+    const path = join(dir, file);
+    const pkg = fromWire(files[file]!.package!, path, specs);
+    if (pkg === undefined) return undefined;
+    checked.push({ path, package: pkg, diagnostics: [] });
+  }
+  const redone = new Set([...redo].map((n) => join(dir, n)));
+  const fresh = linkConstraintFiles(
+    checked,
+    [...now.fileOf.keys(), ...now.providers.keys()],
+    redone,
+  );
+  return [
+    ...link.diagnostics.filter((d) => !redone.has(d.file)),
+    ...fresh.diagnostics.filter((d) => redone.has(d.file)),
+  ];
 }
 
 /** The `*.toml` names of a constraints directory, sorted; throws `NotFoundError` as `readConstraintDir`. */

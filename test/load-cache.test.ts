@@ -166,6 +166,36 @@ describe("the load cache", () => {
     const unknown = await loadConstraintsCached(dir, cache, { names: ["s6-rcc"] });
     expect(unknown.universe.packages.size).toBe(full.universe.packages.size);
   });
+  it("redoes the checks between files for an edited file and those naming it, as a whole load would", async () => {
+    const base = mkdtempSync(join(tmpdir(), "pthbs-load-cache-relink-"));
+    const dir = join(base, "c");
+    mkdirSync(dir);
+    const source = (n: string) =>
+      `source = { url = "https://example.org/${n}.tar.gz", sha256 = "${"c".repeat(64)}" }`;
+    const write = (name: string, text: string) => {
+      writeFileSync(join(dir, `${name}.toml`), text);
+      const past = new Date(Date.now() - 60_000 - text.length);
+      utimesSync(join(dir, `${name}.toml`), past, past);
+    };
+    const a = (option: string) =>
+      `name = "a"\n[options]\n${option} = { default = false }\n[versions."1.0"]\n${source("a")}\n`;
+    write("a", a("fast"));
+    write("b", `name = "b"\n[versions."1.0"]\n${source("b")}\n[[depends]]\nspec = "a +fast"\n`);
+    write("c", `name = "c"\n[versions."1.0"]\n${source("c")}\n[[depends]]\nspec = "b"\n`);
+    write("d", `name = "d"\n[versions."1.0"]\n${source("d")}\n[[depends]]\nspec = "e"\n`);
+    const cache = { dir: join(base, "cache"), version: "test" };
+    const roots = { names: ["c"] };
+    await loadConstraintsCached(dir, cache, roots);
+    for (const option of ["quick", "fast", "quick"]) {
+      write("a", a(option));
+      const after = await loadConstraintsCached(dir, cache, roots);
+      expect(after.parsed).toBe(1);
+      // Only the cone was read back (d is not in it), and the diagnostics are the whole load's.
+      expect(after.universe.packages.has("d")).toBe(false);
+      expect(after.diagnostics).toEqual((await loadConstraints(dir)).diagnostics);
+      expect(after.diagnostics.some((d) => d.code === "unknown-option")).toBe(option === "quick");
+    }
+  });
 });
 
 describe("pthbs with the load cache", () => {
