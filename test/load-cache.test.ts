@@ -166,6 +166,44 @@ describe("the load cache", () => {
     const unknown = await loadConstraintsCached(dir, cache, { names: ["s6-rcc"] });
     expect(unknown.universe.packages.size).toBe(full.universe.packages.size);
   });
+  it("after a random edit, reads back the cone and the diagnostics of a whole load", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        arbUniverseFiles({ minPackages: 2, maxPackages: 5 }),
+        arbUniverseFiles({ minPackages: 2, maxPackages: 5 }),
+        fc.nat(),
+        async (before, after, pick) => {
+          const base = mkdtempSync(join(tmpdir(), "pthbs-load-cache-edit-"));
+          const dir = join(base, "c");
+          mkdirSync(dir);
+          const past = new Date(Date.now() - 60_000);
+          for (const f of before) {
+            writeFileSync(join(dir, basename(f.path)), f.text);
+            utimesSync(join(dir, basename(f.path)), past, past);
+          }
+          const cache = { dir: join(base, "cache"), version: "test" };
+          const roots = { names: [] as string[] };
+          const first = await loadConstraints(dir);
+          roots.names.push(...[...first.universe.packages.keys()].slice(0, 1));
+          await loadConstraintsCached(dir, cache, roots);
+          // The same file name in the other universe: another text for the same package.
+          const shared = after.filter((f) =>
+            before.some((b) => basename(b.path) === basename(f.path)),
+          );
+          if (shared.length === 0) return;
+          const edit = shared[pick % shared.length]!;
+          writeFileSync(join(dir, basename(edit.path)), edit.text);
+          const plain = await loadConstraints(dir);
+          const cached = await loadConstraintsCached(dir, cache, roots);
+          expect(cached.diagnostics).toEqual(plain.diagnostics);
+          for (const [name, pkg] of cached.universe.packages)
+            expect(pkg).toEqual(plain.universe.packages.get(name));
+        },
+      ),
+      { seed: 11, numRuns: 40 },
+    );
+  });
+
   it("redoes the checks between files for an edited file and those naming it, as a whole load would", async () => {
     const base = mkdtempSync(join(tmpdir(), "pthbs-load-cache-relink-"));
     const dir = join(base, "c");
