@@ -227,7 +227,10 @@ export async function loadConstraintsCached(
       ? undefined
       : cone(dir, files, roots!, linkDiagnostics, pending.length, specs);
   const result = partial
-    ? { ...partial, link: { key, diagnostics: linkDiagnostics! } }
+    ? {
+        ...partial,
+        link: old?.link?.key === key ? old.link : { key, diagnostics: linkDiagnostics! },
+      }
     : whole(dir, files, fresh, pending.length, specs);
   const link = result.link ?? old?.link;
   if (changed || link !== old?.link)

@@ -10,6 +10,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  statSync,
   utimesSync,
   writeFileSync,
 } from "node:fs";
@@ -154,7 +155,11 @@ describe("the load cache", () => {
     const { dir, cache } = scratch();
     const full = await loadConstraints(dir);
     await loadConstraintsCached(dir, cache);
+    await loadConstraintsCached(dir, cache, { names: ["s6-rc"] });
+    const written = statSync(cacheFileOf(cache)).mtimeMs;
     const cone = await loadConstraintsCached(dir, cache, { names: ["s6-rc"] });
+    // Nothing changed: the cache file is read, not written again.
+    expect(statSync(cacheFileOf(cache)).mtimeMs).toBe(written);
     expect(cone.universe.packages.has("s6-rc")).toBe(true);
     expect(cone.universe.packages.has("busybox")).toBe(false);
     expect(cone.universe.packages.size).toBeLessThan(full.universe.packages.size);
