@@ -391,8 +391,11 @@ export class SatSolver implements SatEngine {
     }
     this.learnts = this.learnts.filter((c) => !(arena[c + 1]! & REMOVED));
     for (let p = 0; p < 2 * this.nVars; p++) {
+      // An open literal's list keeps its satisfied clauses: one of their literals is true for
+      // good, so they never imply or conflict, and propagation moves a watch onto that literal
+      // the first time it visits one. Sweeping every list here (a cache miss per clause) cost
+      // more than those visits.
       if (vals[p] !== UNDEF) this.watchLength[p] = 0;
-      else if (this.watchLength[p]! > 0) this.dropRemoved(p);
       // A binary clause of an open literal is satisfied exactly when its other literal is true.
       const pending = this.binary[p];
       if (pending === undefined) continue;
