@@ -21,7 +21,7 @@
  * 1 and the optimiser's cores stay small.
  */
 import type { SourceLocation } from "../common/errors.js";
-import type { VersionRange } from "./range.js";
+import { constraintAbove, constraintBelow, type VersionRange } from "./range.js";
 import { type Cone, reachableCone } from "./reachable.js";
 import type { External, Request, RequestItem } from "./request.js";
 import { Circuit, type Lit } from "./sat/circuit.js";
@@ -607,18 +607,35 @@ class Encoder {
       let first = -1;
       let last = -1;
       let gap = false;
-      // One member (a prefix, an exact version or an interval) holds consecutive versions:
-      // the scan ends at the first version past them.
-      const single = range.parts.length === 1;
-      for (let k = 0; k < versions.length; k++) {
-        if (!range.contains(versions[k]!.entry.version)) {
-          if (single && first >= 0) break;
-          continue;
+      if (range.parts.length === 1) {
+        // One member (a prefix, an exact version or an interval) holds consecutive versions,
+        // found by two binary searches (the versions are newest first).
+        const part = range.parts[0]!;
+        let lo = 0;
+        let hi = versions.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (constraintAbove(part, versions[mid]!.entry.version)) lo = mid + 1;
+          else hi = mid;
         }
-        if (first < 0) first = k;
-        else if (last !== k - 1) gap = true;
-        last = k;
-      }
+        const start = lo;
+        hi = versions.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (constraintBelow(part, versions[mid]!.entry.version)) hi = mid;
+          else lo = mid + 1;
+        }
+        if (lo > start) {
+          first = start;
+          last = lo - 1;
+        }
+      } else
+        for (let k = 0; k < versions.length; k++) {
+          if (!range.contains(versions[k]!.entry.version)) continue;
+          if (first < 0) first = k;
+          else if (last !== k - 1) gap = true;
+          last = k;
+        }
       if (!gap) {
         // Without the external, the two rungs themselves.
         if (!external)

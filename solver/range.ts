@@ -76,6 +76,35 @@ export class VersionRange {
   }
 }
 
+/**
+ * Whether `v` comes after every version of the one-member range `c` (in `Version.compare`'s
+ * order). A one-member range holds consecutive versions, so in a sorted list its members lie
+ * between the versions above it and those below it (`constraintBelow`): the encoder finds them
+ * by two binary searches instead of testing every version (60,000 ranges at cone 5,000).
+ */
+export function constraintAbove(c: VersionConstraint, v: Version): boolean {
+  switch (c.kind) {
+    case "exact":
+      return v.compare(c.version) > 0;
+    case "prefix":
+      return v.compareSegments(c.version) > 0 && !c.version.isPrefixOf(v);
+    case "interval":
+      return c.high !== undefined && v.compareSegments(c.high) > 0 && !c.high.isPrefixOf(v);
+  }
+}
+
+/** Whether `v` comes before every version of the one-member range `c` (see `constraintAbove`). */
+export function constraintBelow(c: VersionConstraint, v: Version): boolean {
+  switch (c.kind) {
+    case "exact":
+      return v.compare(c.version) < 0;
+    case "prefix":
+      return v.compareSegments(c.version) < 0;
+    case "interval":
+      return c.low !== undefined && c.low.compareSegments(v) > 0;
+  }
+}
+
 function constraintContains(c: VersionConstraint, v: Version): boolean {
   switch (c.kind) {
     case "exact":

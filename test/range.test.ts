@@ -1,7 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { SpecSyntaxError } from "../solver/errors.js";
-import { type VersionConstraint, VersionRange } from "../solver/range.js";
+import {
+  constraintAbove,
+  constraintBelow,
+  type VersionConstraint,
+  VersionRange,
+} from "../solver/range.js";
 import { Version } from "../solver/version.js";
 import {
   clusteredVersionArb,
@@ -210,6 +215,31 @@ describe("VersionRange syntax errors", () => {
 });
 
 describe("VersionRange properties", () => {
+  it("a one-member range splits a sorted version list into above, members, below (the encoder's binary search)", () => {
+    fc.assert(
+      fc.property(
+        versionConstraintArb(),
+        fc.array(trickyVersionArb, { maxLength: 12 }),
+        (c, list) => {
+          // Newest first, without repeats: as a package declares them.
+          const versions = [...new Map(list.map((x) => [x.text, x])).values()].sort((a, b) =>
+            b.compare(a),
+          );
+          const range = VersionRange.of([c]);
+          // 0 above, 1 member, 2 below: exactly one each, in that order along the list.
+          const place = versions.map((x) => {
+            const kinds = [constraintAbove(c, x), range.contains(x), constraintBelow(c, x)];
+            expect(kinds.filter(Boolean).length, `${x.text} vs ${range}`).toBe(1);
+            return kinds.indexOf(true);
+          });
+          for (let k = 1; k < place.length; k++)
+            expect(place[k]!).toBeGreaterThanOrEqual(place[k - 1]!);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
   it("parse(toString()) gives an equal range", () => {
     fc.assert(
       fc.property(versionRangeArb(), (range) => {

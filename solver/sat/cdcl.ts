@@ -391,8 +391,11 @@ export class SatSolver implements SatEngine {
     }
     this.learnts = this.learnts.filter((c) => !(arena[c + 1]! & REMOVED));
     for (let p = 0; p < 2 * this.nVars; p++) {
+      // An open literal's list keeps its satisfied clauses: one of their literals is true for
+      // good, so they never imply or conflict, and propagation moves a watch onto that literal
+      // the first time it visits one. Sweeping every list here (a cache miss per clause) cost
+      // more than those visits.
       if (vals[p] !== UNDEF) this.watchLength[p] = 0;
-      else if (this.watchLength[p]! > 0) this.dropRemoved(p);
       // A binary clause of an open literal is satisfied exactly when its other literal is true.
       const pending = this.binary[p];
       if (pending === undefined) continue;
@@ -882,11 +885,11 @@ export class SatSolver implements SatEngine {
           return c;
         }
         // Implied at the highest level of its false literals, which becomes the other watch.
-        let level = this.levels[p >> 1]!;
+        let level = levels[p >> 1]!;
         if (level < this.level) {
           let best = at + 1;
           for (let k = at + 2; k < end; k++) {
-            const lk = this.levels[arena[k]! >> 1]!;
+            const lk = levels[arena[k]! >> 1]!;
             if (lk > level) {
               level = lk;
               best = k;
@@ -898,13 +901,20 @@ export class SatSolver implements SatEngine {
             arena[at + 1] = w;
             this.watch(w ^ 1, c, first);
             pool = this.watchPool;
-            this.assign(first, c, level);
-            continue;
+          } else {
+            pool[j++] = c;
+            pool[j++] = first;
           }
+        } else {
+          pool[j++] = c;
+          pool[j++] = first;
         }
-        pool[j++] = c;
-        pool[j++] = first;
-        this.assign(first, c, level);
+        // assign(), inlined (as above)
+        vals[first] = TRUE;
+        vals[first ^ 1] = FALSE;
+        levels[first >> 1] = level;
+        reasons[first >> 1] = c;
+        trail[this.trailTop++] = first;
       }
       this.watchLength[p] = j - ws;
     }
@@ -1173,25 +1183,29 @@ export class SatSolver implements SatEngine {
     this.orderNext = this.levelOrder[level]!;
     this.scopeNext = this.levelScope[level]!;
     this.restNext = this.levelRest[level]!;
-    const vsids = this.order.length === 0;
+    const heap = this.order.length === 0 && this.heapBuilt;
+    const vals = this.vals;
+    const levels = this.levels;
+    const phase = this.phase;
+    const trail = this.trail;
     const stop = this.levelStart[level]!;
     if (this.keptOnTrail.length < this.trail.length)
       this.keptOnTrail = new Int32Array(this.trail.length);
     const kept = this.keptOnTrail;
     let keptTop = 0;
     for (let i = this.trailTop - 1; i >= stop; i--) {
-      const l = this.trail[i]!;
+      const l = trail[i]!;
       const v = l >> 1;
-      if (this.levels[v]! <= level) {
+      if (levels[v]! <= level) {
         // Implied at a lower level than the decisions around it (chronological backtracking).
         kept[keptTop++] = l;
         continue;
       }
-      this.vals[l] = UNDEF;
-      this.vals[l ^ 1] = UNDEF;
-      this.reasons[v] = NO_CLAUSE;
-      this.phase[v] = l & 1;
-      if (vsids && this.heapBuilt) this.heap.insert(v);
+      // The reason is left as it was: it is read only while the variable is assigned.
+      vals[l] = UNDEF;
+      vals[l ^ 1] = UNDEF;
+      phase[v] = l & 1;
+      if (heap) this.heap.insert(v);
     }
     this.trailTop = stop;
     this.level = level;
