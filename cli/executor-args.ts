@@ -117,7 +117,7 @@ export async function loadScripts(
   if (opts.lock !== undefined) {
     const parsed = await readStoreLockfile(opts.lock, store);
     // Without recipes named, the scripts generate -o wrote next to the lockfile are used.
-    if (opts.recipes === undefined && env.PTHBS_RECIPES === undefined) {
+    if (opts.recipes === undefined && !env.PTHBS_RECIPES) {
       const beside = await lockfileScripts(opts.lock, parsed.lockfile);
       if (beside) return beside;
     }

@@ -73,7 +73,8 @@ export async function readRequest(
             ...[...providerPreferences].flatMap(([v, ps]) => [v, ...ps]),
             ...versionPreferences.keys(),
           ],
-          externals: externals.map((e) => e.name),
+          externals: externals.flatMap((e) => [e.name, ...e.provides]),
+          virtuals: [...providerPreferences.keys()],
         }
       : undefined;
   const loaded = await loadConstraints(opts.constraints, loadOptions(opts, roots));

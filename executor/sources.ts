@@ -90,8 +90,17 @@ export async function fetchSource(
   for (const dir of options.mirrors) {
     for (const name of [source.filename, source.sha256]) {
       const candidate = join(dir, name);
-      if (await exists(candidate)) return admit(store, candidate, source.sha256);
-      tried.push(`${candidate}: not there`);
+      if (!(await exists(candidate))) {
+        tried.push(`${candidate}: not there`);
+        continue;
+      }
+      // A mirror's file with another sha256 is never used; the next place may hold the right one.
+      try {
+        return await admit(store, candidate, source.sha256);
+      } catch (e) {
+        if (!(e instanceof HashMismatchError)) throw e;
+        tried.push(`${candidate}: ${e.message}`);
+      }
     }
   }
   if (source.url.startsWith("file:")) {

@@ -9,20 +9,23 @@
  * between files, which JSON and structured clone would flatten. Versions and specs are stored as
  * their canonical text and read back with the parsers that made them; positions as [line, column].
  *
- * A file is taken from the cache when its size and mtime are the ones recorded (as git's index
- * does; a file written in the second before the cache was, when another write could follow
- * unseen, is recorded without them), else when the sha256 of its bytes is. The cache file names
+ * A file is taken from the cache when its size, mtime, inode and change time are the ones
+ * recorded (as git's index does: anyone can set an mtime back, not a change time; a file changed
+ * in the two seconds before the cache was written, when another write could follow unseen, is
+ * recorded without them), else when the sha256 of its bytes is. The cache file names
  * the pthbs version and the directory it covers; anything else — another version, a foreign or
  * truncated file, an entry of the wrong shape — is ignored and written anew, never trusted. The
  * checks between files run on every load.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import {
   existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
   renameSync,
+  rmSync,
+  type Stats,
   statSync,
   writeFileSync,
 } from "node:fs";
@@ -30,7 +33,7 @@ import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { Diagnostic, SourceLocation } from "../common/errors.js";
+import { type Diagnostic, PthbsError, type SourceLocation } from "../common/errors.js";
 import type { OptionValue } from "../common/options.js";
 import { checkConstraintFile } from "./constraint-file.js";
 import { NotFoundError } from "./errors.js";
@@ -61,8 +64,10 @@ export interface LoadCacheOptions {
 export interface ConeRoots {
   /** Names that must be packages or virtuals (else the whole directory is read, for the errors). */
   readonly names: readonly string[];
-  /** Names of externals: followed when they have a constraint file. */
+  /** Names of externals and what they provide: followed when they are packages or virtuals. */
   readonly externals?: readonly string[];
+  /** Names that must be virtuals (provider preferences), else the whole directory is read. */
+  readonly virtuals?: readonly string[];
 }
 
 /** A load, and how much of it the cache answered. */
@@ -92,7 +97,7 @@ export function defaultCacheDir(
  * packages' texts one after another — so a load parses the small header and only the packages
  * it needs.
  */
-const FORMAT = "pthbs-load-cache 2";
+const FORMAT = "pthbs-load-cache 3";
 /** A file modified this recently may change again within its mtime's resolution unseen. */
 const RACY_MS = 2_000;
 
@@ -148,6 +153,9 @@ interface Entry {
   readonly size: number;
   /** -1: not to be trusted (written too recently); hash the file. */
   readonly mtimeMs: number;
+  /** The inode and change time too, as git's index keeps: mtime can be set by anyone, ctime not. */
+  readonly ino: number;
+  readonly ctimeMs: number;
   readonly sha256: string;
   readonly diagnostics: readonly Diagnostic[];
   /**
@@ -180,32 +188,35 @@ export async function loadConstraintsCached(
   roots?: ConeRoots,
 ): Promise<CachedLoadResult> {
   const names = listConstraintFiles(dir);
-  const cacheFile = join(options.dir, `constraints-${sha256(resolve(dir)).slice(0, 20)}.json`);
-  const old = readCache(cacheFile, resolve(dir), options.version);
+  // Keyed by the directory as given too: diagnostics name files as `-C` spells them.
+  const where = `${resolve(dir)}\u0000${dir}`;
+  const cacheFile = join(options.dir, `constraints-${sha256(where).slice(0, 20)}.json`);
+  const old = readCache(cacheFile, where, options.version);
   const kept = new Map<string, Entry>();
   const pending: PendingFile[] = [];
   const now = Date.now();
   let changed = old === undefined || Object.keys(old.files).length !== names.length;
   for (const name of names) {
     const path = join(dir, name);
-    const info = statSync(path);
+    const info = statConstraintFile(path);
     const before = old?.files[name];
-    const stamp = now - info.mtimeMs < RACY_MS ? -1 : info.mtimeMs;
-    if (
-      before !== undefined &&
-      before.mtimeMs >= 0 &&
-      before.size === info.size &&
-      before.mtimeMs === info.mtimeMs
-    ) {
+    const racy = now - Math.max(info.mtimeMs, info.ctimeMs) < RACY_MS;
+    const seen = { size: info.size, mtimeMs: info.mtimeMs, ino: info.ino, ctimeMs: info.ctimeMs };
+    const stat = racy ? { ...seen, mtimeMs: -1 } : seen;
+    if (before !== undefined && before.mtimeMs >= 0 && sameStat(before, seen)) {
       kept.set(name, before);
       continue;
     }
-    changed = true;
     const bytes = readConstraintFile(path);
     const hash = sha256(bytes);
-    if (before !== undefined && before.sha256 === hash)
-      kept.set(name, { ...before, size: info.size, mtimeMs: stamp });
-    else pending.push({ name, path, size: info.size, stamp, hash, text: bytes.toString("utf8") });
+    if (before !== undefined && before.sha256 === hash) {
+      // A file still too recent to trust its stat is hashed on every load, but not rewritten.
+      if (!sameStat(before, stat)) changed = true;
+      kept.set(name, { ...before, ...stat });
+    } else {
+      changed = true;
+      pending.push({ name, path, stat, hash, text: bytes.toString("utf8") });
+    }
   }
   const specs = new Map<string, Spec>();
   const { fresh, entries } = await parsePending(pending, specs);
@@ -237,7 +248,7 @@ export async function loadConstraintsCached(
     writeCache(cacheFile, {
       format: FORMAT,
       pthbs: options.version,
-      dir: resolve(dir),
+      dir: where,
       files,
       ...(link && { link }),
     });
@@ -248,11 +259,16 @@ export async function loadConstraintsCached(
 interface PendingFile {
   readonly name: string;
   readonly path: string;
-  readonly size: number;
-  readonly stamp: number;
+  readonly stat: FileStat;
   readonly hash: string;
   readonly text: string;
 }
+
+/** What an entry records of a file's `stat`. */
+type FileStat = Pick<Entry, "size" | "mtimeMs" | "ino" | "ctimeMs">;
+
+const sameStat = (a: FileStat, b: FileStat) =>
+  a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino && a.ctimeMs === b.ctimeMs;
 
 /** What a parse worker sends back for one file. */
 export interface ParsedFile {
@@ -306,11 +322,14 @@ async function parsePending(
   for (const f of pending.slice(0, split)) {
     const check = checkConstraintFile(f.text, f.path, specs);
     fresh.set(f.name, { path: f.path, ...check });
-    entries.set(f.name, entryOf(f.size, f.stamp, f.hash, check.diagnostics, check.package));
+    entries.set(f.name, entryOf(f.stat, f.hash, check.diagnostics, check.package));
   }
   let parsedAway: readonly ParsedFile[];
   try {
     parsedAway = await worker;
+    const answered = new Set(parsedAway.map((p) => p.name));
+    if (parsedAway.length !== away.length || away.some((f) => !answered.has(f.name)))
+      throw new Error("the parse worker did not answer for every file");
   } catch {
     parsedAway = away.map((f) => parseForCache(f.name, f.path, f.text));
   }
@@ -318,8 +337,7 @@ async function parsePending(
   for (const p of parsedAway) {
     const f = byName.get(p.name)!;
     entries.set(p.name, {
-      size: f.size,
-      mtimeMs: f.stamp,
+      ...f.stat,
       sha256: f.hash,
       diagnostics: p.diagnostics,
       ...(p.package !== undefined &&
@@ -339,9 +357,8 @@ function parseOnWorker(files: readonly PendingFile[]): Promise<readonly ParsedFi
       void worker.terminate();
     });
     worker.once("error", reject);
-    worker.once("exit", (code) => {
-      if (code !== 0) reject(new Error(`parse worker exited with ${code}`));
-    });
+    // After a message this changes nothing; before one, the worker failed.
+    worker.once("exit", (code) => reject(new Error(`parse worker exited with ${code}`)));
   });
 }
 
@@ -352,15 +369,13 @@ interface Loaded {
 }
 
 function entryOf(
-  size: number,
-  mtimeMs: number,
+  stat: FileStat,
   hash: string,
   diagnostics: readonly Diagnostic[],
   pkg: Package | undefined,
 ): Entry {
   return {
-    size,
-    mtimeMs,
+    ...stat,
     sha256: hash,
     diagnostics,
     ...(pkg && { package: Buffer.from(JSON.stringify(toWire(pkg))), index: indexOf(pkg) }),
@@ -402,7 +417,12 @@ function whole(
       const check = checkConstraintFile(text.toString("utf8"), path, specs);
       parsed++;
       checked.push({ path, ...check });
-      files[name] = entryOf(entry.size, -1, sha256(text), check.diagnostics, check.package);
+      files[name] = entryOf(
+        { ...entry, mtimeMs: -1 },
+        sha256(text),
+        check.diagnostics,
+        check.package,
+      );
       continue;
     }
     checked.push({ path, diagnostics: entry.diagnostics, ...(pkg && { package: pkg }) });
@@ -430,8 +450,10 @@ function cone(
 ): Loaded | undefined {
   const { fileOf, providers } = namesOf(files);
   if (roots.names.some((r) => !fileOf.has(r) && !providers.has(r))) return undefined;
+  if ((roots.virtuals ?? []).some((v) => !providers.has(v))) return undefined;
   const reached = new Set<string>();
-  const queue = [...roots.names, ...(roots.externals ?? []).filter((e) => fileOf.has(e))];
+  const known = (n: string) => fileOf.has(n) || providers.has(n);
+  const queue = [...roots.names, ...(roots.externals ?? []).filter(known)];
   while (queue.length > 0) {
     const n = queue.pop()!;
     if (reached.has(n)) continue;
@@ -488,8 +510,8 @@ function namesOf(files: Readonly<Record<string, Entry>>) {
 
 /**
  * The checks between files after some files changed, without reading every package back: when
- * the packages and virtuals, and which files define them, are the same as when the cache was
- * written, only the changed files' references and those naming a package of a changed file can
+ * the files, the packages and virtuals, and which files define them, are the same as when the
+ * cache was written, only the changed files' references and those naming a package of a changed file can
  * have other results; the rest are the cached ones. Undefined (check everything) otherwise: a
  * file added, removed or renamed, a package renamed, a broken file, a duplicate or a name clash.
  */
@@ -504,6 +526,9 @@ function relink(
   const oldNames = Object.keys(old.files).sort();
   if (link.key !== sha256(oldNames.map((n) => `${n} ${old.files[n]!.sha256}\n`).join("")))
     return undefined;
+  // A file added or removed (a broken one too, or a second file for a package): check everything.
+  const names = Object.keys(files).sort();
+  if (names.length !== oldNames.length || names.some((n, i) => n !== oldNames[i])) return undefined;
   if (Object.values(files).some((e) => e.index === undefined)) return undefined;
   if (link.diagnostics.some((d) => d.code === "duplicate-package" || d.code === "name-clash"))
     return undefined;
@@ -573,13 +598,22 @@ function listConstraintFiles(dir: string): string[] {
   return tomls;
 }
 
-function readConstraintFile(path: string): Buffer {
+/** `read(path)`, or the error `readConstraintDir` gives for a file it cannot read. */
+function constraintFile<T>(path: string, read: (path: string) => T): T {
   try {
-    return readFileSync(path);
+    return read(path);
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code ?? String(e);
-    throw new NotFoundError(`cannot read constraint file ${path} (${why})`);
+    throw new PthbsError(`cannot read constraint file ${path} (${why})`);
   }
+}
+
+function statConstraintFile(path: string): Stats {
+  return constraintFile(path, (p) => statSync(p));
+}
+
+function readConstraintFile(path: string): Buffer {
+  return constraintFile(path, (p) => readFileSync(p));
 }
 
 function sha256(data: string | Buffer): string {
@@ -624,7 +658,8 @@ function readCache(file: string, dir: string, version: string): CacheFile | unde
       typeof data.link === "object" &&
       data.link !== null &&
       typeof data.link.key === "string" &&
-      Array.isArray(data.link.diagnostics)
+      Array.isArray(data.link.diagnostics) &&
+      data.link.diagnostics.every(isDiagnostic)
         ? data.link
         : undefined;
     return { format: FORMAT, pthbs: version, dir, files, ...(link && { link }) };
@@ -640,9 +675,12 @@ function isEntry(e: unknown, blobLength: number): e is DiskEntry {
   return (
     typeof x.size === "number" &&
     typeof x.mtimeMs === "number" &&
+    typeof x.ino === "number" &&
+    typeof x.ctimeMs === "number" &&
     typeof x.sha256 === "string" &&
     /^[0-9a-f]{64}$/.test(x.sha256) &&
     Array.isArray(x.diagnostics) &&
+    x.diagnostics.every(isDiagnostic) &&
     (at === undefined ||
       (Array.isArray(at) &&
         at.length === 2 &&
@@ -654,14 +692,31 @@ function isEntry(e: unknown, blobLength: number): e is DiskEntry {
     (x.index === undefined ||
       (typeof x.index === "object" &&
         x.index !== null &&
+        typeof (x.index as IndexEntry).name === "string" &&
         Array.isArray((x.index as IndexEntry).names) &&
         Array.isArray((x.index as IndexEntry).provides))) &&
     (at === undefined) === (x.index === undefined)
   );
 }
 
+function isDiagnostic(d: unknown): d is Diagnostic {
+  if (d === null || typeof d !== "object") return false;
+  const x = d as Record<string, unknown>;
+  return (
+    (x.severity === "error" || x.severity === "warning") &&
+    typeof x.code === "string" &&
+    typeof x.file === "string" &&
+    typeof x.line === "number" &&
+    typeof x.column === "number" &&
+    typeof x.message === "string" &&
+    (x.hint === undefined || typeof x.hint === "string")
+  );
+}
+
 /** Written under a temporary name and renamed: a reader sees the old cache or the new, whole. */
 function writeCache(file: string, data: CacheFile): void {
+  // A name no other writer (another process, maybe in another container) can pick.
+  const tmp = `${file}.${randomBytes(8).toString("hex")}.tmp`;
   try {
     mkdirSync(join(file, ".."), { recursive: true });
     const blobs: Buffer[] = [];
@@ -676,7 +731,6 @@ function writeCache(file: string, data: CacheFile): void {
     }
     const { format: _, ...header } = { ...data, files };
     const headerBytes = Buffer.from(JSON.stringify(header));
-    const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(
       tmp,
       Buffer.concat([Buffer.from(`${FORMAT}\n${headerBytes.length}\n`), headerBytes, ...blobs]),
@@ -684,6 +738,7 @@ function writeCache(file: string, data: CacheFile): void {
     renameSync(tmp, file);
   } catch {
     // A cache that cannot be written only makes the next load slower.
+    rmSync(tmp, { force: true });
   }
 }
 

@@ -72,6 +72,29 @@ describe("fetchSource", () => {
     );
   });
 
+  it("passes over a mirror's file with another sha256, to the next mirror, and names it when none has it", async () => {
+    const { dir, store, sha256 } = await setup();
+    const [wrong, right] = [join(dir, "wrong"), join(dir, "right")];
+    await mkdir(wrong);
+    await mkdir(right);
+    await writeFile(join(wrong, "x.tar"), "other bytes");
+    await writeFile(join(right, "x.tar"), "some bytes");
+    const src = {
+      kind: "url" as const,
+      url: "https://example.invalid/x.tar",
+      sha256,
+      filename: "x.tar",
+    };
+    const opts = { network: false };
+    const got = await fetchSource(store, src, { ...opts, mirrors: [wrong, right] });
+    expect(await readFile(got, "utf8")).toBe("some bytes");
+    const other = { ...src, sha256: "0".repeat(64) };
+    const err = await fetchSource(store, other, { ...opts, mirrors: [wrong] }).catch((e) => e);
+    expect(err).toBeInstanceOf(FetchError);
+    expect(err.message).toContain(join(wrong, "x.tar"));
+    expect(err.message).toMatch(/sha256/);
+  });
+
   it("refuses a tampered file naming both hashes", async () => {
     const { store, file, sha256 } = await setup();
     await writeFile(file, "tampered");

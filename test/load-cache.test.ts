@@ -10,7 +10,9 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
+  symlinkSync,
   utimesSync,
   writeFileSync,
 } from "node:fs";
@@ -310,4 +312,119 @@ describe("the load cache's parse worker (compiled pthbs, 400 files)", () => {
       run(["lint", "--json", "--no-cache"], cache).stdout,
     );
   }, 120_000);
+});
+
+describe("pthbs with the load cache, against --no-cache, through edits a reviewer tried", () => {
+  /** Runs a command with the cache and without; both must print and exit the same. */
+  async function same(argv: string[], cacheDir: string): Promise<{ code: number; out: string }> {
+    const { run } = await import("../cli/program.js");
+    const capture = async (args: string[]) => {
+      let out = "";
+      const io = {
+        stdout: (t: string) => (out += t),
+        stderr: (t: string) => (out += t),
+        color: false,
+      };
+      const code = await run(args, io, { PTHBS_CACHE_DIR: cacheDir });
+      return { code, out };
+    };
+    const cached = await capture(argv);
+    expect(cached).toEqual(await capture([...argv, "--no-cache"]));
+    return cached;
+  }
+
+  it("agrees after a broken file is removed, a package is defined twice, and with externals and preferences", async () => {
+    const base = mkdtempSync(join(tmpdir(), "pthbs-load-cache-review-"));
+    const dir = join(base, "c");
+    cpSync(join(ROOT, "examples", "constraints"), dir, { recursive: true });
+    const past = new Date(Date.now() - 3_600_000);
+    for (const n of readdirSync(dir)) utimesSync(join(dir, n), past, past);
+    const cache = join(base, "cache");
+    const solve = (...more: string[]) =>
+      same(["-C", dir, "solve", "hello", "--json", ...more], cache);
+    expect((await solve()).code).toBe(0);
+
+    // A broken file, loaded once (so the cache knows it), then removed: hello's dependency on it
+    // is an error again.
+    const fortune = readFileSync(join(dir, "fortune.toml"), "utf8");
+    writeFileSync(join(dir, "fortune.toml"), `${fortune}\n[[[\n`);
+    await same(["-C", dir, "lint", "--json"], cache);
+    rmSync(join(dir, "fortune.toml"));
+    expect((await solve()).code).toBe(1);
+    writeFileSync(join(dir, "fortune.toml"), fortune);
+    expect((await solve()).code).toBe(0);
+
+    // A second file for one package.
+    writeFileSync(join(dir, "zz-copy.toml"), readFileSync(join(dir, "libgreet.toml"), "utf8"));
+    expect((await solve()).code).toBe(1);
+    rmSync(join(dir, "zz-copy.toml"));
+    expect((await solve()).code).toBe(0);
+
+    // Externals named like a virtual, or providing a package's name; a preference for a package
+    // that is not a virtual.
+    const env = join(base, "env.toml");
+    const withEnv = async (text: string) => {
+      writeFileSync(env, text);
+      return (await same(["-C", dir, "solve", "-f", env, "--json"], cache)).code;
+    };
+    expect(
+      await withEnv(
+        'specs = ["libgreet"]\n[externals.greeting-language]\nversion = "1"\nprefix = "/usr"\n',
+      ),
+    ).toBe(1);
+    expect(
+      await withEnv(
+        'specs = ["libgreet"]\n[externals.gcc]\nversion = "1"\nprefix = "/usr"\nprovides = ["hello"]\n',
+      ),
+    ).toBe(1);
+    expect(
+      await withEnv('specs = ["libgreet"]\n[preferences]\nproviders = { fortune = ["lang-en"] }\n'),
+    ).toBe(1);
+  });
+
+  it("agrees for two spellings of one directory after an error is fixed", async () => {
+    const base = mkdtempSync(join(tmpdir(), "pthbs-load-cache-spelling-"));
+    const dir = join(base, "c");
+    cpSync(join(ROOT, "examples", "constraints"), dir, { recursive: true });
+    const cache = join(base, "cache");
+    const hello = readFileSync(join(dir, "hello.toml"), "utf8");
+    writeFileSync(
+      join(dir, "hello.toml"),
+      hello.replace('spec = "libgreet', 'spec = "libgreet +nosuchopt'),
+    );
+    await same(["-C", dir, "lint", "--json"], cache);
+    await same(["-C", `${dir}/.`, "lint", "--json"], cache);
+    writeFileSync(join(dir, "hello.toml"), hello);
+    expect((await same(["-C", `${dir}/.`, "solve", "hello", "--json"], cache)).code).toBe(0);
+    expect((await same(["-C", dir, "solve", "hello", "--json"], cache)).code).toBe(0);
+  });
+
+  it("sees a same-size rewrite whose mtime was set back (the inode's change time moved)", async () => {
+    const base = mkdtempSync(join(tmpdir(), "pthbs-load-cache-mtime-"));
+    const dir = join(base, "c");
+    cpSync(join(ROOT, "examples", "constraints"), dir, { recursive: true });
+    const old = new Date(1000);
+    for (const n of readdirSync(dir)) utimesSync(join(dir, n), old, old);
+    // Past the two seconds in which a file's stat is not trusted (its change time is now).
+    await new Promise((r) => setTimeout(r, 2_100));
+    const cache = join(base, "cache");
+    await same(["-C", dir, "solve", "hello", "--json"], cache);
+    const file = join(dir, "libgreet.toml");
+    const text = readFileSync(file, "utf8");
+    expect(text).toContain('"1.1"');
+    writeFileSync(file, text.replaceAll('"1.1"', '"1.2"'));
+    utimesSync(file, old, old);
+    const after = await same(["-C", dir, "solve", "hello", "--json"], cache);
+    expect(after.out).toContain('"1.2"');
+  });
+
+  it("says which file it cannot read when a *.toml is a dangling link", async () => {
+    const base = mkdtempSync(join(tmpdir(), "pthbs-load-cache-dangling-"));
+    const dir = join(base, "c");
+    cpSync(join(ROOT, "examples", "constraints"), dir, { recursive: true });
+    symlinkSync(join(base, "nowhere"), join(dir, "x.toml"));
+    const r = await same(["-C", dir, "solve", "hello", "--json"], join(base, "cache"));
+    expect(r.code).toBe(1);
+    expect(r.out).toContain("x.toml");
+  });
 });
