@@ -243,8 +243,11 @@ export async function loadConstraintsCached(
         link: old?.link?.key === key ? old.link : { key, diagnostics: linkDiagnostics! },
       }
     : whole(dir, files, fresh, pending.length, specs);
-  const link = result.link ?? old?.link;
-  if (changed || link !== old?.link)
+  // Same files, same checks between them: the cached record stands (and the file is not
+  // rewritten), unless `whole` had to parse entries that did not read back.
+  const reparsed = result.parsed > pending.length;
+  const link = result.link?.key === old?.link?.key && !reparsed ? old?.link : result.link;
+  if (changed || reparsed || link !== old?.link)
     writeCache(cacheFile, {
       format: FORMAT,
       pthbs: options.version,

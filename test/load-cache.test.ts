@@ -56,8 +56,11 @@ describe("the load cache", () => {
     expect(cold.parsed).toBe(plain.files);
     expect(cold.universe).toEqual(plain.universe);
     expect(cold.diagnostics).toEqual(plain.diagnostics);
+    const written = statSync(cacheFileOf(cache)).mtimeMs;
     const warm = await loadConstraintsCached(dir, cache);
     expect(warm.parsed).toBe(0);
+    // A whole load with nothing changed reads the cache and leaves it as it was.
+    expect(statSync(cacheFileOf(cache)).mtimeMs).toBe(written);
     expect(warm.cached).toBe(plain.files);
     expect(warm.universe).toEqual(plain.universe);
     expect(warm.diagnostics).toEqual(plain.diagnostics);
