@@ -282,7 +282,7 @@ describe("pthbs with the load cache", () => {
 
 describe("the load cache's parse worker (compiled pthbs, 400 files)", () => {
   const dist = compiledForTests("load-cache");
-  it("parses half the files on a worker thread and answers as without the cache", () => {
+  it("parses part of the files on a worker thread and answers as without the cache", () => {
     const dir = mkdtempSync(join(tmpdir(), "pthbs-load-cache-many-"));
     const files = 400;
     for (let i = 0; i < files; i++) {
