@@ -224,7 +224,7 @@ export async function loadConstraintsCached(
   const files: Record<string, Entry> = {};
   for (const name of names) files[name] = kept.get(name) ?? entries.get(name)!;
 
-  const key = sha256(names.map((n) => `${n} ${files[n]!.sha256}\n`).join(""));
+  const key = fileSetKey(files);
   // The checks between files: as cached, redone for the changed files and those naming them, or
   // (undefined) redone for every file by `whole`.
   const linkDiagnostics =
@@ -431,8 +431,7 @@ function whole(
     checked.push({ path, diagnostics: entry.diagnostics, ...(pkg && { package: pkg }) });
   }
   const load = linkConstraintFiles(checked);
-  const names = Object.keys(files).sort();
-  const key = sha256(names.map((n) => `${n} ${files[n]!.sha256}\n`).join(""));
+  const key = fileSetKey(files);
   // Only the checks between files: each file's own diagnostics are in its entry.
   const own = new Set(checked.flatMap((c) => c.diagnostics));
   return {
@@ -496,6 +495,12 @@ function cone(
   };
 }
 
+/** What the checks between files depend on: every file's name and bytes. */
+function fileSetKey(files: Readonly<Record<string, Entry>>): string {
+  const names = Object.keys(files).sort();
+  return sha256(names.map((n) => `${n} ${files[n]!.sha256}\n`).join(""));
+}
+
 /** Which file defines each package (the first by name), and which packages provide each virtual. */
 function namesOf(files: Readonly<Record<string, Entry>>) {
   const fileOf = new Map<string, string>();
@@ -527,8 +532,7 @@ function relink(
 ): readonly Diagnostic[] | undefined {
   const link = old.link!;
   const oldNames = Object.keys(old.files).sort();
-  if (link.key !== sha256(oldNames.map((n) => `${n} ${old.files[n]!.sha256}\n`).join("")))
-    return undefined;
+  if (link.key !== fileSetKey(old.files)) return undefined;
   // A file added or removed (a broken one too, or a second file for a package): check everything.
   const names = Object.keys(files).sort();
   if (names.length !== oldNames.length || names.some((n, i) => n !== oldNames[i])) return undefined;
