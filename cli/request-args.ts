@@ -52,7 +52,13 @@ export async function readRequest(
   specs: readonly string[],
   opts: RequestOptions,
   extraNames: readonly string[] = [],
-): Promise<{ universe: Universe; request: Request; files: number; parsed: number }> {
+): Promise<{
+  universe: Universe;
+  request: Request;
+  files: number;
+  parsed: number;
+  parsedOnWorker: number;
+}> {
   if (specs.length === 0 && opts.file === undefined) {
     throw new UsageError(
       "nothing to solve: give one or more specs (e.g. pthbs solve s6-rc) or -f ENVFILE",
@@ -90,5 +96,6 @@ export async function readRequest(
   };
   // Without the cache, every file was parsed.
   const parsed = (loaded as Partial<CachedLoadResult>).parsed ?? loaded.files;
-  return { universe, request, files: loaded.files, parsed };
+  const parsedOnWorker = (loaded as Partial<CachedLoadResult>).parsedOnWorker ?? 0;
+  return { universe, request, files: loaded.files, parsed, parsedOnWorker };
 }

@@ -48,7 +48,7 @@ the engine's memory ran out (SolverLimitError), 2 usage.`,
       const opts = cmd.optsWithGlobals<SolveOptions>();
       // Since the process started: Node, pthbs's modules, the arguments.
       const startUp = performance.now();
-      const { universe, request, files, parsed } = await readRequest(specs, opts);
+      const { universe, request, files, parsed, parsedOnWorker } = await readRequest(specs, opts);
       const loaded = performance.now();
       const result = solve(universe, request, engineOf(opts));
       const solved = performance.now();
@@ -58,7 +58,10 @@ the engine's memory ran out (SolverLimitError), 2 usage.`,
       if (opts.timings)
         printTimings(io, [
           { phase: "start-up", ms: startUp },
-          { phase: `load (${files} files, ${parsed} parsed)`, ms: loaded - startUp },
+          {
+            phase: `load (${files} files, ${parsed} parsed${parsedOnWorker > 0 ? `, ${parsedOnWorker} on a worker thread` : ""})`,
+            ms: loaded - startUp,
+          },
           ...result.timings,
           { phase: "other", ms: Math.max(0, solved - loaded - sum(result.timings)) },
           { phase: "print", ms: performance.now() - solved },

@@ -76,6 +76,8 @@ export interface CachedLoadResult extends LoadResult {
   readonly parsed: number;
   /** Files taken from the cache. */
   readonly cached: number;
+  /** Of the files parsed, those parsed on a worker thread. */
+  readonly parsedOnWorker: number;
 }
 
 /**
@@ -92,12 +94,12 @@ export function defaultCacheDir(
 }
 
 /**
- * The file: this line, the header's length in bytes and a newline, the header (JSON: versions,
- * stats, hashes, diagnostics, each package's names and the position of its text), then the
- * packages' texts one after another — so a load parses the small header and only the packages
- * it needs.
+ * The file: this line, the header's length in bytes and a newline, the header (`DiskHeader`:
+ * JSON, one array per field: names, stats, hashes, diagnostics, each package's names and the
+ * length of its text), then the packages' texts one after another — so a load parses the small
+ * header and only the packages it needs.
  */
-const FORMAT = "pthbs-load-cache 3";
+const FORMAT = "pthbs-load-cache 4";
 /** A file modified this recently may change again within its mtime's resolution unseen. */
 const RACY_MS = 2_000;
 
@@ -196,8 +198,9 @@ export async function loadConstraintsCached(
   const pending: PendingFile[] = [];
   const now = Date.now();
   let changed = old === undefined || Object.keys(old.files).length !== names.length;
+  const pathOf = joiner(dir);
   for (const name of names) {
-    const path = join(dir, name);
+    const path = pathOf(name);
     const info = statConstraintFile(path);
     const before = old?.files[name];
     const racy = now - Math.max(info.mtimeMs, info.ctimeMs) < RACY_MS;
@@ -219,7 +222,7 @@ export async function loadConstraintsCached(
     }
   }
   const specs = new Map<string, Spec>();
-  const { fresh, entries } = await parsePending(pending, specs);
+  const { fresh, entries, onWorker } = await parsePending(pending, specs);
   // In name order, as the checks between files and the cache file expect.
   const files: Record<string, Entry> = {};
   for (const name of names) files[name] = kept.get(name) ?? entries.get(name)!;
@@ -255,7 +258,12 @@ export async function loadConstraintsCached(
       files,
       ...(link && { link }),
     });
-  return { ...result.load, parsed: result.parsed, cached: names.length - result.parsed };
+  return {
+    ...result.load,
+    parsed: result.parsed,
+    cached: names.length - result.parsed,
+    parsedOnWorker: onWorker,
+  };
 }
 
 /** A file to parse: new, or changed since the cache was written. */
@@ -307,7 +315,7 @@ const WORKER = new URL("./parse-worker.js", import.meta.url);
 async function parsePending(
   pending: readonly PendingFile[],
   specs: Map<string, Spec>,
-): Promise<{ fresh: Map<string, CheckedFile>; entries: Map<string, Entry> }> {
+): Promise<{ fresh: Map<string, CheckedFile>; entries: Map<string, Entry>; onWorker: number }> {
   const fresh = new Map<string, CheckedFile>();
   const entries = new Map<string, Entry>();
   const useWorker =
@@ -328,6 +336,7 @@ async function parsePending(
     entries.set(f.name, entryOf(f.stat, f.hash, check.diagnostics, check.package));
   }
   let parsedAway: readonly ParsedFile[];
+  let onWorker = away.length;
   try {
     parsedAway = await worker;
     const answered = new Set(parsedAway.map((p) => p.name));
@@ -335,6 +344,7 @@ async function parsePending(
       throw new Error("the parse worker did not answer for every file");
   } catch {
     parsedAway = away.map((f) => parseForCache(f.name, f.path, f.text));
+    onWorker = 0;
   }
   const byName = new Map(away.map((f) => [f.name, f]));
   for (const p of parsedAway) {
@@ -347,7 +357,7 @@ async function parsePending(
         p.index !== undefined && { package: Buffer.from(p.package), index: p.index }),
     });
   }
-  return { fresh, entries };
+  return { fresh, entries, onWorker };
 }
 
 function parseOnWorker(files: readonly PendingFile[]): Promise<readonly ParsedFile[]> {
@@ -406,8 +416,9 @@ function whole(
 ): Loaded {
   let parsed = parsedBefore;
   const checked: CheckedFile[] = [];
+  const pathOf = joiner(dir);
   for (const [name, entry] of Object.entries(files)) {
-    const path = join(dir, name);
+    const path = pathOf(name);
     const known = fresh.get(name);
     if (known !== undefined) {
       checked.push(known);
@@ -465,10 +476,11 @@ function cone(
     queue.push(...(providers.get(n) ?? []));
   }
   const packages = new Map<string, Package>();
+  const pathOf = joiner(dir);
   for (const n of [...reached].sort()) {
     const file = fileOf.get(n);
     if (file === undefined) continue;
-    const pkg = fromWire(files[file]!.package!, join(dir, file), specs);
+    const pkg = fromWire(files[file]!.package!, pathOf(file), specs);
     if (pkg === undefined) return undefined;
     packages.set(n, pkg);
   }
@@ -585,6 +597,12 @@ function relink(
   ];
 }
 
+/** `join(dir, name)` for the files of one directory, normalising `dir` once: a load joins thousands. */
+function joiner(dir: string): (name: string) => string {
+  const prefix = join(dir, "_").slice(0, -1);
+  return (name) => prefix + name;
+}
+
 /** The `*.toml` names of a constraints directory, sorted; throws `NotFoundError` as `readConstraintDir`. */
 function listConstraintFiles(dir: string): string[] {
   let names: string[];
@@ -627,8 +645,29 @@ function sha256(data: string | Buffer): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
-/** On disk, an entry's package is where its text sits in the blob. */
-type DiskEntry = Omit<Entry, "package"> & { readonly package?: readonly [number, number] };
+/**
+ * The header on disk: one array per field, an element per file in `names` order (a warm load
+ * parses this for every file, and arrays of numbers and strings parse several times faster
+ * than an object per file).
+ */
+interface DiskHeader {
+  readonly pthbs: string;
+  readonly dir: string;
+  readonly names: readonly string[];
+  /** size, mtimeMs, ino, ctimeMs: four per file. */
+  readonly stats: readonly number[];
+  readonly sha256: readonly string[];
+  /** The length of each file's package text in the blob, one after another; -1: no package. */
+  readonly packages: readonly number[];
+  /** [package name, names it refers to, virtuals it provides], or 0 without a package. */
+  readonly index: readonly (readonly [string, readonly string[], readonly string[]] | 0)[];
+  /** Each file's own diagnostics, by its position in `names`; absent when it has none. */
+  readonly diagnostics: Readonly<Record<string, readonly Diagnostic[]>>;
+  readonly link?: CacheFile["link"];
+}
+
+const SHA256_RE = /^[0-9a-f]{64}$/;
+const NO_DIAGNOSTICS: readonly Diagnostic[] = [];
 
 function readCache(file: string, dir: string, version: string): CacheFile | undefined {
   try {
@@ -639,70 +678,74 @@ function readCache(file: string, dir: string, version: string): CacheFile | unde
     const headerLength = Number(bytes.toString("utf8", first + 1, second));
     const blob = second + 1 + headerLength;
     if (!Number.isSafeInteger(headerLength) || blob > bytes.length) return undefined;
-    const data = JSON.parse(bytes.toString("utf8", second + 1, blob)) as Partial<
-      Omit<CacheFile, "files"> & { files: Record<string, DiskEntry> }
-    > | null;
-    if (
-      data === null ||
-      typeof data !== "object" ||
-      data.pthbs !== version ||
-      data.dir !== dir ||
-      typeof data.files !== "object" ||
-      data.files === null
-    )
-      return undefined;
+    const data = JSON.parse(bytes.toString("utf8", second + 1, blob)) as unknown;
+    if (!isHeader(data, version, dir)) return undefined;
     const files: Record<string, Entry> = {};
-    for (const [name, e] of Object.entries(data.files)) {
-      if (!isEntry(e, bytes.length - blob)) continue;
-      const { package: at, ...rest } = e;
-      files[name] = {
-        ...rest,
-        ...(at && { package: bytes.subarray(blob + at[0], blob + at[0] + at[1]) }),
+    let offset = blob;
+    for (let i = 0; i < data.names.length; i++) {
+      const length = data.packages[i]!;
+      const index = data.index[i]!;
+      if (length < 0 !== (index === 0) || offset + Math.max(length, 0) > bytes.length)
+        return undefined;
+      files[data.names[i]!] = {
+        size: data.stats[4 * i]!,
+        mtimeMs: data.stats[4 * i + 1]!,
+        ino: data.stats[4 * i + 2]!,
+        ctimeMs: data.stats[4 * i + 3]!,
+        sha256: data.sha256[i]!,
+        diagnostics: data.diagnostics[i] ?? NO_DIAGNOSTICS,
+        ...(index !== 0 && {
+          package: bytes.subarray(offset, offset + length),
+          index: { name: index[0], names: index[1], provides: index[2] },
+        }),
       };
+      if (length > 0) offset += length;
     }
-    const link =
-      data.link !== undefined &&
-      typeof data.link === "object" &&
-      data.link !== null &&
-      typeof data.link.key === "string" &&
-      Array.isArray(data.link.diagnostics) &&
-      data.link.diagnostics.every(isDiagnostic)
-        ? data.link
-        : undefined;
-    return { format: FORMAT, pthbs: version, dir, files, ...(link && { link }) };
+    return { format: FORMAT, pthbs: version, dir, files, ...(data.link && { link: data.link }) };
   } catch {
     return undefined;
   }
 }
 
-function isEntry(e: unknown, blobLength: number): e is DiskEntry {
-  if (e === null || typeof e !== "object") return false;
-  const x = e as Record<string, unknown>;
-  const at = x.package as unknown[] | undefined;
+/** Whether a parsed header has the shape `writeCache` gives it, for this pthbs and directory. */
+function isHeader(d: unknown, version: string, dir: string): d is DiskHeader {
+  if (d === null || typeof d !== "object") return false;
+  const x = d as Record<string, unknown>;
+  if (x.pthbs !== version || x.dir !== dir) return false;
+  const { names, stats, sha256, packages, index, diagnostics, link } = x;
+  if (!Array.isArray(names) || !names.every((n) => typeof n === "string")) return false;
+  const n = names.length;
+  const sized = (a: unknown, k: number): a is unknown[] => Array.isArray(a) && a.length === k * n;
+  const strings = (a: unknown) => Array.isArray(a) && a.every((s) => typeof s === "string");
   return (
-    typeof x.size === "number" &&
-    typeof x.mtimeMs === "number" &&
-    typeof x.ino === "number" &&
-    typeof x.ctimeMs === "number" &&
-    typeof x.sha256 === "string" &&
-    /^[0-9a-f]{64}$/.test(x.sha256) &&
-    Array.isArray(x.diagnostics) &&
-    x.diagnostics.every(isDiagnostic) &&
-    (at === undefined ||
-      (Array.isArray(at) &&
-        at.length === 2 &&
-        Number.isSafeInteger(at[0]) &&
-        Number.isSafeInteger(at[1]) &&
-        (at[0] as number) >= 0 &&
-        (at[1] as number) >= 0 &&
-        (at[0] as number) + (at[1] as number) <= blobLength)) &&
-    (x.index === undefined ||
-      (typeof x.index === "object" &&
-        x.index !== null &&
-        typeof (x.index as IndexEntry).name === "string" &&
-        Array.isArray((x.index as IndexEntry).names) &&
-        Array.isArray((x.index as IndexEntry).provides))) &&
-    (at === undefined) === (x.index === undefined)
+    sized(stats, 4) &&
+    stats.every((v) => typeof v === "number") &&
+    sized(sha256, 1) &&
+    sha256.every((h) => typeof h === "string" && SHA256_RE.test(h)) &&
+    sized(packages, 1) &&
+    packages.every((l) => Number.isSafeInteger(l) && (l as number) >= -1) &&
+    sized(index, 1) &&
+    index.every(
+      (e) =>
+        e === 0 ||
+        (Array.isArray(e) &&
+          e.length === 3 &&
+          typeof e[0] === "string" &&
+          strings(e[1]) &&
+          strings(e[2])),
+    ) &&
+    diagnostics !== null &&
+    typeof diagnostics === "object" &&
+    Object.entries(diagnostics).every(
+      ([i, list]) =>
+        Number(i) < n && Array.isArray(list) && (list as unknown[]).every(isDiagnostic),
+    ) &&
+    (link === undefined ||
+      (link !== null &&
+        typeof link === "object" &&
+        typeof (link as Record<string, unknown>).key === "string" &&
+        Array.isArray((link as Record<string, unknown>).diagnostics) &&
+        ((link as Record<string, unknown>).diagnostics as unknown[]).every(isDiagnostic)))
   );
 }
 
@@ -726,18 +769,25 @@ function writeCache(file: string, data: CacheFile): void {
   const tmp = `${file}.${randomBytes(8).toString("hex")}.tmp`;
   try {
     mkdirSync(join(file, ".."), { recursive: true });
-    const blobs: Buffer[] = [];
-    let offset = 0;
-    const files: Record<string, DiskEntry> = {};
-    for (const [name, { package: text, ...rest }] of Object.entries(data.files)) {
-      files[name] = { ...rest, ...(text && { package: [offset, text.length] as const }) };
-      if (text) {
-        blobs.push(text);
-        offset += text.length;
-      }
-    }
-    const { format: _, ...header } = { ...data, files };
+    const names = Object.keys(data.files);
+    const entries = names.map((name) => data.files[name]!);
+    const diagnostics: Record<string, readonly Diagnostic[]> = {};
+    entries.forEach((e, i) => {
+      if (e.diagnostics.length > 0) diagnostics[i] = e.diagnostics;
+    });
+    const header: DiskHeader = {
+      pthbs: data.pthbs,
+      dir: data.dir,
+      names,
+      stats: entries.flatMap((e) => [e.size, e.mtimeMs, e.ino, e.ctimeMs]),
+      sha256: entries.map((e) => e.sha256),
+      packages: entries.map((e) => e.package?.length ?? -1),
+      index: entries.map((e) => (e.index ? [e.index.name, e.index.names, e.index.provides] : 0)),
+      diagnostics,
+      ...(data.link && { link: data.link }),
+    };
     const headerBytes = Buffer.from(JSON.stringify(header));
+    const blobs = entries.flatMap((e) => (e.package ? [e.package] : []));
     writeFileSync(
       tmp,
       Buffer.concat([Buffer.from(`${FORMAT}\n${headerBytes.length}\n`), headerBytes, ...blobs]),

@@ -55,6 +55,32 @@ const RANGE = /[A-Za-z0-9._:,=-]*/y;
  * @param naming "named" for dependency specs and requests, "anonymous" for `when` conditions
  */
 export function parseSpec(text: string, naming: SpecNaming = "either"): Spec {
+  return parseBareSpec(text, naming) ?? parseFullSpec(text, naming);
+}
+
+const BARE = /^(?:[A-Za-z0-9][A-Za-z0-9_.-]*)?(?:@[A-Za-z0-9._:,=-]*)?$/;
+
+/**
+ * `name`, `name@range` or `@range` alone, as most dependencies and conditions are: the same
+ * result as `parseFullSpec` without its scanner (a load parses tens of thousands of specs);
+ * undefined for anything else and for anything wrong, which `parseFullSpec` then reports.
+ */
+function parseBareSpec(text: string, naming: SpecNaming): Spec | undefined {
+  if (text === "" || !BARE.test(text)) return undefined;
+  const at = text.indexOf("@");
+  const name = at < 0 ? text : text.slice(0, at);
+  if (name === "" ? naming === "named" : naming === "anonymous") return undefined;
+  if (at < 0) return { name, options: [] };
+  let range: VersionRange;
+  try {
+    range = VersionRange.parse(text.slice(at + 1));
+  } catch {
+    return undefined;
+  }
+  return name === "" ? { range, options: [] } : { name, range, options: [] };
+}
+
+function parseFullSpec(text: string, naming: SpecNaming): Spec {
   let name: string | undefined;
   let range: VersionRange | undefined;
   const options = new Map<string, OptionValue>();

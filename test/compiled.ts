@@ -1,6 +1,6 @@
 /**
- * pthbs compiled into a scratch directory, for tests that run it in child processes and kill them
- * (the sources under test, not whatever dist/ holds).
+ * pthbs compiled (and its command bundled) into a scratch directory, for tests that run it in
+ * child processes and kill them (the sources under test, not whatever dist/ holds).
  */
 import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
@@ -26,6 +26,8 @@ export function compiledForTests(label: string): () => string {
       "--outDir",
       dist,
     ]);
+    // As `npm run build` does: the command and its parse worker bundled.
+    execFileSync(process.execPath, [join(ROOT, "scripts", "bundle.mjs"), dist]);
   }, 60_000);
   afterAll(async () => {
     if (dist) await rm(dist, { recursive: true, force: true });

@@ -436,4 +436,25 @@ describe("spec properties", () => {
       RUNS,
     );
   });
+
+  it("a bare spec (name, name@range, @range) parses as the scanner parses it with a space after", () => {
+    // The trailing space sends the text through the general scanner, which skips it.
+    const outcome = (text: string, naming: "named" | "anonymous" | "either") => {
+      try {
+        return { spec: parseSpec(text, naming) };
+      } catch (e) {
+        return { error: e instanceof SpecSyntaxError ? e.reason : String(e) };
+      }
+    };
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[as6]{0,3}(@[a1.:,=2-]{0,6})?$/),
+        fc.constantFrom("named" as const, "anonymous" as const, "either" as const),
+        (text, naming) => {
+          expect(outcome(text, naming)).toEqual(outcome(`${text} `, naming));
+        },
+      ),
+      RUNS,
+    );
+  });
 });

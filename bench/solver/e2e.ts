@@ -74,7 +74,7 @@ function runOnce(args: readonly string[], cacheDir: string): Run {
     const m = /^(.*?)\s+([0-9.]+) ms$/.exec(line);
     if (!m) continue;
     const name = m[1]!;
-    const load = /^load \((\d+) files, (\d+) parsed\)$/.exec(name);
+    const load = /^load \((\d+) files, (\d+) parsed(?:, \d+ on a worker thread)?\)$/.exec(name);
     if (load) {
       parsed = Number(load[2]);
       phases.set("load", Number(m[2]));
