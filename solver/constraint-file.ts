@@ -79,7 +79,7 @@ const COMMIT_RE = /^[0-9a-f]{40}$/;
 
 /**
  * Reads and checks the text of one constraint file; `file` is the path shown in diagnostics.
- * `specs` interns the parsed specs (by naming and text) across the files of one load.
+ * `specs` interns the parsed specs (`parseSpecInterned`) across the files of one load.
  */
 export function checkConstraintFile(
   text: string,

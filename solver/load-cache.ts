@@ -38,7 +38,7 @@ import type { OptionValue } from "../common/options.js";
 import { checkConstraintFile } from "./constraint-file.js";
 import { NotFoundError } from "./errors.js";
 import { type CheckedFile, type LoadResult, linkConstraintFiles, sortDiagnostics } from "./link.js";
-import { parseSpec, printSpec, type Spec, type SpecNaming } from "./spec.js";
+import { parseSpecInterned, printSpec, type Spec, type SpecNaming } from "./spec.js";
 import type {
   Conflict,
   Dependency,
@@ -857,15 +857,7 @@ function toWire(p: Package): WirePackage {
 /** The package a wire entry describes; undefined when the entry does not read back. */
 function fromWire(text: Buffer, file: string, specs: Map<string, Spec>): Package | undefined {
   const at = (l: Loc): SourceLocation => ({ file, line: l[0], column: l[1] });
-  const spec = (text: string, naming: SpecNaming): Spec => {
-    const key = `${naming} ${text}`;
-    let s = specs.get(key);
-    if (s === undefined) {
-      s = parseSpec(text, naming);
-      specs.set(key, s);
-    }
-    return s;
-  };
+  const spec = (text: string, naming: SpecNaming): Spec => parseSpecInterned(specs, text, naming);
   const cond = (text: string | undefined) =>
     text === undefined ? {} : { when: spec(text, "anonymous") };
   const source = (s: WireSource): Source =>

@@ -58,6 +58,28 @@ export function parseSpec(text: string, naming: SpecNaming = "either"): Spec {
   return parseBareSpec(text, naming) ?? parseFullSpec(text, naming);
 }
 
+/**
+ * `parseSpec` through `table`, which keeps the specs parsed so far by text, so that a load makes
+ * one object per distinct spec (the encoder memoises by spec object). The text alone is the key
+ * (no key is built per lookup): a valid named spec has a name and a valid anonymous one has none,
+ * so a text parsed under the other naming is parsed again, for its error.
+ */
+export function parseSpecInterned(
+  table: Map<string, Spec>,
+  text: string,
+  naming: SpecNaming,
+): Spec {
+  const known = table.get(text);
+  if (
+    known !== undefined &&
+    (naming === "either" || (known.name === undefined) === (naming === "anonymous"))
+  )
+    return known;
+  const spec = parseSpec(text, naming);
+  table.set(text, spec);
+  return spec;
+}
+
 const BARE = /^(?:[A-Za-z0-9][A-Za-z0-9_.-]*)?(?:@[A-Za-z0-9._:,=-]*)?$/;
 
 /**

@@ -4,7 +4,7 @@
  */
 import type { Diagnostic, DiagnosticCode, Severity, SourceLocation } from "../common/errors.js";
 import { SpecSyntaxError } from "./errors.js";
-import { parseSpec, type Spec, type SpecNaming } from "./spec.js";
+import { parseSpecInterned, type Spec, type SpecNaming } from "./spec.js";
 import { didYouMean } from "./suggest.js";
 import type { LocatedToml, TomlPath, TomlTable, TomlValue } from "./toml.js";
 
@@ -37,13 +37,8 @@ export class TomlChecker {
     naming: SpecNaming,
     code: "bad-spec" | "bad-when",
   ): Spec | undefined {
-    const key = `${naming} ${text}`;
-    const known = this.specs.get(key);
-    if (known !== undefined) return known;
     try {
-      const spec = parseSpec(text, naming);
-      this.specs.set(key, spec);
-      return spec;
+      return parseSpecInterned(this.specs, text, naming);
     } catch (e) {
       if (!(e instanceof SpecSyntaxError)) throw e;
       const at = this.doc.valueAt(path);

@@ -5,6 +5,7 @@ import {
   type Configuration,
   type OptionValue,
   parseSpec,
+  parseSpecInterned,
   printSpec,
   type Spec,
   type SpecNaming,
@@ -452,6 +453,44 @@ describe("spec properties", () => {
         fc.constantFrom("named" as const, "anonymous" as const, "either" as const),
         (text, naming) => {
           expect(outcome(text, naming)).toEqual(outcome(`${text} `, naming));
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it("an interned spec is the same object for the same text, and its naming is still checked", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            specArb,
+            fc.array(fc.constantFrom("named", "anonymous", "either"), {
+              minLength: 1,
+              maxLength: 3,
+            }),
+          ),
+          { maxLength: 5 },
+        ),
+        (items) => {
+          const table = new Map<string, Spec>();
+          for (const [s, naming] of items.flatMap(([s, ns]) => ns.map((n) => [s, n] as const))) {
+            const text = printSpec(s);
+            let direct: Spec | string;
+            try {
+              direct = parseSpec(text, naming as SpecNaming);
+            } catch (e) {
+              direct = (e as SpecSyntaxError).reason;
+            }
+            let interned: Spec | string;
+            try {
+              interned = parseSpecInterned(table, text, naming as SpecNaming);
+              expect(parseSpecInterned(table, text, naming as SpecNaming)).toBe(interned);
+            } catch (e) {
+              interned = (e as SpecSyntaxError).reason;
+            }
+            expect(interned).toEqual(direct);
+          }
         },
       ),
       RUNS,
