@@ -19,10 +19,14 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import {
+  closeSync,
   existsSync,
+  fstatSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
+  readSync,
   renameSync,
   rmSync,
   type Stats,
@@ -160,13 +164,16 @@ interface Entry {
   readonly ctimeMs: number;
   readonly sha256: string;
   readonly diagnostics: readonly Diagnostic[];
-  /**
-   * The package as JSON text (`WirePackage`): a slice of the cache file, decoded only when the
-   * package is needed (on disk: its offset and length in the blob after the header).
-   */
-  readonly package?: Buffer;
+  /** The package as JSON text (`WirePackage`), read and decoded only when it is needed. */
+  readonly package?: PackageText;
   readonly index?: IndexEntry;
 }
+/** A package's text: just made, or where it sits in the cache file (read on demand). */
+interface PackageText {
+  readonly length: number;
+  read(): Buffer;
+}
+const inMemory = (bytes: Buffer): PackageText => ({ length: bytes.length, read: () => bytes });
 interface CacheFile {
   readonly format: string;
   readonly pthbs: string;
@@ -174,6 +181,8 @@ interface CacheFile {
   readonly files: Record<string, Entry>;
   /** The checks between files, and the files (names and hashes) they covered. */
   readonly link?: { readonly key: string; readonly diagnostics: readonly Diagnostic[] };
+  /** Closes the file the package texts are read from. */
+  readonly close?: () => void;
 }
 
 /**
@@ -194,6 +203,22 @@ export async function loadConstraintsCached(
   const where = `${resolve(dir)}\u0000${dir}`;
   const cacheFile = join(options.dir, `constraints-${sha256(where).slice(0, 20)}.json`);
   const old = readCache(cacheFile, where, options.version);
+  try {
+    return await loadThrough(dir, names, cacheFile, where, old, options, roots);
+  } finally {
+    old?.close?.();
+  }
+}
+
+async function loadThrough(
+  dir: string,
+  names: readonly string[],
+  cacheFile: string,
+  where: string,
+  old: CacheFile | undefined,
+  options: LoadCacheOptions,
+  roots: ConeRoots | undefined,
+): Promise<CachedLoadResult> {
   const kept = new Map<string, Entry>();
   const pending: PendingFile[] = [];
   const now = Date.now();
@@ -227,7 +252,8 @@ export async function loadConstraintsCached(
   const files: Record<string, Entry> = {};
   for (const name of names) files[name] = kept.get(name) ?? entries.get(name)!;
 
-  const key = fileSetKey(files);
+  // Nothing changed: the same names and hashes the cached checks between files were keyed by.
+  const key = !changed && old?.link !== undefined ? old.link.key : fileSetKey(files);
   // The checks between files: as cached, redone for the changed files and those naming them, or
   // (undefined) redone for every file by `whole`.
   const linkDiagnostics =
@@ -354,7 +380,7 @@ async function parsePending(
       sha256: f.hash,
       diagnostics: p.diagnostics,
       ...(p.package !== undefined &&
-        p.index !== undefined && { package: Buffer.from(p.package), index: p.index }),
+        p.index !== undefined && { package: inMemory(Buffer.from(p.package)), index: p.index }),
     });
   }
   return { fresh, entries, onWorker };
@@ -391,7 +417,10 @@ function entryOf(
     ...stat,
     sha256: hash,
     diagnostics,
-    ...(pkg && { package: Buffer.from(JSON.stringify(toWire(pkg))), index: indexOf(pkg) }),
+    ...(pkg && {
+      package: inMemory(Buffer.from(JSON.stringify(toWire(pkg)))),
+      index: indexOf(pkg),
+    }),
   };
 }
 
@@ -424,7 +453,8 @@ function whole(
       checked.push(known);
       continue;
     }
-    const pkg = entry.package === undefined ? undefined : fromWire(entry.package, path, specs);
+    const pkg =
+      entry.package === undefined ? undefined : fromWire(entry.package.read(), path, specs);
     if (entry.package !== undefined && pkg === undefined) {
       // An entry that does not read back: parse the file after all, and record it anew.
       const text = readConstraintFile(path);
@@ -480,7 +510,7 @@ function cone(
   for (const n of [...reached].sort()) {
     const file = fileOf.get(n);
     if (file === undefined) continue;
-    const pkg = fromWire(files[file]!.package!, pathOf(file), specs);
+    const pkg = fromWire(files[file]!.package!.read(), pathOf(file), specs);
     if (pkg === undefined) return undefined;
     packages.set(n, pkg);
   }
@@ -581,7 +611,7 @@ function relink(
     const file = now.fileOf.get(pkgName);
     if (file === undefined) continue;
     const path = join(dir, file);
-    const pkg = fromWire(files[file]!.package!, path, specs);
+    const pkg = fromWire(files[file]!.package!.read(), path, specs);
     if (pkg === undefined) return undefined;
     checked.push({ path, package: pkg, diagnostics: [] });
   }
@@ -666,27 +696,54 @@ interface DiskHeader {
   readonly link?: CacheFile["link"];
 }
 
-const SHA256_RE = /^[0-9a-f]{64}$/;
 const NO_DIAGNOSTICS: readonly Diagnostic[] = [];
 
+/**
+ * The cache file's header, checked; the package texts stay in the file (a request's cone is a
+ * fraction of a big repository) and are read through the file kept open, so that a cache file
+ * renamed over this one meanwhile does not mix two caches. `close()` it after the load.
+ */
 function readCache(file: string, dir: string, version: string): CacheFile | undefined {
+  let fd: number;
   try {
-    const bytes = readFileSync(file);
-    const first = bytes.indexOf(10);
-    const second = bytes.indexOf(10, first + 1);
-    if (first < 0 || second < 0 || bytes.toString("utf8", 0, first) !== FORMAT) return undefined;
-    const headerLength = Number(bytes.toString("utf8", first + 1, second));
+    fd = openSync(file, "r");
+  } catch {
+    return undefined;
+  }
+  const close = () => closeSync(fd);
+  const unusable = () => {
+    close();
+    return undefined;
+  };
+  try {
+    const size = fstatSync(fd).size;
+    const readAt = (position: number, length: number): Buffer => {
+      const bytes = Buffer.allocUnsafe(length);
+      let done = 0;
+      while (done < length) {
+        const n = readSync(fd, bytes, done, length - done, position + done);
+        if (n === 0) break;
+        done += n;
+      }
+      return bytes.subarray(0, done);
+    };
+    // The format line and the header's length fit in the first 64 bytes.
+    const head = readAt(0, Math.min(size, 64));
+    const first = head.indexOf(10);
+    const second = head.indexOf(10, first + 1);
+    if (first < 0 || second < 0 || head.toString("utf8", 0, first) !== FORMAT) return unusable();
+    const headerLength = Number(head.toString("utf8", first + 1, second));
     const blob = second + 1 + headerLength;
-    if (!Number.isSafeInteger(headerLength) || blob > bytes.length) return undefined;
-    const data = JSON.parse(bytes.toString("utf8", second + 1, blob)) as unknown;
-    if (!isHeader(data, version, dir)) return undefined;
+    if (!Number.isSafeInteger(headerLength) || blob > size) return unusable();
+    const data = JSON.parse(readAt(second + 1, headerLength).toString("utf8")) as unknown;
+    if (!isHeader(data, version, dir)) return unusable();
     const files: Record<string, Entry> = {};
     let offset = blob;
     for (let i = 0; i < data.names.length; i++) {
       const length = data.packages[i]!;
       const index = data.index[i]!;
-      if (length < 0 !== (index === 0) || offset + Math.max(length, 0) > bytes.length)
-        return undefined;
+      if (length < 0 !== (index === 0) || offset + Math.max(length, 0) > size) return unusable();
+      const at = offset;
       files[data.names[i]!] = {
         size: data.stats[4 * i]!,
         mtimeMs: data.stats[4 * i + 1]!,
@@ -695,15 +752,17 @@ function readCache(file: string, dir: string, version: string): CacheFile | unde
         sha256: data.sha256[i]!,
         diagnostics: data.diagnostics[i] ?? NO_DIAGNOSTICS,
         ...(index !== 0 && {
-          package: bytes.subarray(offset, offset + length),
+          // A short read (the file cut meanwhile) does not decode: the file is parsed instead.
+          package: { length, read: () => readAt(at, length) },
           index: { name: index[0], names: index[1], provides: index[2] },
         }),
       };
       if (length > 0) offset += length;
     }
-    return { format: FORMAT, pthbs: version, dir, files, ...(data.link && { link: data.link }) };
+    const link = data.link && { link: data.link };
+    return { format: FORMAT, pthbs: version, dir, files, ...link, close };
   } catch {
-    return undefined;
+    return unusable();
   }
 }
 
@@ -721,7 +780,8 @@ function isHeader(d: unknown, version: string, dir: string): d is DiskHeader {
     sized(stats, 4) &&
     stats.every((v) => typeof v === "number") &&
     sized(sha256, 1) &&
-    sha256.every((h) => typeof h === "string" && SHA256_RE.test(h)) &&
+    // Only ever compared with the hash of a file's bytes.
+    sha256.every((h) => typeof h === "string" && h.length === 64) &&
     sized(packages, 1) &&
     packages.every((l) => Number.isSafeInteger(l) && (l as number) >= -1) &&
     sized(index, 1) &&
@@ -787,7 +847,7 @@ function writeCache(file: string, data: CacheFile): void {
       ...(data.link && { link: data.link }),
     };
     const headerBytes = Buffer.from(JSON.stringify(header));
-    const blobs = entries.flatMap((e) => (e.package ? [e.package] : []));
+    const blobs = entries.flatMap((e) => (e.package ? [e.package.read()] : []));
     writeFileSync(
       tmp,
       Buffer.concat([Buffer.from(`${FORMAT}\n${headerBytes.length}\n`), headerBytes, ...blobs]),

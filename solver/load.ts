@@ -38,18 +38,28 @@ export async function readConstraintDir(dir: string): Promise<ConstraintText[]> 
       "pass -C DIR with the directory that holds them",
     );
   }
-  return Promise.all(
-    names.map(async (n) => {
-      const path = join(dir, n);
+  const texts: ConstraintText[] = [];
+  let next = 0;
+  const reader = async () => {
+    for (let i = next++; i < names.length; i = next++) {
+      const path = join(dir, names[i]!);
       try {
-        return { path, text: await readFile(path, "utf8") };
+        texts[i] = { path, text: await readFile(path, "utf8") };
       } catch (e) {
         const why = (e as NodeJS.ErrnoException).code ?? String(e);
         throw new PthbsError(`cannot read constraint file ${path} (${why})`);
       }
-    }),
-  );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(OPEN_AT_ONCE, names.length) }, reader));
+  return texts;
 }
+
+/**
+ * Files read at once: a big repository has more files than a process may usually hold open
+ * (1,024), and every file read at once failed there with EMFILE.
+ */
+const OPEN_AT_ONCE = 64;
 
 /** Checks and links a set of constraint files (in memory); never throws for bad input. */
 export function loadConstraintTexts(files: readonly ConstraintText[]): LoadResult {
