@@ -921,15 +921,17 @@ function fromWire(text: Buffer, file: string, specs: Map<string, Spec>): Package
   const cond = (text: string | undefined) =>
     text === undefined ? {} : { when: spec(text, "anonymous") };
   const source = (s: WireSource): Source =>
-    s.kind === "url"
-      ? {
-          kind: "url",
-          url: s.url,
-          sha256: s.sha256 ?? "",
-          ...(s.filename !== undefined && { filename: s.filename }),
-          location: at(s.at),
-        }
-      : { kind: "git", url: s.url, commit: s.commit ?? "", location: at(s.at) };
+    s.kind === "git"
+      ? { kind: "git", url: s.url, commit: s.commit ?? "", location: at(s.at) }
+      : s.filename === undefined
+        ? { kind: "url", url: s.url, sha256: s.sha256 ?? "", location: at(s.at) }
+        : {
+            kind: "url",
+            url: s.url,
+            sha256: s.sha256 ?? "",
+            filename: s.filename,
+            location: at(s.at),
+          };
   try {
     const w = JSON.parse(text.toString("utf8")) as WirePackage;
     const provides: Provision[] = w.provides.map((v) => ({
@@ -953,12 +955,17 @@ function fromWire(text: Buffer, file: string, specs: Map<string, Spec>): Package
       deprecated: v.deprecated,
       location: at(v.at),
     }));
-    const depends: Dependency[] = w.depends.map((d) => ({
-      spec: spec(d.spec, "named"),
-      ...cond(d.when),
-      types: d.types,
-      location: at(d.at),
-    }));
+    // The most numerous entries: two fixed shapes, no spread (the checker's key order).
+    const depends: Dependency[] = w.depends.map((d) =>
+      d.when === undefined
+        ? { spec: spec(d.spec, "named"), types: d.types, location: at(d.at) }
+        : {
+            spec: spec(d.spec, "named"),
+            when: spec(d.when, "anonymous"),
+            types: d.types,
+            location: at(d.at),
+          },
+    );
     const conflicts: Conflict[] = w.conflicts.map((c) => ({
       spec: spec(c.spec, "named"),
       ...cond(c.when),
