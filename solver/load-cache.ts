@@ -35,7 +35,7 @@ import type { OptionValue } from "../common/options.js";
 import { checkConstraintFile } from "./constraint-file.js";
 import { NotFoundError } from "./errors.js";
 import { type CheckedFile, type LoadResult, linkConstraintFiles, sortDiagnostics } from "./link.js";
-import { ParseWorker, type ShareFile } from "./parse-share.js";
+import { ParseWorker } from "./parse-share.js";
 import { parseSpec, printSpec, type Spec, type SpecNaming } from "./spec.js";
 import type {
   Conflict,
@@ -210,15 +210,9 @@ export async function loadConstraintsCached(
       kept.set(name, before);
       continue;
     }
-    if (before === undefined) {
-      // Nothing to compare its hash with: read and hashed by the thread that parses it.
-      changed = true;
-      pending.push({ name, path, stat });
-      continue;
-    }
     const bytes = readConstraintFile(path);
     const hash = sha256(bytes);
-    if (before.sha256 === hash) {
+    if (before !== undefined && before.sha256 === hash) {
       // A file still too recent to trust its stat is hashed on every load, but not rewritten.
       if (!sameStat(before, stat)) changed = true;
       kept.set(name, { ...before, ...stat });
@@ -267,13 +261,13 @@ export async function loadConstraintsCached(
   return { ...result.load, parsed: result.parsed, cached: names.length - result.parsed };
 }
 
-/** A file to parse: new (not read yet), or changed since the cache was written (read). */
+/** A file to parse: new, or changed since the cache was written. */
 interface PendingFile {
   readonly name: string;
   readonly path: string;
   readonly stat: FileStat;
-  readonly hash?: string;
-  readonly text?: string;
+  readonly hash: string;
+  readonly text: string;
 }
 
 /** What an entry records of a file's `stat`. */
@@ -289,42 +283,11 @@ export interface ParsedFile {
   /** The package as `WirePackage` JSON text, and its names. */
   readonly package?: string;
   readonly index?: IndexEntry;
-  /** The sha256 of its bytes, when the worker read the file. */
-  readonly sha256?: string;
 }
 
-/**
- * What a worker sends back for `file`, read first when its text is not given; undefined when it
- * cannot be read (then this thread reads it again, for the error).
- */
-export function parseFileForCache(
-  file: ShareFile,
-  specs: Map<string, Spec>,
-): ParsedFile | undefined {
-  if (file.text !== undefined) return parseForCache(file.name, file.path, file.text, specs);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file.path);
-  } catch {
-    return undefined;
-  }
-  return {
-    ...parseForCache(file.name, file.path, bytes.toString("utf8"), specs),
-    sha256: sha256(bytes),
-  };
-}
-
-/**
- * Parses and checks one file into what a worker sends back (`parse-worker.ts`); `specs` interns
- * specs across the worker's files, as `checkConstraintFile` does.
- */
-export function parseForCache(
-  name: string,
-  path: string,
-  text: string,
-  specs?: Map<string, Spec>,
-): ParsedFile {
-  const check = checkConstraintFile(text, path, specs);
+/** Parses and checks one file into what a worker sends back (`parse-worker.ts`). */
+export function parseForCache(name: string, path: string, text: string): ParsedFile {
+  const check = checkConstraintFile(text, path);
   return {
     name,
     diagnostics: check.diagnostics,
@@ -355,35 +318,19 @@ async function parsePending(
   if (!many) early?.stop();
   const worker = many ? (early ?? ParseWorker.start()) : undefined;
   const byName = new Map(pending.map((f) => [f.name, f]));
-  // Files that cannot be read: the first by name is the error, as a load without the cache says.
-  const unreadable = new Map<string, unknown>();
   const here = (file: { readonly name: string }) => {
     const f = byName.get(file.name)!;
-    let { text, hash } = f;
-    if (text === undefined || hash === undefined) {
-      let bytes: Buffer;
-      try {
-        bytes = readConstraintFile(f.path);
-      } catch (e) {
-        unreadable.set(f.name, e);
-        return;
-      }
-      text = bytes.toString("utf8");
-      hash = sha256(bytes);
-    }
-    const check = checkConstraintFile(text, f.path, specs);
+    const check = checkConstraintFile(f.text, f.path, specs);
     fresh.set(f.name, { path: f.path, ...check });
-    entries.set(f.name, entryOf(f.stat, hash, check.diagnostics, check.package));
+    entries.set(f.name, entryOf(f.stat, f.hash, check.diagnostics, check.package));
   };
   const answered = (p: ParsedFile) => {
     const f = byName.get(p.name)!;
-    const hash = f.hash ?? p.sha256;
-    if (hash === undefined) return here(f);
     const text =
       p.package !== undefined && p.index !== undefined ? Buffer.from(p.package) : undefined;
     entries.set(p.name, {
       ...f.stat,
-      sha256: hash,
+      sha256: f.hash,
       diagnostics: p.diagnostics,
       ...(text && { package: text, index: p.index }),
     });
@@ -393,14 +340,7 @@ async function parsePending(
       fresh.set(p.name, { path: f.path, diagnostics: p.diagnostics, ...(pkg && { package: pkg }) });
   };
   if (worker === undefined) for (const f of pending) here(f);
-  else
-    await worker.share(
-      pending.map((f) => ({ name: f.name, path: f.path, text: f.text })),
-      here,
-      answered,
-    );
-  const failed = pending.find((f) => unreadable.has(f.name));
-  if (failed !== undefined) throw unreadable.get(failed.name);
+  else await worker.share(pending, here, answered);
   return { fresh, entries };
 }
 

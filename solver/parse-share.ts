@@ -15,14 +15,11 @@ import {
   Worker,
 } from "node:worker_threads";
 
-/**
- * A file to parse: its name in the directory, the path diagnostics show, and its text when it was
- * read already (else the thread that parses it reads it).
- */
+/** A file to parse: its name in the directory, the path diagnostics show, and its text. */
 export interface ShareFile {
   readonly name: string;
   readonly path: string;
-  readonly text?: string | undefined;
+  readonly text: string;
 }
 
 /** What the worker is sent: the files, the counter of the next file to take, where to answer. */

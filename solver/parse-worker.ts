@@ -1,20 +1,16 @@
 /**
  * A worker thread of the load cache (`load-cache.ts`, `parse-share.ts`): takes the next few
- * constraint files from the shared counter, reads (when not given their text), parses and checks
- * them, and sends back, for each, its diagnostics and its package as cache text; says so on its
- * parent port when none are left. A file it cannot read it leaves out: the load reads it again.
+ * constraint files from the shared counter, parses and checks them, and sends back, for each, its
+ * diagnostics and its package as cache text; says so on its parent port when none are left.
  */
 import { parentPort } from "node:worker_threads";
-import { parseFileForCache } from "./load-cache.js";
+import { parseForCache } from "./load-cache.js";
 import type { ShareRequest } from "./parse-share.js";
-import type { Spec } from "./spec.js";
 
 parentPort?.once("message", (request: ShareRequest) => {
   const next = new Int32Array(request.next);
   const { files, chunk, port } = request;
-  // A spec written in many files (a common condition) is parsed once.
-  const specs = new Map<string, Spec>();
   for (let i = Atomics.add(next, 0, chunk); i < files.length; i = Atomics.add(next, 0, chunk))
-    port.postMessage(files.slice(i, i + chunk).flatMap((f) => parseFileForCache(f, specs) ?? []));
+    port.postMessage(files.slice(i, i + chunk).map((f) => parseForCache(f.name, f.path, f.text)));
   parentPort?.postMessage("done");
 });
