@@ -19,6 +19,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import {
+  existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -30,12 +31,13 @@ import {
 } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import { type Diagnostic, PthbsError, type SourceLocation } from "../common/errors.js";
 import type { OptionValue } from "../common/options.js";
 import { checkConstraintFile } from "./constraint-file.js";
 import { NotFoundError } from "./errors.js";
 import { type CheckedFile, type LoadResult, linkConstraintFiles, sortDiagnostics } from "./link.js";
-import { ParseWorker } from "./parse-share.js";
 import { parseSpec, printSpec, type Spec, type SpecNaming } from "./spec.js";
 import type {
   Conflict,
@@ -192,11 +194,6 @@ export async function loadConstraintsCached(
   const old = readCache(cacheFile, where, options.version);
   const kept = new Map<string, Entry>();
   const pending: PendingFile[] = [];
-  // Nothing cached: every file is to be parsed, so the worker loads its modules while they are read.
-  const early =
-    old === undefined && names.length >= PARALLEL_MIN && availableParallelism() > 1
-      ? ParseWorker.start()
-      : undefined;
   const now = Date.now();
   let changed = old === undefined || Object.keys(old.files).length !== names.length;
   for (const name of names) {
@@ -222,7 +219,7 @@ export async function loadConstraintsCached(
     }
   }
   const specs = new Map<string, Spec>();
-  const { fresh, entries } = await parsePending(pending, specs, early);
+  const { fresh, entries } = await parsePending(pending, specs);
   // In name order, as the checks between files and the cache file expect.
   const files: Record<string, Entry> = {};
   for (const name of names) files[name] = kept.get(name) ?? entries.get(name)!;
@@ -300,48 +297,72 @@ export function parseForCache(name: string, path: string, text: string): ParsedF
 
 /** Below this many files to parse, a worker thread costs more than it saves. */
 const PARALLEL_MIN = 256;
+const WORKER = new URL("./parse-worker.js", import.meta.url);
 
 /**
- * Parses the pending files: with many of them and a second core, shared with a worker thread
- * (the TOML parse is most of a cold load; `parse-share.ts`). The packages are kept as objects
- * (`fresh`): those parsed here, and the worker's read back from their cache text as they arrive.
- * `early` is a worker started before the files were read, used or stopped here.
+ * Parses the pending files: with many of them and a second core, most on a worker thread (the
+ * TOML parse is most of a cold load); the packages parsed here are kept as objects (`fresh`),
+ * the worker's come back as cache entries, read back like the cached ones.
  */
 async function parsePending(
   pending: readonly PendingFile[],
   specs: Map<string, Spec>,
-  early: ParseWorker | undefined,
 ): Promise<{ fresh: Map<string, CheckedFile>; entries: Map<string, Entry> }> {
   const fresh = new Map<string, CheckedFile>();
   const entries = new Map<string, Entry>();
-  const many = pending.length >= PARALLEL_MIN && availableParallelism() > 1;
-  if (!many) early?.stop();
-  const worker = many ? (early ?? ParseWorker.start()) : undefined;
-  const byName = new Map(pending.map((f) => [f.name, f]));
-  const here = (file: { readonly name: string }) => {
-    const f = byName.get(file.name)!;
+  const useWorker =
+    pending.length >= PARALLEL_MIN &&
+    availableParallelism() > 1 &&
+    existsSync(fileURLToPath(WORKER));
+  // A little less than half here: the worker first loads its modules, and this thread waits for
+  // it (at 7,000 files a 45/55 split ends both parses at about the same time; 40/60 left this
+  // thread idle for a sixth of its parse).
+  const split = useWorker ? Math.ceil(pending.length * 0.45) : pending.length;
+  const away = pending.slice(split);
+  const worker = away.length > 0 ? parseOnWorker(away) : Promise.resolve([]);
+  // If the worker fails to start, its files are parsed here after all.
+  worker.catch(() => undefined);
+  for (const f of pending.slice(0, split)) {
     const check = checkConstraintFile(f.text, f.path, specs);
     fresh.set(f.name, { path: f.path, ...check });
     entries.set(f.name, entryOf(f.stat, f.hash, check.diagnostics, check.package));
-  };
-  const answered = (p: ParsedFile) => {
+  }
+  let parsedAway: readonly ParsedFile[];
+  try {
+    parsedAway = await worker;
+    const answered = new Set(parsedAway.map((p) => p.name));
+    if (parsedAway.length !== away.length || away.some((f) => !answered.has(f.name)))
+      throw new Error("the parse worker did not answer for every file");
+  } catch {
+    parsedAway = away.map((f) => parseForCache(f.name, f.path, f.text));
+  }
+  const byName = new Map(away.map((f) => [f.name, f]));
+  for (const p of parsedAway) {
     const f = byName.get(p.name)!;
-    const text =
-      p.package !== undefined && p.index !== undefined ? Buffer.from(p.package) : undefined;
     entries.set(p.name, {
       ...f.stat,
       sha256: f.hash,
       diagnostics: p.diagnostics,
-      ...(text && { package: text, index: p.index }),
+      ...(p.package !== undefined &&
+        p.index !== undefined && { package: Buffer.from(p.package), index: p.index }),
     });
-    // Read back now, while the worker still parses; one that does not is parsed by `whole`.
-    const pkg = text && fromWire(text, f.path, specs);
-    if (pkg !== undefined || text === undefined)
-      fresh.set(p.name, { path: f.path, diagnostics: p.diagnostics, ...(pkg && { package: pkg }) });
-  };
-  if (worker === undefined) for (const f of pending) here(f);
-  else await worker.share(pending, here, answered);
+  }
   return { fresh, entries };
+}
+
+function parseOnWorker(files: readonly PendingFile[]): Promise<readonly ParsedFile[]> {
+  return new Promise((resolvePromise, reject) => {
+    const worker = new Worker(WORKER, {
+      workerData: files.map((f) => ({ name: f.name, path: f.path, text: f.text })),
+    });
+    worker.once("message", (parsed: readonly ParsedFile[]) => {
+      resolvePromise(parsed);
+      void worker.terminate();
+    });
+    worker.once("error", reject);
+    // After a message this changes nothing; before one, the worker failed.
+    worker.once("exit", (code) => reject(new Error(`parse worker exited with ${code}`)));
+  });
 }
 
 interface Loaded {
