@@ -194,6 +194,11 @@ export async function loadConstraintsCached(
   const old = readCache(cacheFile, where, options.version);
   const kept = new Map<string, Entry>();
   const pending: PendingFile[] = [];
+  // Nothing cached: every file is to be parsed, so the worker loads its modules while they are read.
+  const early =
+    old === undefined && names.length >= PARALLEL_MIN && availableParallelism() > 1
+      ? startWorker()
+      : undefined;
   const now = Date.now();
   let changed = old === undefined || Object.keys(old.files).length !== names.length;
   for (const name of names) {
@@ -219,7 +224,7 @@ export async function loadConstraintsCached(
     }
   }
   const specs = new Map<string, Spec>();
-  const { fresh, entries } = await parsePending(pending, specs);
+  const { fresh, entries } = await parsePending(pending, specs, early);
   // In name order, as the checks between files and the cache file expect.
   const files: Record<string, Entry> = {};
   for (const name of names) files[name] = kept.get(name) ?? entries.get(name)!;
@@ -302,24 +307,26 @@ const WORKER = new URL("./parse-worker.js", import.meta.url);
 /**
  * Parses the pending files: with many of them and a second core, most on a worker thread (the
  * TOML parse is most of a cold load); the packages parsed here are kept as objects (`fresh`),
- * the worker's come back as cache entries, read back like the cached ones.
+ * the worker's come back as cache entries, read back like the cached ones. `early` is a worker
+ * started before the files were read: used, or stopped.
  */
 async function parsePending(
   pending: readonly PendingFile[],
   specs: Map<string, Spec>,
+  early: ParseWorker | undefined,
 ): Promise<{ fresh: Map<string, CheckedFile>; entries: Map<string, Entry> }> {
   const fresh = new Map<string, CheckedFile>();
   const entries = new Map<string, Entry>();
-  const useWorker =
-    pending.length >= PARALLEL_MIN &&
-    availableParallelism() > 1 &&
-    existsSync(fileURLToPath(WORKER));
-  // A little less than half here: the worker first loads its modules, and this thread waits for
-  // it (at 7,000 files a 45/55 split ends both parses at about the same time; 40/60 left this
-  // thread idle for a sixth of its parse).
-  const split = useWorker ? Math.ceil(pending.length * 0.45) : pending.length;
+  const useWorker = pending.length >= PARALLEL_MIN && availableParallelism() > 1;
+  if (!useWorker) void early?.worker.terminate();
+  const started = useWorker ? (early ?? startWorker()) : undefined;
+  // A little less than half here: this thread then reads back the worker's packages (at 7,000
+  // files a 45/55 split ends both parses at about the same time, the worker a little later).
+  const split = started === undefined ? pending.length : Math.ceil(pending.length * 0.45);
   const away = pending.slice(split);
-  const worker = away.length > 0 ? parseOnWorker(away) : Promise.resolve([]);
+  if (away.length === 0 && started !== undefined) void started.worker.terminate();
+  const worker =
+    away.length > 0 && started !== undefined ? parseOnWorker(away, started) : Promise.resolve([]);
   // If the worker fails to start, its files are parsed here after all.
   worker.catch(() => undefined);
   for (const f of pending.slice(0, split)) {
@@ -350,11 +357,17 @@ async function parsePending(
   return { fresh, entries };
 }
 
-function parseOnWorker(files: readonly PendingFile[]): Promise<readonly ParsedFile[]> {
-  return new Promise((resolvePromise, reject) => {
-    const worker = new Worker(WORKER, {
-      workerData: files.map((f) => ({ name: f.name, path: f.path, text: f.text })),
-    });
+/** A parse worker (`parse-worker.ts`) and its one answer, listened for from its start. */
+interface ParseWorker {
+  readonly worker: Worker;
+  readonly answer: Promise<readonly ParsedFile[]>;
+}
+
+/** Starts a parse worker; undefined without a compiled worker script (as under the test runner). */
+function startWorker(): ParseWorker | undefined {
+  if (!existsSync(fileURLToPath(WORKER))) return undefined;
+  const worker = new Worker(WORKER);
+  const answer = new Promise<readonly ParsedFile[]>((resolvePromise, reject) => {
     worker.once("message", (parsed: readonly ParsedFile[]) => {
       resolvePromise(parsed);
       void worker.terminate();
@@ -363,6 +376,21 @@ function parseOnWorker(files: readonly PendingFile[]): Promise<readonly ParsedFi
     // After a message this changes nothing; before one, the worker failed.
     worker.once("exit", (code) => reject(new Error(`parse worker exited with ${code}`)));
   });
+  // A worker that fails is seen when its answer is awaited (its files are then parsed here).
+  answer.catch(() => undefined);
+  // Until it is given files it must not keep the process alive (a load that throws meanwhile);
+  // after the listeners, which would hold it again.
+  worker.unref();
+  return { worker, answer };
+}
+
+function parseOnWorker(
+  files: readonly PendingFile[],
+  started: ParseWorker,
+): Promise<readonly ParsedFile[]> {
+  started.worker.ref();
+  started.worker.postMessage(files.map((f) => ({ name: f.name, path: f.path, text: f.text })));
+  return started.answer;
 }
 
 interface Loaded {

@@ -1,9 +1,11 @@
 /**
  * A worker thread of the load cache (`load-cache.ts`): parses and checks the constraint files it
- * is given and sends back, for each, its diagnostics and its package as cache text.
+ * is sent (started before they are read, it loads its modules meanwhile) and sends back, for
+ * each, its diagnostics and its package as cache text.
  */
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
 import { parseForCache } from "./load-cache.js";
 
-const files = workerData as readonly { name: string; path: string; text: string }[];
-parentPort?.postMessage(files.map((f) => parseForCache(f.name, f.path, f.text)));
+parentPort?.once("message", (files: readonly { name: string; path: string; text: string }[]) => {
+  parentPort?.postMessage(files.map((f) => parseForCache(f.name, f.path, f.text)));
+});
