@@ -212,15 +212,9 @@ export async function loadConstraintsCached(
       kept.set(name, before);
       continue;
     }
-    if (before === undefined) {
-      // No hash to compare with: read (and hashed) by the thread that parses it.
-      changed = true;
-      pending.push({ name, path, stat });
-      continue;
-    }
     const bytes = readConstraintFile(path);
     const hash = sha256(bytes);
-    if (before.sha256 === hash) {
+    if (before !== undefined && before.sha256 === hash) {
       // A file still too recent to trust its stat is hashed on every load, but not rewritten.
       if (!sameStat(before, stat)) changed = true;
       kept.set(name, { ...before, ...stat });
@@ -269,13 +263,13 @@ export async function loadConstraintsCached(
   return { ...result.load, parsed: result.parsed, cached: names.length - result.parsed };
 }
 
-/** A file to parse: new (not read yet), or changed since the cache was written (read). */
+/** A file to parse: new, or changed since the cache was written. */
 interface PendingFile {
   readonly name: string;
   readonly path: string;
   readonly stat: FileStat;
-  readonly hash?: string;
-  readonly text?: string;
+  readonly hash: string;
+  readonly text: string;
 }
 
 /** What an entry records of a file's `stat`. */
@@ -291,33 +285,6 @@ export interface ParsedFile {
   /** The package as `WirePackage` JSON text, and its names. */
   readonly package?: string;
   readonly index?: IndexEntry;
-  /** The sha256 of its bytes, when the worker read the file. */
-  readonly sha256?: string;
-}
-
-/** A file sent to a parse worker: its text, or (not read yet) only its path. */
-export interface WorkerFile {
-  readonly name: string;
-  readonly path: string;
-  readonly text?: string | undefined;
-}
-
-/**
- * What a worker sends back for `file`, read first when its text is not given; undefined when it
- * cannot be read (this thread then reads it again, for the error).
- */
-export function parseFileForCache(file: WorkerFile): ParsedFile | undefined {
-  if (file.text !== undefined) return parseForCache(file.name, file.path, file.text);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file.path);
-  } catch {
-    return undefined;
-  }
-  return {
-    ...parseForCache(file.name, file.path, bytes.toString("utf8")),
-    sha256: sha256(bytes),
-  };
 }
 
 /** Parses and checks one file into what a worker sends back (`parse-worker.ts`). */
@@ -362,50 +329,31 @@ async function parsePending(
     away.length > 0 && started !== undefined ? parseOnWorker(away, started) : Promise.resolve([]);
   // If the worker fails to start, its files are parsed here after all.
   worker.catch(() => undefined);
-  // Files that cannot be read: the first by name is the error, as a load without the cache says.
-  const unreadable = new Map<string, unknown>();
-  const here = (f: PendingFile) => {
-    let { text, hash } = f;
-    if (text === undefined || hash === undefined) {
-      let bytes: Buffer;
-      try {
-        bytes = readConstraintFile(f.path);
-      } catch (e) {
-        unreadable.set(f.name, e);
-        return;
-      }
-      text = bytes.toString("utf8");
-      hash = sha256(bytes);
-    }
-    const check = checkConstraintFile(text, f.path, specs);
+  for (const f of pending.slice(0, split)) {
+    const check = checkConstraintFile(f.text, f.path, specs);
     fresh.set(f.name, { path: f.path, ...check });
-    entries.set(f.name, entryOf(f.stat, hash, check.diagnostics, check.package));
-  };
-  for (const f of pending.slice(0, split)) here(f);
-  const answers = new Map<string, ParsedFile>();
-  try {
-    for (const p of await worker) answers.set(p.name, p);
-  } catch {
-    // The worker failed: its files are parsed below.
+    entries.set(f.name, entryOf(f.stat, f.hash, check.diagnostics, check.package));
   }
-  for (const f of away) {
-    const p = answers.get(f.name);
-    const hash = f.hash ?? p?.sha256;
-    // Not answered (the worker failed, or could not read the file): parsed here.
-    if (p === undefined || hash === undefined) {
-      here(f);
-      continue;
-    }
-    entries.set(f.name, {
+  let parsedAway: readonly ParsedFile[];
+  try {
+    parsedAway = await worker;
+    const answered = new Set(parsedAway.map((p) => p.name));
+    if (parsedAway.length !== away.length || away.some((f) => !answered.has(f.name)))
+      throw new Error("the parse worker did not answer for every file");
+  } catch {
+    parsedAway = away.map((f) => parseForCache(f.name, f.path, f.text));
+  }
+  const byName = new Map(away.map((f) => [f.name, f]));
+  for (const p of parsedAway) {
+    const f = byName.get(p.name)!;
+    entries.set(p.name, {
       ...f.stat,
-      sha256: hash,
+      sha256: f.hash,
       diagnostics: p.diagnostics,
       ...(p.package !== undefined &&
         p.index !== undefined && { package: Buffer.from(p.package), index: p.index }),
     });
   }
-  const failed = pending.find((f) => unreadable.has(f.name));
-  if (failed !== undefined) throw unreadable.get(failed.name);
   return { fresh, entries };
 }
 
@@ -441,8 +389,7 @@ function parseOnWorker(
   started: ParseWorker,
 ): Promise<readonly ParsedFile[]> {
   started.worker.ref();
-  const sent: WorkerFile[] = files.map((f) => ({ name: f.name, path: f.path, text: f.text }));
-  started.worker.postMessage(sent);
+  started.worker.postMessage(files.map((f) => ({ name: f.name, path: f.path, text: f.text })));
   return started.answer;
 }
 

@@ -315,15 +315,12 @@ describe("the load cache's parse worker (compiled pthbs, 400 files)", () => {
     expect(lint(join(cache, "..", `${basename(dir)}-other`))).toBe(
       run(["lint", "--json", "--no-cache"], cache).stdout,
     );
-    // Files that cannot be read, with nothing cached, one among each thread's files: the first by
-    // name is the error, and the worker (started before the files are read) lets pthbs exit.
-    for (const n of ["p050", "p350"]) {
-      rmSync(join(dir, `${n}.toml`));
-      mkdirSync(join(dir, `${n}.toml`));
-    }
+    // A file that cannot be read, with nothing cached: the worker, started before the files are
+    // read, must not keep pthbs from exiting with the error.
+    rmSync(join(dir, "p050.toml"));
+    mkdirSync(join(dir, "p050.toml"));
     const unreadable = run(["lint"], join(cache, "..", `${basename(dir)}-third`));
     expect(unreadable.status).toBe(1);
-    expect(unreadable.stderr).toContain(`cannot read constraint file ${join(dir, "p050.toml")}`);
     expect(unreadable.stderr).toBe(run(["lint", "--no-cache"], cache).stderr);
   }, 120_000);
 });
