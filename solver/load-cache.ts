@@ -221,6 +221,11 @@ async function loadThrough(
 ): Promise<CachedLoadResult> {
   const kept = new Map<string, Entry>();
   const pending: PendingFile[] = [];
+  // Nothing cached: every file is to be parsed, so the worker loads its modules while they are read.
+  const early =
+    old === undefined && names.length >= PARALLEL_MIN && availableParallelism() > 1
+      ? startWorker()
+      : undefined;
   const now = Date.now();
   let changed = old === undefined || Object.keys(old.files).length !== names.length;
   const pathOf = joiner(dir);
@@ -247,7 +252,7 @@ async function loadThrough(
     }
   }
   const specs = new Map<string, Spec>();
-  const { fresh, entries, onWorker } = await parsePending(pending, specs);
+  const { fresh, entries, onWorker } = await parsePending(pending, specs, early);
   // In name order, as the checks between files and the cache file expect.
   const files: Record<string, Entry> = {};
   for (const name of names) files[name] = kept.get(name) ?? entries.get(name)!;
@@ -335,70 +340,110 @@ const WORKER = new URL("./parse-worker.js", import.meta.url);
 
 /**
  * Parses the pending files: with many of them and a second core, most on a worker thread (the
- * TOML parse is most of a cold load); the packages parsed here are kept as objects (`fresh`),
- * the worker's come back as cache entries, read back like the cached ones.
+ * TOML parse is most of a cold load). The packages are kept as objects (`fresh`): those parsed
+ * here, and the worker's read back from their cache text as its parts arrive — once this thread's
+ * share is parsed, while the worker still parses. `early` is a worker started before the files
+ * were read: used, or stopped.
  */
 async function parsePending(
   pending: readonly PendingFile[],
   specs: Map<string, Spec>,
+  early: ParseWorker | undefined,
 ): Promise<{ fresh: Map<string, CheckedFile>; entries: Map<string, Entry>; onWorker: number }> {
   const fresh = new Map<string, CheckedFile>();
   const entries = new Map<string, Entry>();
-  const useWorker =
-    pending.length >= PARALLEL_MIN &&
-    availableParallelism() > 1 &&
-    existsSync(fileURLToPath(WORKER));
-  // A little less than half here: the worker first loads its modules, and this thread waits for
-  // it (at 7,000 files a 45/55 split ends both parses at about the same time; 40/60 left this
-  // thread idle for a sixth of its parse).
-  const split = useWorker ? Math.ceil(pending.length * 0.45) : pending.length;
+  const useWorker = pending.length >= PARALLEL_MIN && availableParallelism() > 1;
+  if (!useWorker) void early?.worker.terminate();
+  const started = useWorker ? (early ?? startWorker()) : undefined;
+  // Less than half here: this thread also reads back the worker's packages (at 7,000 files, with
+  // 42/58 this thread ends reading back about when the worker ends its parse).
+  const split = started === undefined ? pending.length : Math.ceil(pending.length * 0.42);
   const away = pending.slice(split);
-  const worker = away.length > 0 ? parseOnWorker(away) : Promise.resolve([]);
-  // If the worker fails to start, its files are parsed here after all.
-  worker.catch(() => undefined);
-  for (const f of pending.slice(0, split)) {
+  if (away.length === 0 && started !== undefined) void started.worker.terminate();
+  const here = (f: PendingFile) => {
     const check = checkConstraintFile(f.text, f.path, specs);
     fresh.set(f.name, { path: f.path, ...check });
     entries.set(f.name, entryOf(f.stat, f.hash, check.diagnostics, check.package));
-  }
-  let parsedAway: readonly ParsedFile[];
-  let onWorker = away.length;
-  try {
-    parsedAway = await worker;
-    const answered = new Set(parsedAway.map((p) => p.name));
-    if (parsedAway.length !== away.length || away.some((f) => !answered.has(f.name)))
-      throw new Error("the parse worker did not answer for every file");
-  } catch {
-    parsedAway = away.map((f) => parseForCache(f.name, f.path, f.text));
-    onWorker = 0;
-  }
+  };
+  let onWorker = 0;
   const byName = new Map(away.map((f) => [f.name, f]));
-  for (const p of parsedAway) {
-    const f = byName.get(p.name)!;
+  const answered = (p: ParsedFile) => {
+    const f = byName.get(p.name);
+    if (f === undefined || entries.has(p.name)) return;
+    const text =
+      p.package !== undefined && p.index !== undefined ? Buffer.from(p.package) : undefined;
     entries.set(p.name, {
       ...f.stat,
       sha256: f.hash,
       diagnostics: p.diagnostics,
-      ...(p.package !== undefined &&
-        p.index !== undefined && { package: inMemory(Buffer.from(p.package)), index: p.index }),
+      ...(text && { package: inMemory(text), index: p.index }),
     });
-  }
+    onWorker++;
+    // One that does not read back is parsed by `whole`.
+    const pkg = text && fromWire(text, f.path, specs);
+    if (pkg !== undefined || text === undefined)
+      fresh.set(p.name, { path: f.path, diagnostics: p.diagnostics, ...(pkg && { package: pkg }) });
+  };
+  const worker =
+    away.length > 0 && started !== undefined
+      ? parseOnWorker(away, started, (part) => part.forEach(answered))
+      : Promise.resolve();
+  for (const f of pending.slice(0, split)) here(f);
+  // The worker's parts are read back as they come, until its last one (or its failure).
+  await worker.catch(() => undefined);
+  // What it did not answer (it failed) is parsed here.
+  for (const f of away) if (!entries.has(f.name)) here(f);
   return { fresh, entries, onWorker };
 }
 
-function parseOnWorker(files: readonly PendingFile[]): Promise<readonly ParsedFile[]> {
-  return new Promise((resolvePromise, reject) => {
-    const worker = new Worker(WORKER, {
-      workerData: files.map((f) => ({ name: f.name, path: f.path, text: f.text })),
-    });
-    worker.once("message", (parsed: readonly ParsedFile[]) => {
-      resolvePromise(parsed);
-      void worker.terminate();
+/** A parse worker (`parse-worker.ts`), listened to from its start. */
+interface ParseWorker {
+  readonly worker: Worker;
+  /** Settles when the worker has sent its last part; rejects when it fails first. */
+  readonly done: Promise<void>;
+  /** Gives each part of its answer to `read`: those come already, then the others as they come. */
+  take(read: (part: readonly ParsedFile[]) => void): void;
+}
+
+/** Starts a parse worker; undefined without a compiled worker script (as under the test runner). */
+function startWorker(): ParseWorker | undefined {
+  if (!existsSync(fileURLToPath(WORKER))) return undefined;
+  const worker = new Worker(WORKER);
+  const waiting: (readonly ParsedFile[])[] = [];
+  let reader: ((part: readonly ParsedFile[]) => void) | undefined;
+  const done = new Promise<void>((resolvePromise, reject) => {
+    worker.on("message", (message: readonly ParsedFile[] | "done") => {
+      if (message === "done") {
+        resolvePromise();
+        void worker.terminate();
+      } else if (reader !== undefined) reader(message);
+      else waiting.push(message);
     });
     worker.once("error", reject);
-    // After a message this changes nothing; before one, the worker failed.
+    // After the last part this changes nothing; before it, the worker failed.
     worker.once("exit", (code) => reject(new Error(`parse worker exited with ${code}`)));
   });
+  // A worker that fails is seen when it is awaited (its files are then parsed here).
+  done.catch(() => undefined);
+  // Until it is given files it must not keep the process alive (a load that throws meanwhile);
+  // after the listeners, which would hold it again.
+  worker.unref();
+  const take = (read: (part: readonly ParsedFile[]) => void) => {
+    reader = read;
+    for (const part of waiting.splice(0)) read(part);
+  };
+  return { worker, done, take };
+}
+
+function parseOnWorker(
+  files: readonly PendingFile[],
+  started: ParseWorker,
+  read: (part: readonly ParsedFile[]) => void,
+): Promise<void> {
+  started.take(read);
+  started.worker.ref();
+  started.worker.postMessage(files.map((f) => ({ name: f.name, path: f.path, text: f.text })));
+  return started.done;
 }
 
 interface Loaded {

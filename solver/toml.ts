@@ -36,9 +36,15 @@ export class TomlSyntaxError extends Error {
   }
 }
 
-interface Positions {
-  key: SourceLocation;
-  value: SourceLocation;
+/**
+ * The positions recorded under one path step: the key and value nodes (a location is made only
+ * when asked for) and the steps below. A tree, not a map of joined paths: recording then costs
+ * no path arrays nor strings, and most positions are never asked for.
+ */
+interface PositionNode {
+  key?: AST.TOMLNode;
+  value?: AST.TOMLNode;
+  children?: Map<string, PositionNode>;
 }
 
 /** Parses `text`; throws `TomlSyntaxError` on malformed TOML (duplicate keys included). */
@@ -55,63 +61,73 @@ export function parseLocatedToml(text: string, file: string): LocatedToml {
     });
   }
   const root = getStaticTOMLValue(ast) as TomlTable;
-  const positions = new Map<string, Positions>();
-  const at = (node: AST.TOMLNode): SourceLocation => ({
-    file,
-    line: node.loc.start.line,
-    column: node.loc.start.column + 1,
-  });
-  const record = (path: TomlPath, key: SourceLocation, value: SourceLocation) => {
-    const id = pathId(path);
-    if (!positions.has(id)) positions.set(id, { key, value });
+  const top: PositionNode = {};
+  // The first record of a path wins (a table header before the keys that extend it).
+  const record = (
+    parent: PositionNode,
+    step: string | number,
+    key: AST.TOMLNode,
+    value: AST.TOMLNode,
+  ): PositionNode => {
+    parent.children ??= new Map();
+    const id = String(step);
+    let node = parent.children.get(id);
+    if (node === undefined) {
+      node = {};
+      parent.children.set(id, node);
+    }
+    if (node.key === undefined) {
+      node.key = key;
+      node.value = value;
+    }
+    return node;
   };
-  const visitValue = (path: TomlPath, node: AST.TOMLContentNode) => {
+  const visitValue = (at: PositionNode, node: AST.TOMLContentNode) => {
     if (node.type === "TOMLInlineTable") {
-      for (const kv of node.body) visitKeyValue(path, kv);
+      for (const kv of node.body) visitKeyValue(at, kv);
     } else if (node.type === "TOMLArray") {
       node.elements.forEach((el, i) => {
-        record([...path, i], at(el), at(el));
-        visitValue([...path, i], el);
+        visitValue(record(at, i, el, el), el);
       });
     }
   };
-  const visitKeyValue = (base: TomlPath, kv: AST.TOMLKeyValue) => {
-    const keys = kv.key.keys.map(keyName);
-    keys.forEach((_, i) => {
-      record([...base, ...keys.slice(0, i + 1)], at(kv.key.keys[i]!), at(kv.value));
-    });
-    visitValue([...base, ...keys], kv.value);
+  const visitKeyValue = (base: PositionNode, kv: AST.TOMLKeyValue) => {
+    let at = base;
+    for (const k of kv.key.keys) at = record(at, keyName(k), k, kv.value);
+    visitValue(at, kv.value);
   };
-  for (const top of ast.body[0]?.body ?? []) {
-    if (top.type === "TOMLKeyValue") {
-      visitKeyValue([], top);
+  for (const node of ast.body[0]?.body ?? []) {
+    if (node.type === "TOMLKeyValue") {
+      visitKeyValue(top, node);
     } else {
-      const path = top.resolvedKey;
-      path.forEach((_, i) => {
-        record(path.slice(0, i + 1), at(top), at(top));
-      });
-      for (const kv of top.body) visitKeyValue(path, kv);
+      let at = top;
+      for (const step of node.resolvedKey) at = record(at, step, node, node);
+      for (const kv of node.body) visitKeyValue(at, kv);
     }
   }
-  const find = (path: TomlPath): Positions => {
-    for (let n = path.length; n > 0; n--) {
-      const p = positions.get(pathId(path.slice(0, n)));
-      if (p) return p;
+  const location = (node: AST.TOMLNode | undefined): SourceLocation =>
+    node === undefined
+      ? { file, line: 1, column: 1 }
+      : { file, line: node.loc.start.line, column: node.loc.start.column + 1 };
+  // The deepest recorded node along `path`.
+  const find = (path: TomlPath): PositionNode => {
+    let found = top;
+    let at: PositionNode | undefined = top;
+    for (const step of path) {
+      at = at.children?.get(String(step));
+      if (at === undefined) break;
+      if (at.key !== undefined) found = at;
     }
-    return { key: { file, line: 1, column: 1 }, value: { file, line: 1, column: 1 } };
+    return found;
   };
   return {
     file,
     root,
-    keyAt: (path) => find(path).key,
-    valueAt: (path) => find(path).value,
+    keyAt: (path) => location(find(path).key),
+    valueAt: (path) => location(find(path).value),
   };
 }
 
 function keyName(k: AST.TOMLBare | AST.TOMLQuoted): string {
   return k.type === "TOMLBare" ? k.name : k.value;
-}
-
-function pathId(path: TomlPath): string {
-  return path.map(String).join("\u0000");
 }

@@ -299,6 +299,7 @@ describe("the load cache's parse worker (compiled pthbs, 400 files)", () => {
       spawnSync(process.execPath, [join(dist(), "cli", "main.js"), "-C", dir, ...args], {
         encoding: "utf8",
         env: { PATH: process.env.PATH ?? "/usr/bin:/bin", PTHBS_CACHE_DIR: cache },
+        timeout: 60_000,
       });
     const cache = join(dir, "..", `${basename(dir)}-cache`);
     const plain = run(["solve", "p399", "--json", "--no-cache"], cache);
@@ -329,6 +330,13 @@ describe("the load cache's parse worker (compiled pthbs, 400 files)", () => {
     expect(lint(join(cache, "..", `${basename(dir)}-other`))).toBe(
       run(["lint", "--json", "--no-cache"], cache).stdout,
     );
+    // A file that cannot be read, with nothing cached: the worker, started before the files are
+    // read, must not keep pthbs from exiting with the error.
+    rmSync(join(dir, "p050.toml"));
+    mkdirSync(join(dir, "p050.toml"));
+    const unreadable = run(["lint"], join(cache, "..", `${basename(dir)}-third`));
+    expect(unreadable.status).toBe(1);
+    expect(unreadable.stderr).toBe(run(["lint", "--no-cache"], cache).stderr);
   }, 120_000);
 });
 
