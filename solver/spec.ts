@@ -83,23 +83,46 @@ export function parseSpecInterned(
 const BARE = /^(?:[A-Za-z0-9][A-Za-z0-9_.-]*)?(?:@[A-Za-z0-9._:,=-]*)?$/;
 
 /**
- * `name`, `name@range` or `@range` alone, as most dependencies and conditions are: the same
- * result as `parseFullSpec` without its scanner (a load parses tens of thousands of specs);
- * undefined for anything else and for anything wrong, which `parseFullSpec` then reports.
+ * A spec as `printSpec` writes it — `name`, `name@range` or `@range`, then options each after one
+ * space (`+opt`, `~opt`, `opt=value`) — as most dependencies and conditions are: the same result
+ * as `parseFullSpec` without its scanner (a load parses tens of thousands of specs); undefined
+ * for anything else and for anything wrong, which `parseFullSpec` then reports.
  */
 function parseBareSpec(text: string, naming: SpecNaming): Spec | undefined {
-  if (text === "" || !BARE.test(text)) return undefined;
-  const at = text.indexOf("@");
-  const name = at < 0 ? text : text.slice(0, at);
+  const space = text.indexOf(" ");
+  const head = space < 0 ? text : text.slice(0, space);
+  if (head === "" || !BARE.test(head)) return undefined;
+  const at = head.indexOf("@");
+  const name = at < 0 ? head : head.slice(0, at);
   if (name === "" ? naming === "named" : naming === "anonymous") return undefined;
-  if (at < 0) return { name, options: [] };
-  let range: VersionRange;
-  try {
-    range = VersionRange.parse(text.slice(at + 1));
-  } catch {
-    return undefined;
+  let range: VersionRange | undefined;
+  if (at >= 0) {
+    try {
+      range = VersionRange.parse(head.slice(at + 1));
+    } catch {
+      return undefined;
+    }
   }
-  return name === "" ? { range, options: [] } : { name, range, options: [] };
+  const options = space < 0 ? [] : bareOptions(text.slice(space + 1));
+  if (options === undefined) return undefined;
+  if (name === "") return range ? { range, options } : { options };
+  return range ? { name, range, options } : { name, options };
+}
+
+/** `+opt ~opt opt=value`, one space apart, sorted by name; undefined for anything else. */
+function bareOptions(text: string): OptionRequirement[] | undefined {
+  const options: OptionRequirement[] = [];
+  for (const token of text.split(" ")) {
+    const sign = token[0];
+    const eq = token.indexOf("=");
+    const name = sign === "+" || sign === "~" ? token.slice(1) : token.slice(0, eq);
+    const value: OptionValue = sign === "+" || sign === "~" ? sign === "+" : token.slice(eq + 1);
+    if (sign !== "+" && sign !== "~" && (eq < 0 || !VALUE_RE.test(value as string)))
+      return undefined;
+    if (!OPTION_RE.test(name) || options.some((o) => o.name === name)) return undefined;
+    options.push({ name, value });
+  }
+  return options.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 function parseFullSpec(text: string, naming: SpecNaming): Spec {
