@@ -755,7 +755,11 @@ function readCache(file: string, dir: string, version: string): CacheFile | unde
   } catch {
     return undefined;
   }
-  const close = () => closeSync(fd);
+  let open = true;
+  const close = () => {
+    if (open) closeSync(fd);
+    open = false;
+  };
   const unusable = () => {
     close();
     return undefined;
@@ -763,6 +767,8 @@ function readCache(file: string, dir: string, version: string): CacheFile | unde
   try {
     const size = fstatSync(fd).size;
     const readAt = (position: number, length: number): Buffer => {
+      // After `close` the descriptor may be another file's: nothing (it does not decode).
+      if (!open) return Buffer.alloc(0);
       const bytes = Buffer.allocUnsafe(length);
       let done = 0;
       while (done < length) {
