@@ -229,27 +229,33 @@ async function loadThrough(
   const now = Date.now();
   let changed = old === undefined || Object.keys(old.files).length !== names.length;
   const pathOf = joiner(dir);
-  for (const name of names) {
-    const path = pathOf(name);
-    const info = statConstraintFile(path);
-    const before = old?.files[name];
-    const racy = now - Math.max(info.mtimeMs, info.ctimeMs) < RACY_MS;
-    const seen = { size: info.size, mtimeMs: info.mtimeMs, ino: info.ino, ctimeMs: info.ctimeMs };
-    const stat = racy ? { ...seen, mtimeMs: -1 } : seen;
-    if (before !== undefined && before.mtimeMs >= 0 && sameStat(before, seen)) {
-      kept.set(name, before);
-      continue;
+  try {
+    for (const name of names) {
+      const path = pathOf(name);
+      const info = statConstraintFile(path);
+      const before = old?.files[name];
+      const racy = now - Math.max(info.mtimeMs, info.ctimeMs) < RACY_MS;
+      const seen = { size: info.size, mtimeMs: info.mtimeMs, ino: info.ino, ctimeMs: info.ctimeMs };
+      const stat = racy ? { ...seen, mtimeMs: -1 } : seen;
+      if (before !== undefined && before.mtimeMs >= 0 && sameStat(before, seen)) {
+        kept.set(name, before);
+        continue;
+      }
+      const bytes = readConstraintFile(path);
+      const hash = sha256(bytes);
+      if (before !== undefined && before.sha256 === hash) {
+        // A file still too recent to trust its stat is hashed on every load, but not rewritten.
+        if (!sameStat(before, stat)) changed = true;
+        kept.set(name, { ...before, ...stat });
+      } else {
+        changed = true;
+        pending.push({ name, path, stat, hash, text: bytes.toString("utf8") });
+      }
     }
-    const bytes = readConstraintFile(path);
-    const hash = sha256(bytes);
-    if (before !== undefined && before.sha256 === hash) {
-      // A file still too recent to trust its stat is hashed on every load, but not rewritten.
-      if (!sameStat(before, stat)) changed = true;
-      kept.set(name, { ...before, ...stat });
-    } else {
-      changed = true;
-      pending.push({ name, path, stat, hash, text: bytes.toString("utf8") });
-    }
+  } catch (e) {
+    // A file that cannot be read ends the load: the worker started for it too.
+    void early?.worker.terminate();
+    throw e;
   }
   const specs = new Map<string, Spec>();
   const { fresh, entries, onWorker } = await parsePending(pending, specs, early);

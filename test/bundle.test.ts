@@ -5,8 +5,11 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { compiledForTests } from "./compiled.js";
+
+const BUNDLE = fileURLToPath(new URL("../scripts/bundle.mjs", import.meta.url));
 
 /** The modules a file imports statically (`import … from "x"`, `import "x"`). */
 function staticImports(file: string): string[] {
@@ -47,11 +50,15 @@ describe("the bundled command", () => {
       expect(loaded).not.toContain(lazy);
   });
 
-  it("runs", () => {
-    const r = spawnSync(process.execPath, [join(dist(), "cli", "main.js"), "--version"], {
-      encoding: "utf8",
-    });
-    expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  it("runs, and still runs after the bundling step is run again on its own output", () => {
+    const version = () =>
+      spawnSync(process.execPath, [join(dist(), "cli", "main.js"), "--version"], {
+        encoding: "utf8",
+      });
+    expect(version().status, version().stderr).toBe(0);
+    expect(version().stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const again = spawnSync(process.execPath, [BUNDLE, dist()], { encoding: "utf8" });
+    expect(again.status, again.stderr).toBe(0);
+    expect(version().stdout).toMatch(/^\d+\.\d+\.\d+/);
   });
 });

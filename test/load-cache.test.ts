@@ -283,6 +283,35 @@ describe("pthbs with the load cache", () => {
 
 describe("the load cache's parse worker (compiled pthbs, 400 files)", () => {
   const dist = compiledForTests("load-cache");
+  it("stops the worker it started when a file cannot be read", () => {
+    const dir = mkdtempSync(join(tmpdir(), "pthbs-load-cache-unreadable-"));
+    for (let i = 0; i < 300; i++)
+      writeFileSync(join(dir, `p${String(i).padStart(3, "0")}.toml`), `name = "p${i}"\n`);
+    // A directory where a file should be: reading it fails (EISDIR) after the worker started.
+    mkdirSync(join(dir, "zz.toml"));
+    const script = `
+      import { readdirSync } from "node:fs";
+      import { loadConstraintsCached } from ${JSON.stringify(join(dist(), "solver", "load-cache.js"))};
+      const threads = () => readdirSync("/proc/self/task").length;
+      const before = threads();
+      for (let i = 0; i < 5; i++)
+        await loadConstraintsCached(${JSON.stringify(dir)}, { dir: ${JSON.stringify(dir)} + "-cache-" + i, version: "t" })
+          .then(() => console.log("loaded"), (e) => console.log(String(e.message)));
+      await new Promise((r) => setTimeout(r, 1000));
+      console.log(JSON.stringify({ before, after: threads() }));
+      process.exit(0);`;
+    // A file, not `-e`: a worker inherits the parent's flags, and `--input-type` stops it.
+    const file = join(dir, "..", `${basename(dir)}.mjs`);
+    writeFileSync(file, script);
+    const r = spawnSync(process.execPath, [file], { encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split("\n");
+    expect(lines.slice(0, 5).every((l) => l.includes("zz.toml") && l.includes("EISDIR"))).toBe(
+      true,
+    );
+    const { before, after } = JSON.parse(lines[5]!) as { before: number; after: number };
+    expect(after).toBe(before);
+  }, 60_000);
   it("parses part of the files on a worker thread and answers as without the cache", () => {
     const dir = mkdtempSync(join(tmpdir(), "pthbs-load-cache-many-"));
     const files = 400;
