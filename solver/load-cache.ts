@@ -386,7 +386,8 @@ async function parsePending(
     });
     onWorker++;
     // One that does not read back is parsed by `whole`.
-    const pkg = text && fromWire(text, f.path, specs);
+    // The worker's text as it came (a string): no round trip through the Buffer kept for the cache.
+    const pkg = text && fromWire(p.package!, f.path, specs);
     if (pkg !== undefined || text === undefined)
       fresh.set(p.name, { path: f.path, diagnostics: p.diagnostics, ...(pkg && { package: pkg }) });
   };
@@ -972,7 +973,11 @@ function toWire(p: Package): WirePackage {
 }
 
 /** The package a wire entry describes; undefined when the entry does not read back. */
-function fromWire(text: Buffer, file: string, specs: Map<string, Spec>): Package | undefined {
+function fromWire(
+  text: Buffer | string,
+  file: string,
+  specs: Map<string, Spec>,
+): Package | undefined {
   const at = (l: Loc): SourceLocation => ({ file, line: l[0], column: l[1] });
   const spec = (text: string, naming: SpecNaming): Spec => parseSpecInterned(specs, text, naming);
   const cond = (text: string | undefined) =>
@@ -990,7 +995,7 @@ function fromWire(text: Buffer, file: string, specs: Map<string, Spec>): Package
             location: at(s.at),
           };
   try {
-    const w = JSON.parse(text.toString("utf8")) as WirePackage;
+    const w = JSON.parse(typeof text === "string" ? text : text.toString("utf8")) as WirePackage;
     const provides: Provision[] = w.provides.map((v) => ({
       virtual: v.virtual,
       ...cond(v.when),
