@@ -197,6 +197,7 @@ class Encoder {
     // The packages as an array: this runs once, mostly unoptimised, where each step of a
     // `for … of` over a Map allocates.
     const packages = [...this.packages.values()];
+    this.reserve(packages);
     for (let i = 0; i < packages.length; i++) this.encodeStructure(packages[i]!);
     this.request.items.forEach((item, index) => {
       const wanted = this.matchesCube(item.spec);
@@ -357,6 +358,22 @@ class Encoder {
       configs: new Map(),
       builtCube: [built],
     });
+  }
+
+  /**
+   * Tells the engine the encoding's size before its clauses come (`SatEngine.reserve`): the
+   * variables declared so far and a third more for the gates, and per package about five clauses
+   * per version (its ladder), three per option value and two per rule (the rule and its gate).
+   */
+  private reserve(packages: readonly Declared[]): void {
+    let clauses = 0;
+    for (let i = 0; i < packages.length; i++) {
+      const p = packages[i]!;
+      clauses += 5 * p.versions.length + 2;
+      for (let k = 0; k < p.options.length; k++) clauses += 3 * p.options[k]!.values.length;
+      clauses += 2 * ((p.pkg?.depends.length ?? 0) + (p.pkg?.conflicts.length ?? 0));
+    }
+    this.c.sat.reserve(Math.ceil(1.35 * this.c.sat.variables), clauses);
   }
 
   /** Definitions that hold whatever the facts: presence, option existence, a value when it exists. */

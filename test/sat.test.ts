@@ -58,6 +58,31 @@ describe("SatSolver", () => {
     );
   });
 
+  it("answers the same whatever room was reserved, before or between its clauses", () => {
+    fc.assert(
+      fc.property(
+        // Clauses of two or three literals: the binary ones wait in the pending implications.
+        fc.array(fc.array(arbLit, { minLength: 2, maxLength: 3 }), { maxLength: 40 }),
+        fc.nat(40),
+        fc.nat(5000),
+        fc.nat(20000),
+        fc.array(arbLit, { maxLength: 5 }),
+        (cnf, at, variables, clauses, assumptions) => {
+          const sat = new SatSolver();
+          for (let v = 0; v < VARS; v++) sat.newVar();
+          cnf.forEach((c, i) => {
+            if (i === at) sat.reserve(variables, clauses);
+            sat.addClause(c);
+          });
+          const answer = sat.solve(assumptions);
+          expect(answer).toBe(models(cnf, assumptions).length > 0 ? "sat" : "unsat");
+          if (answer === "sat") for (const c of cnf) expect(c.some((l) => sat.value(l))).toBe(true);
+        },
+      ),
+      runs(200),
+    );
+  });
+
   it("finds disjoint cores in one pass (solveCores), or a model of the assumptions it kept", () => {
     fc.assert(
       fc.property(arbCnf, fc.array(arbLit, { maxLength: 8 }), (cnf, assumptions) => {

@@ -116,6 +116,10 @@ export class CheckedEngine implements SatEngine {
   setPhase(l: Lit): void {
     this.inner.setPhase(l);
   }
+
+  reserve(variables: number, clauses: number): void {
+    this.inner.reserve(variables, clauses);
+  }
   /** Passed on. */
   addDecisionGroup(present: Lit, choices: readonly Lit[], afterwards: readonly Lit[]): void {
     this.inner.addDecisionGroup(present, choices, afterwards);

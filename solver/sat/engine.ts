@@ -127,6 +127,8 @@ export interface SatEngine {
   model(): Model;
   /** The preferred polarity of a variable's next decisions. A hint. */
   setPhase(l: Lit): void;
+  /** Room for about this many variables and clauses in all, before they are added. A hint. */
+  reserve(variables: number, clauses: number): void;
   /**
    * The next group of the decision order (a package's presence, its choices most preferred
    * first, then literals to decide with their saved phase). A hint.

@@ -207,6 +207,8 @@ export class LogicSolverEngine implements SatEngine {
   /** A hint logic-solver cannot take. */
   setPhase(_l: Lit): void {}
 
+  reserve(_variables: number, _clauses: number): void {}
+
   /** A hint logic-solver cannot take. */
   addDecisionGroup(_present: Lit, _choices: readonly Lit[], _afterwards: readonly Lit[]): void {}
 
