@@ -190,7 +190,11 @@ export class SatSolver implements SatEngine {
   reserve(variables: number, clauses: number): void {
     this.ensureCapacity(variables);
     if (5 * clauses > this.arena.length) this.growArena(5 * clauses);
-    while (this.edgeTop + 5 * clauses > this.edges.length) this.growEdges();
+    if (this.edgeTop + 5 * clauses > this.edges.length) {
+      const edges = new Int32Array(this.edgeTop + 5 * clauses);
+      edges.set(this.edges.subarray(0, this.edgeTop));
+      this.edges = edges;
+    }
   }
 
   /** Number of variables. */
