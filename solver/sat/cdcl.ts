@@ -113,7 +113,8 @@ export class SatSolver implements SatEngine {
    * The current decision level, and per level (typed arrays that only grow: a plain array
    * trimmed at each backjump over thousands of assumption levels and grown again was a quarter
    * of the garbage of `solve()` at cone 2,000) where it starts on the trail (`levelStart`) and
-   * where the cursors stood when it was opened (`levelOrder`, `levelScope`, `levelRest`).
+   * where the cursors stood when it was opened (`levelOrder`, `levelScope`, `levelRest`,
+   * `levelAfter`).
    */
   private level = 0;
   private levelStart = new Int32Array(64);
@@ -162,6 +163,13 @@ export class SatSolver implements SatEngine {
    */
   private restNext = 0;
   private levelRest = new Int32Array(64);
+  /**
+   * Whether the groups' `afterwards` wait for a second pass over the order (`pickOrdered`), and
+   * that pass's cursor, kept per level as the first pass's is.
+   */
+  private afterwardsLast = false;
+  private afterNext = 0;
+  private levelAfter = new Int32Array(64);
   /** Literals a probe without conflict made true (`refutes`), valid while `probeStamp` holds. */
   private probeSafe = new Uint8Array(0);
   private readonly probedTrue: Lit[] = [];
@@ -549,6 +557,11 @@ export class SatSolver implements SatEngine {
     this.levelScope.fill(0, 0, this.level);
     this.restNext = 0;
     this.levelRest.fill(0, 0, this.level);
+    this.afterNext = 0;
+    this.levelAfter.fill(0, 0, this.level);
+    // The optimiser's calls decide the options after every package's presence and version (see
+    // `pickOrdered`); the first solve keeps them with their package.
+    this.afterwardsLast = this.collecting;
     if (!this.ok) return "unsat";
     // Keep the levels of the assumptions this call shares with the last one (still true): an
     // optimisation step then costs what changed, not a pass over the whole problem.
@@ -748,6 +761,16 @@ export class SatSolver implements SatEngine {
    * whose presence is open is decided absent (nothing decided so far needs it), a present one
    * takes its most preferred choice still open, then its other literals their saved phase. -1
    * when every group is settled (VSIDS decides the rest).
+   *
+   * With `afterwardsLast` (the optimiser's calls) the other literals wait for a second pass,
+   * once every group has its presence and choice. Those calls decide the whole problem again
+   * after each conflict that refutes an early assumption (a learnt unit: at cone 5,000
+   * `deprecated` finds 138 of its 158 that way, deep in the order), and nine decisions in ten
+   * were options, decided package by package between the versions whose conflicts the calls
+   * look for: `deprecated` made 181k decisions and 1.91M propagations there, 37k and 1.61M
+   * with the options last (cone 1,996: 30k → 10k, 378k → 335k), with the same calls, cost
+   * vectors and chosen sets. The first solve keeps them with their package: there it cost more
+   * (cone 1,996 chose another set of the same cost; cone 5,000's `deprecated` took 1.90M).
    */
   private pickOrdered(): Lit {
     const vals = this.vals;
@@ -769,11 +792,26 @@ export class SatSolver implements SatEngine {
         if (value === UNDEF && open === -1) open = x;
       }
       if (!chosen && open !== -1) return open;
-      const afterwards = g.afterwards;
-      for (let k = 0; k < afterwards.length; k++) {
-        const x = afterwards[k]!;
-        if (vals[x] === UNDEF) return (x & ~1) + this.phase[x >> 1]!;
+      if (this.afterwardsLast) continue;
+      const next = this.openAfterwards(g);
+      if (next !== -1) return next;
+    }
+    if (this.afterwardsLast)
+      for (; this.afterNext < this.order.length; this.afterNext++) {
+        const g = this.order[this.afterNext]!;
+        if (vals[g.present] !== TRUE) continue;
+        const next = this.openAfterwards(g);
+        if (next !== -1) return next;
       }
+    return -1;
+  }
+
+  /** The first open literal of a group's `afterwards`, with its saved phase; -1 when none. */
+  private openAfterwards(g: DecisionGroup): Lit {
+    const afterwards = g.afterwards;
+    for (let k = 0; k < afterwards.length; k++) {
+      const x = afterwards[k]!;
+      if (this.vals[x] === UNDEF) return (x & ~1) + this.phase[x >> 1]!;
     }
     return -1;
   }
@@ -1186,11 +1224,13 @@ export class SatSolver implements SatEngine {
       this.levelOrder = grow(this.levelOrder);
       this.levelScope = grow(this.levelScope);
       this.levelRest = grow(this.levelRest);
+      this.levelAfter = grow(this.levelAfter);
     }
     this.levelStart[n] = this.trailTop;
     this.levelOrder[n] = this.orderNext;
     this.levelScope[n] = this.scopeNext;
     this.levelRest[n] = this.restNext;
+    this.levelAfter[n] = this.afterNext;
     this.level = n + 1;
   }
 
@@ -1199,6 +1239,7 @@ export class SatSolver implements SatEngine {
     this.orderNext = this.levelOrder[level]!;
     this.scopeNext = this.levelScope[level]!;
     this.restNext = this.levelRest[level]!;
+    this.afterNext = this.levelAfter[level]!;
     const heap = this.order.length === 0 && this.heapBuilt;
     const vals = this.vals;
     const levels = this.levels;
