@@ -99,12 +99,14 @@ export class SatSolver implements SatEngine {
   /** How many numbers `binary` and `edges` hold (four per binary clause), to know when to compile. */
   private pendingBinaries = 0;
   /**
-   * The implications added since the last propagation, as (p, other, clause) triples in one
-   * array: the encoder adds a hundred thousand binary clauses before the first propagation, and
-   * growing a small array per literal for them was a tenth of encoding (allocation and its
-   * collection). `flushEdges` hands them to the compiled arrays or to `binary`.
+   * The binary clauses added since the last propagation, by their arena offset (a clause's two
+   * implications are read from its literals there, which never move): the encoder adds a hundred
+   * thousand of them before the first propagation, and growing a small array per literal for
+   * them was a tenth of encoding (allocation and its collection). `flushEdges` hands them to the
+   * compiled arrays or to `binary`. One number per clause rather than its two (p, other, clause)
+   * triples: six times less memory, whose first touch costs here (see `reserve`).
    */
-  private edges = new Int32Array(3 << 10);
+  private edges = new Int32Array(1 << 10);
   private edgeTop = 0;
   /** The assigned literals in order (`trailTop` of them; a variable is on it at most once). */
   private trail = new Int32Array(0);
@@ -190,16 +192,16 @@ export class SatSolver implements SatEngine {
   }
 
   /**
-   * Sizes the variable arrays, the clause arena and the pending implications for an encoding of
-   * about this size: doubling them from small sizes copied megabytes a dozen times and cost a
-   * twentieth of encoding at cone 2,000 (an encoding's clauses take about 5 arena entries and
-   * 5 implication entries each, most being binary).
+   * Sizes the variable arrays, the clause arena and the pending binary clauses for an encoding
+   * of about this size (an encoding's clauses take about five arena entries each, most being
+   * binary): doubling them from small sizes copied megabytes a dozen times, and each first
+   * touch of a 4 KiB page costs about 10 µs on this project's VMs.
    */
   reserve(variables: number, clauses: number): void {
     this.ensureCapacity(variables);
     if (5 * clauses > this.arena.length) this.growArena(5 * clauses);
-    if (this.edgeTop + 5 * clauses > this.edges.length) {
-      const edges = new Int32Array(this.edgeTop + 5 * clauses);
+    if (this.edgeTop + clauses > this.edges.length) {
+      const edges = new Int32Array(this.edgeTop + clauses);
       edges.set(this.edges.subarray(0, this.edgeTop));
       this.edges = edges;
     }
@@ -301,16 +303,8 @@ export class SatSolver implements SatEngine {
     this.arenaTop = c + HEADER + 2;
     this.nClauses++;
     this.stats.clauses++;
-    if (this.edgeTop + 6 > this.edges.length) this.growEdges();
-    const edges = this.edges;
-    const e = this.edgeTop;
-    edges[e] = lo ^ 1;
-    edges[e + 1] = hi;
-    edges[e + 2] = c;
-    edges[e + 3] = hi ^ 1;
-    edges[e + 4] = lo;
-    edges[e + 5] = c;
-    this.edgeTop = e + 6;
+    if (this.edgeTop === this.edges.length) this.growEdges();
+    this.edges[this.edgeTop++] = c;
     this.pendingBinaries += 4;
     return true;
   }
@@ -451,8 +445,13 @@ export class SatSolver implements SatEngine {
     // The pairs still in `edges` go after each literal's older pairs: counted first, then each
     // literal's run reserved (`room` becomes its fill cursor), then placed in insertion order.
     const edges = this.edges;
+    const arena = this.arena;
     const room = new Int32Array(lits);
-    for (let e = 0; e < this.edgeTop; e += 3) room[edges[e]!]! += 2;
+    for (let e = 0; e < this.edgeTop; e++) {
+      const c = edges[e]!;
+      room[arena[c + HEADER]! ^ 1]! += 2;
+      room[arena[c + HEADER + 1]! ^ 1]! += 2;
+    }
     const start = new Int32Array(lits + 1);
     const data = new Int32Array(oldData.length + this.pendingBinaries);
     let at = 0;
@@ -473,10 +472,14 @@ export class SatSolver implements SatEngine {
       room[l] = at;
       at += reserved;
     }
-    for (let e = 0; e < this.edgeTop; e += 3) {
-      const p = edges[e]!;
-      data[room[p]!++] = edges[e + 1]!;
-      data[room[p]!++] = edges[e + 2]!;
+    for (let e = 0; e < this.edgeTop; e++) {
+      const c = edges[e]!;
+      const a = arena[c + HEADER]!;
+      const b = arena[c + HEADER + 1]!;
+      data[room[a ^ 1]!++] = b;
+      data[room[a ^ 1]!++] = c;
+      data[room[b ^ 1]!++] = a;
+      data[room[b ^ 1]!++] = c;
     }
     this.edgeTop = 0;
     start[lits] = at;
@@ -1274,8 +1277,8 @@ export class SatSolver implements SatEngine {
     const a = this.arena[c + HEADER]!;
     const b = this.arena[c + HEADER + 1]!;
     if (this.arena[c] === 2) {
-      this.addImplication(a ^ 1, b, c);
-      this.addImplication(b ^ 1, a, c);
+      if (this.edgeTop === this.edges.length) this.growEdges();
+      this.edges[this.edgeTop++] = c;
       this.pendingBinaries += 4;
       return;
     }
@@ -1283,15 +1286,7 @@ export class SatSolver implements SatEngine {
     this.watch(b ^ 1, c, a);
   }
 
-  /** Records that when p holds, `other` must (binary clause c), until the next compilation. */
-  private addImplication(p: Lit, other: Lit, c: Clause): void {
-    if (this.edgeTop + 3 > this.edges.length) this.growEdges();
-    this.edges[this.edgeTop++] = p;
-    this.edges[this.edgeTop++] = other;
-    this.edges[this.edgeTop++] = c;
-  }
-
-  /** Doubles `edges` (it holds at least two pairs' room, and a pair takes 3). */
+  /** Doubles `edges`. */
   private growEdges(): void {
     const next = new Int32Array(2 * this.edges.length);
     next.set(this.edges);
@@ -1312,14 +1307,23 @@ export class SatSolver implements SatEngine {
       return;
     }
     const edges = this.edges;
-    for (let e = 0; e < this.edgeTop; e += 3) {
-      const p = edges[e]!;
-      const list = this.binary[p];
-      if (list === undefined) this.binary[p] = [edges[e + 1]!, edges[e + 2]!];
-      else list.push(edges[e + 1]!, edges[e + 2]!);
-      this.binaryPending[p] = 1;
+    const arena = this.arena;
+    for (let e = 0; e < this.edgeTop; e++) {
+      const c = edges[e]!;
+      const a = arena[c + HEADER]!;
+      const b = arena[c + HEADER + 1]!;
+      this.listImplication(a ^ 1, b, c);
+      this.listImplication(b ^ 1, a, c);
     }
     this.edgeTop = 0;
+  }
+
+  /** Adds "p implies `other` (binary clause c)" to p's list of pairs added since compilation. */
+  private listImplication(p: Lit, other: Lit, c: Clause): void {
+    const list = this.binary[p];
+    if (list === undefined) this.binary[p] = [other, c];
+    else list.push(other, c);
+    this.binaryPending[p] = 1;
   }
 
   private bumpVar(v: number): void {
