@@ -185,7 +185,8 @@ export class SatSolver implements SatEngine {
   newVar(_name?: string): number {
     const v = this.nVars++;
     this.ensureCapacity(this.nVars);
-    this.binary.push(undefined, undefined); // made on first use: most literals have none
+    // Made on first use: most literals have none (`reserve` may have made room already).
+    if (this.binary.length < 2 * this.nVars) this.binary.push(undefined, undefined);
     if (this.heapBuilt) this.heap.insert(v);
     this.stats.variables = this.nVars;
     return v;
@@ -199,6 +200,11 @@ export class SatSolver implements SatEngine {
    */
   reserve(variables: number, clauses: number): void {
     this.ensureCapacity(variables);
+    if (this.binary.length < 2 * variables) {
+      const binary: (number[] | undefined)[] = new Array(2 * variables).fill(undefined);
+      for (let l = 0; l < this.binary.length; l++) binary[l] = this.binary[l];
+      this.binary = binary;
+    }
     if (5 * clauses > this.arena.length) this.growArena(5 * clauses);
     if (this.edgeTop + clauses > this.edges.length) {
       const edges = new Int32Array(this.edgeTop + clauses);
