@@ -165,8 +165,13 @@ export function readSolution(
     criterion,
     value: values.get(criterion) ?? 0,
   }));
+  // The encoder declares the cone in name order, so this is nearly always sorted already: a
+  // check is one pass, where a sort called its comparison 50,000 times at cone 5,000.
+  let sorted = true;
+  for (let i = 1; i < packages.length && sorted; i++)
+    sorted = packages[i - 1]!.name < packages[i]!.name;
   return {
-    packages: packages.sort((a, b) => (a.name < b.name ? -1 : 1)),
+    packages: sorted ? packages : packages.sort((a, b) => (a.name < b.name ? -1 : 1)),
     roots: packages.filter((p) => p.root).map((p) => p.name),
     cost,
   };
