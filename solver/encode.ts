@@ -15,10 +15,10 @@
  *
  * Versions have an order encoding besides their own variables (when one configuration is a hard
  * rule): `s6 ≤2.12.0.0` holds when s6 is built at 2.12.0.0 or an older version. A range is then one
- * or two ladder literals instead of a disjunction plus a clause per version outside it, unit
- * propagation reasons on ranges as PubGrub does, and the rungs are the version-age cost terms
- * (`s6 ≤2.12.0.0` costs one when 2.12.0.0 is the second choice), so every cost term has weight
- * 1 and the optimiser's cores stay small.
+ * or two ladder literals (one version: its own variable) instead of a disjunction plus a clause
+ * per version outside it, unit propagation reasons on ranges as PubGrub does, and the rungs are
+ * the version-age cost terms (`s6 ≤2.12.0.0` costs one when 2.12.0.0 is the second choice), so
+ * every cost term has weight 1 and the optimiser's cores stay small.
  */
 import type { SourceLocation } from "../common/errors.js";
 import { constraintAbove, constraintBelow, type VersionRange } from "./range.js";
@@ -382,7 +382,7 @@ class Encoder {
       clauses +=
         5 * pkg.versions.length + 3 * values + 2 * (pkg.depends.length + pkg.conflicts.length) + 2;
     }
-    this.c.sat.reserve(Math.ceil(1.35 * variables), clauses);
+    this.c.sat.reserve?.(Math.ceil(1.35 * variables), clauses);
   }
 
   /** Definitions that hold whatever the facts: presence, option existence, a value when it exists. */
@@ -629,7 +629,8 @@ class Encoder {
     const external = p.external !== undefined && range.contains(p.external.version);
     const ladder = this.ladders.get(p.name);
     if (ladder) {
-      // Consecutive versions, a range's usual shape, are two rungs (`configCube` names them).
+      // Consecutive versions, a range's usual shape, are two rungs (`configCube` names them),
+      // one version its own variable.
       let first = -1;
       let last = -1;
       let gap = false;

@@ -58,28 +58,77 @@ describe("SatSolver", () => {
     );
   });
 
-  it("answers the same whatever room was reserved, before or between its clauses", () => {
+  it("answers the same whatever room was reserved: before its variables, between or after its clauses", () => {
     fc.assert(
       fc.property(
         // Clauses of two or three literals: the binary ones wait in the pending implications.
-        fc.array(fc.array(arbLit, { minLength: 2, maxLength: 3 }), { maxLength: 40 }),
-        fc.nat(40),
+        fc
+          .array(fc.array(arbLit, { minLength: 2, maxLength: 3 }), { maxLength: 40 })
+          .chain((cnf) => fc.tuple(fc.constant(cnf), fc.integer({ min: -1, max: cnf.length }))),
         fc.nat(5000),
         fc.nat(20000),
         fc.array(arbLit, { maxLength: 5 }),
-        (cnf, at, variables, clauses, assumptions) => {
+        ([cnf, at], variables, clauses, assumptions) => {
           const sat = new SatSolver();
+          // -1: before the first variable, as the encoder does; cnf.length: after the last clause.
+          if (at === -1) sat.reserve(variables, clauses);
           for (let v = 0; v < VARS; v++) sat.newVar();
           cnf.forEach((c, i) => {
             if (i === at) sat.reserve(variables, clauses);
             sat.addClause(c);
           });
+          if (at === cnf.length) sat.reserve(variables, clauses);
           const answer = sat.solve(assumptions);
           expect(answer).toBe(models(cnf, assumptions).length > 0 ? "sat" : "unsat");
           if (answer === "sat") for (const c of cnf) expect(c.some((l) => sat.value(l))).toBe(true);
         },
       ),
       runs(200),
+    );
+  });
+
+  it("keeps every answer right with a decision order, across solve and solveCores calls", () => {
+    // Groups as the encoder declares them: a presence, its choices, then literals decided after
+    // (the optimiser's calls decide those in a second pass, a plain solve with their group).
+    const arbGroups = fc.array(
+      fc.record({
+        present: fc.nat(VARS - 1),
+        choices: fc.array(fc.nat(VARS - 1), { maxLength: 3 }),
+        afterwards: fc.array(fc.nat(VARS - 1), { maxLength: 3 }),
+      }),
+      { maxLength: 4 },
+    );
+    const arbCall = fc.record({
+      cores: fc.boolean(),
+      assumptions: fc.array(arbLit, { maxLength: 6 }),
+    });
+    fc.assert(
+      fc.property(
+        arbCnf,
+        arbGroups,
+        fc.array(arbCall, { minLength: 1, maxLength: 4 }),
+        (cnf, groups, calls) => {
+          const sat = solverFor(cnf);
+          for (const g of groups)
+            sat.addDecisionGroup(
+              lit(g.present, true),
+              g.choices.map((v) => lit(v, true)),
+              g.afterwards.map((v) => lit(v, true)),
+            );
+          for (const { cores, assumptions } of calls) {
+            const answer = cores ? sat.solveCores(assumptions) : sat.solve(assumptions);
+            const skipped = cores ? sat.skippedAssumptions : [];
+            for (const a of skipped) expect(models(cnf, [a])).toEqual([]);
+            const kept = assumptions.filter((a) => !skipped.includes(a));
+            if (answer === "sat") {
+              // A model assigns every variable and meets every clause and kept assumption.
+              for (const c of cnf) expect(c.some((l) => sat.value(l))).toBe(true);
+              for (const a of kept) expect(sat.value(a)).toBe(true);
+            } else expect(models(cnf, kept)).toEqual([]);
+          }
+        },
+      ),
+      runs(300),
     );
   });
 

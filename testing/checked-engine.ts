@@ -117,8 +117,9 @@ export class CheckedEngine implements SatEngine {
     this.inner.setPhase(l);
   }
 
+  /** Passed on. */
   reserve(variables: number, clauses: number): void {
-    this.inner.reserve(variables, clauses);
+    this.inner.reserve?.(variables, clauses);
   }
   /** Passed on. */
   addDecisionGroup(present: Lit, choices: readonly Lit[], afterwards: readonly Lit[]): void {

@@ -96,7 +96,10 @@ export class SatSolver implements SatEngine {
   private binaryData = new Int32Array(0);
   /** Per literal, whether `binary` holds pairs added since the last compilation. */
   private binaryPending = new Uint8Array(0);
-  /** How many numbers `binary` and `edges` hold (four per binary clause), to know when to compile. */
+  /**
+   * How many numbers the pairs added since the last compilation take (four per binary clause,
+   * whether listed in `binary` or still waiting in `edges`), to know when to compile.
+   */
   private pendingBinaries = 0;
   /**
    * The binary clauses added since the last propagation, by their arena offset (a clause's two
@@ -448,8 +451,9 @@ export class SatSolver implements SatEngine {
     // At level 0, the pairs of satisfied clauses are left out (see `simplify`).
     const atRoot = this.level === 0;
     const kept = (p: Lit, other: Lit) => !atRoot || (vals[p] === UNDEF && vals[other] !== TRUE);
-    // The pairs still in `edges` go after each literal's older pairs: counted first, then each
-    // literal's run reserved (`room` becomes its fill cursor), then placed in insertion order.
+    // The pairs of the clauses still in `edges` go after each literal's older pairs: counted
+    // first, then each literal's run reserved (`room` becomes its fill cursor), then placed in
+    // insertion order.
     const edges = this.edges;
     const arena = this.arena;
     const room = new Int32Array(lits);
@@ -569,7 +573,9 @@ export class SatSolver implements SatEngine {
     this.afterNext = 0;
     this.levelAfter.fill(0, 0, this.level);
     // The optimiser's calls decide the options after every package's presence and version (see
-    // `pickOrdered`); the first solve keeps them with their package.
+    // `pickOrdered`); a plain `solve` (the first model, explanations, checks) keeps them with
+    // their package. The cursors kept with the assumptions' levels are the same in both modes:
+    // those levels are opened before any decision of the order.
     this.afterwardsLast = this.collecting;
     if (!this.ok) return "unsat";
     // Keep the levels of the assumptions this call shares with the last one (still true): an
@@ -769,7 +775,7 @@ export class SatSolver implements SatEngine {
    * PubGrub's decisions, in the declared order (dependents before their dependencies): a group
    * whose presence is open is decided absent (nothing decided so far needs it), a present one
    * takes its most preferred choice still open, then its other literals their saved phase. -1
-   * when every group is settled (VSIDS decides the rest).
+   * when every group is settled (`pickRest` decides the rest).
    *
    * With `afterwardsLast` (the optimiser's calls) the other literals wait for a second pass,
    * once every group has its presence and choice. Those calls decide the whole problem again
@@ -778,8 +784,9 @@ export class SatSolver implements SatEngine {
    * were options, decided package by package between the versions whose conflicts the calls
    * look for: `deprecated` made 181k decisions and 1.91M propagations there, 37k and 1.61M
    * with the options last (cone 1,996: 30k → 10k, 378k → 335k), with the same calls, cost
-   * vectors and chosen sets. The first solve keeps them with their package: there it cost more
-   * (cone 1,996 chose another set of the same cost; cone 5,000's `deprecated` took 1.90M).
+   * vectors and chosen sets. A plain `solve` keeps them with their package: in the first solve
+   * the second pass cost more (cone 1,996 chose another set of the same cost; cone 5,000's
+   * `deprecated` took 1.90M).
    */
   private pickOrdered(): Lit {
     const vals = this.vals;

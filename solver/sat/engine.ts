@@ -127,8 +127,11 @@ export interface SatEngine {
   model(): Model;
   /** The preferred polarity of a variable's next decisions. A hint. */
   setPhase(l: Lit): void;
-  /** Room for about this many variables and clauses in all, before they are added. A hint. */
-  reserve(variables: number, clauses: number): void;
+  /**
+   * Room for about this many variables and clauses in all, before they are added. A hint, and
+   * optional: an engine written outside pthbs need not have it.
+   */
+  reserve?(variables: number, clauses: number): void;
   /**
    * The next group of the decision order (a package's presence, its choices most preferred
    * first, then literals to decide with their saved phase). A hint.

@@ -207,6 +207,7 @@ export class LogicSolverEngine implements SatEngine {
   /** A hint logic-solver cannot take. */
   setPhase(_l: Lit): void {}
 
+  /** A hint MiniSat cannot take (its heap is fixed). */
   reserve(_variables: number, _clauses: number): void {}
 
   /** A hint logic-solver cannot take. */
