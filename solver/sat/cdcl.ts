@@ -209,11 +209,7 @@ export class SatSolver implements SatEngine {
       this.binary = binary;
     }
     if (5 * clauses > this.arena.length) this.growArena(5 * clauses);
-    if (this.edgeTop + clauses > this.edges.length) {
-      const edges = new Int32Array(this.edgeTop + clauses);
-      edges.set(this.edges.subarray(0, this.edgeTop));
-      this.edges = edges;
-    }
+    if (this.edgeTop + clauses > this.edges.length) this.growEdges(this.edgeTop + clauses);
   }
 
   /** Number of variables. */
@@ -1299,9 +1295,9 @@ export class SatSolver implements SatEngine {
     this.watch(b ^ 1, c, a);
   }
 
-  /** Doubles `edges`. */
-  private growEdges(): void {
-    const next = new Int32Array(2 * this.edges.length);
+  /** Grows `edges` to hold at least `size` clauses (doubling, at the least). */
+  private growEdges(size = 0): void {
+    const next = new Int32Array(Math.max(2 * this.edges.length, size));
     next.set(this.edges);
     this.edges = next;
   }
