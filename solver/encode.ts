@@ -33,13 +33,6 @@ import type { Dependency, Package, PackageOption, PackageVersion, Universe } fro
 
 type F = Lit;
 
-/**
- * A condition as a conjunction of literals, without constants: empty for true, `[FALSE]` for
- * false. Rules are clauses over cubes (`when` ⇒ `then`); a spec's condition of several literals
- * is named by one gate (`configCube`), so most cubes hold one literal.
- */
-export type Cube = readonly Lit[];
-
 /** A relaxable statement of the user's input, cited in explanations. */
 export type Fact =
   | { readonly kind: "request"; readonly index: number; readonly item: RequestItem }
@@ -85,12 +78,10 @@ export interface EncodedPackage {
   readonly root: boolean;
 }
 
-/** An encoded package and the encoder's cubes of its presence and of its being built. */
+/** An encoded package and the encoder's conditions on its configuration. */
 interface Declared extends EncodedPackage {
-  readonly presentCube: Cube;
-  readonly builtCube: Cube;
-  /** `configCube`'s cubes, by spec object. */
-  readonly configs: Map<Spec, Cube>;
+  /** `configLit`'s literals, by spec object. */
+  readonly configs: Map<Spec, Lit>;
 }
 
 /** A weighted sum to minimise: one optimisation criterion. */
@@ -121,11 +112,10 @@ export interface Encoding {
   /** Literal: package `name`'s configuration matches the anonymous spec `cond` (and it is built). */
   builtMatches(name: string, cond: Spec | undefined): F;
   /**
-   * Per `depends` entry of package `name`, in order, literals whose conjunction is "built and
-   * matching the entry's `when`" (its `builtMatches`), kept from the encoding: reading a solution
-   * needs no gate lookup.
+   * Per `depends` entry of package `name`, in order, the literal "built and matching the entry's
+   * `when`" (its `builtMatches`), kept from the encoding: reading a solution needs no gate lookup.
    */
-  dependsActive(name: string): readonly Cube[];
+  dependsActive(name: string): readonly Lit[];
 }
 
 /** How to encode. */
@@ -164,7 +154,7 @@ class Encoder {
   /** Gates over one package's choices that already have their range clauses (`choiceSet`). */
   private readonly choiceSets = new Set<Lit>();
   /** `dependsActive`, filled by `encodeRules`. */
-  private readonly active = new Map<string, Cube[]>();
+  private readonly active = new Map<string, Lit[]>();
   /**
    * Per package with built versions, its ladder (order encoding): rung k holds when the chosen
    * built version is `versions[k]` or older. Rung 0 is `built`, rung n (past the oldest) FALSE.
@@ -173,6 +163,8 @@ class Encoder {
   /** The clause being built (`begin`, `put`, `emit`): its literals and their number. */
   private readonly clauseLits: Lit[] = [];
   private clauseSize = 0;
+  /** A condition's literals as `newConfigLit` gathers them, before they are named by one gate. */
+  private readonly parts: Lit[] = [];
 
   constructor(
     private readonly universe: Universe,
@@ -200,9 +192,9 @@ class Encoder {
     const packages = [...this.packages.values()];
     for (let i = 0; i < packages.length; i++) this.encodeStructure(packages[i]!);
     this.request.items.forEach((item, index) => {
-      const wanted = this.matchesCube(item.spec);
+      const wanted = this.matches(item.spec);
       const guard = this.selectorOf({ kind: "request", index, item }, item.location);
-      for (const w of wanted) this.c.clause([w], guard);
+      if (wanted !== this.c.TRUE) this.c.clause([wanted], guard);
     });
     for (let i = 0; i < packages.length; i++) this.encodeRules(packages[i]!);
     // Every way of providing is a gate before any model is read (readSolution evaluates them).
@@ -222,7 +214,7 @@ class Encoder {
       costs,
       provides: (n, v) => this.provides(n, v),
       matches: (s) => this.matches(s),
-      builtMatches: (n, cond) => this.c.andOf(this.builtCube(n, cond)),
+      builtMatches: (n, cond) => this.builtMatches(n, cond),
       dependsActive: (n) => this.active.get(n) ?? [],
     };
   }
@@ -313,7 +305,7 @@ class Encoder {
     const present = c.named(name);
     const versions = all.map((entry, k) => ({
       entry,
-      variable: c.named(`${name} ${entry.version.text}`),
+      variable: c.named(name, entry.version.text),
       rank: ordered === all ? k : ordered.indexOf(entry),
     }));
     // Without an external, being present is being built: one variable rather than a gate
@@ -323,10 +315,13 @@ class Encoder {
     // An option without `when` exists exactly when the package is built: no variable of its own.
     const options = (pkg?.options ?? []).map((decl) => ({
       decl,
-      exists: decl.when ? c.named(`${name} has ${decl.name}`) : built,
+      exists: decl.when ? c.named(name, decl.name, " has ") : built,
       values: decl.values.map((value) => ({
         value,
-        variable: c.named(optionVariable(name, decl.name, value)),
+        variable:
+          typeof value === "boolean"
+            ? c.named(name, decl.name, value ? " +" : " ~")
+            : c.named(name, `${decl.name}=${value}`),
       })),
     }));
     // Search from the preferred configuration: the first model is then close to the optimum.
@@ -341,22 +336,20 @@ class Encoder {
     if (this.options.selectors !== true && versions.length > 1 && sorted) {
       const ladder: Lit[] = [built];
       for (let k = 1; k < versions.length; k++)
-        ladder.push(c.named(`${name} ≤${versions[k]!.entry.version.text}`));
+        ladder.push(c.named(name, versions[k]!.entry.version.text, " ≤"));
       ladder.push(c.FALSE);
       this.ladders.set(name, ladder);
     }
     this.packages.set(name, {
       name,
       ...(pkg && { pkg }),
-      ...(external && { external, externalVar: c.named(`${name} (external)`) }),
+      ...(external && { external, externalVar: c.named(name, "(external)") }),
       present,
       built,
       versions,
       options,
       root: this.rootNames.has(name),
-      presentCube: [present],
       configs: new Map(),
-      builtCube: [built],
     });
   }
 
@@ -382,7 +375,7 @@ class Encoder {
       clauses +=
         5 * pkg.versions.length + 3 * values + 2 * (pkg.depends.length + pkg.conflicts.length) + 2;
     }
-    this.c.sat.reserve?.(Math.ceil(1.35 * variables), clauses);
+    this.c.reserve(Math.ceil(1.35 * variables), clauses);
   }
 
   /** Definitions that hold whatever the facts: presence, option existence, a value when it exists. */
@@ -423,12 +416,12 @@ class Encoder {
     for (let i = 0; i < p.options.length; i++) {
       const o = p.options[i]!;
       if (o.decl.when) {
-        const when = this.configCube(p, o.decl.when);
+        const when = this.configLit(p, o.decl.when);
         c.clause2(neg(o.exists), p.built);
-        for (let k = 0; k < when.length; k++) c.clause2(neg(o.exists), when[k]!);
+        if (when !== c.TRUE) c.clause2(neg(o.exists), when);
         this.begin(o.exists);
         this.put(neg(p.built));
-        for (let k = 0; k < when.length; k++) this.put(neg(when[k]!));
+        if (when !== c.TRUE) this.put(neg(when));
         this.emit();
       }
       this.begin(neg(o.exists));
@@ -475,11 +468,16 @@ class Encoder {
       c.atMostOne(choices, guard);
     } else if (p.externalVar !== undefined) c.clause2(neg(p.externalVar), neg(p.built), guard);
     const options = p.options;
-    for (let i = 0; i < options.length; i++)
-      c.atMostOne(
-        options[i]!.values.map((v) => v.variable),
-        guard,
-      );
+    for (let i = 0; i < options.length; i++) {
+      const values = options[i]!.values;
+      // Most options have two values: `atMostOne`'s one clause, without its arrays.
+      if (values.length === 2) c.clause2(neg(values[0]!.variable), neg(values[1]!.variable), guard);
+      else
+        c.atMostOne(
+          values.map((v) => v.variable),
+          guard,
+        );
+    }
     for (let i = 0; i < options.length; i++) {
       const o = options[i]!;
       if (!o.decl.when) continue;
@@ -492,47 +490,32 @@ class Encoder {
       for (let k = 0; k < o.values.length; k++)
         c.clause2(neg(o.values[k]!.variable), o.exists, guard);
     }
-    const active: Cube[] = [];
+    const active: Lit[] = [];
     this.active.set(p.name, active);
     const depends = p.pkg?.depends ?? [];
     for (let index = 0; index < depends.length; index++) {
       const d = depends[index]!;
-      const when = this.builtCube(p.name, d.when);
+      const when = this.builtMatches(p.name, d.when);
       active.push(when);
-      const then = this.matchesCube(d.spec);
+      const then = this.matches(d.spec);
       guard = explaining
         ? this.selectorOf({ kind: "depends", package: p.name, index }, d.location)
         : undefined;
-      // when ⇒ every literal of `then`: a clause each.
-      for (let k = 0; k < then.length; k++) this.rule(when, then[k]!, false, guard);
+      // when ⇒ then (nothing to say when `then` always holds).
+      if (then !== c.TRUE) c.clause2(neg(when), then, guard);
     }
     const conflicts = p.pkg?.conflicts ?? [];
     for (let index = 0; index < conflicts.length; index++) {
       const x = conflicts[index]!;
-      const when = this.builtCube(p.name, x.when);
-      const then = this.matchesCube(x.spec);
+      const when = this.builtMatches(p.name, x.when);
+      const then = this.matches(x.spec);
       guard = explaining
         ? this.selectorOf({ kind: "conflicts", package: p.name, index }, x.location)
         : undefined;
-      // when ⇒ not all of `then`: one clause.
-      this.rule(when, then, true, guard);
+      // when ⇒ not then.
+      if (then === c.TRUE) c.clause([neg(when)], guard);
+      else c.clause2(neg(when), neg(then), guard);
     }
-  }
-
-  /**
-   * The clause "`when` ⇒ `then`" (a literal), or with `negated` "`when` ⇒ not all of `then`" (a
-   * cube), guarded.
-   */
-  private rule(when: Cube, then: Lit | Cube, negated: boolean, guard?: Lit): void {
-    if (typeof then === "number" && when.length === 1) {
-      this.c.clause2(neg(when[0]!), then, guard);
-      return;
-    }
-    this.begin(neg(when[0]!));
-    for (let k = 1; k < when.length; k++) this.put(neg(when[k]!));
-    if (typeof then === "number") this.put(then);
-    else for (let k = 0; k < then.length; k++) this.put(negated ? neg(then[k]!) : then[k]!);
-    this.emit(guard);
   }
 
   /**
@@ -553,41 +536,36 @@ class Encoder {
 
   /** Some package of the set matches `spec` (named); for a virtual, some present package provides it. */
   private matches(spec: Spec): F {
-    return this.c.andOf(this.matchesCube(spec));
-  }
-
-  /** `matches` as a cube. */
-  private matchesCube(spec: Spec): Cube {
     const name = spec.name!;
     const p = this.packages.get(name);
-    if (p) return this.presentMatching(p, this.configCube(p, spec));
+    if (p) return this.presentMatching(p, this.configLit(p, spec));
     // A virtual (in the cone or not: a conflict may name one nothing needs), met by any encoded provider.
-    return cube(this.c, this.c.orOf(this.providerNames(name).map((q) => this.provides(q, name))));
+    return this.c.orOf(this.providerNames(name).map((q) => this.provides(q, name)));
   }
 
   /** `name` is built and its configuration matches the condition (absent: just built). */
-  private builtCube(name: string, cond: Spec | undefined): Cube {
+  private builtMatches(name: string, cond: Spec | undefined): F {
     const p = this.packages.get(name)!;
-    if (!cond) return p.builtCube;
-    const config = this.configCube(p, cond);
+    if (!cond) return p.built;
+    const config = this.configLit(p, cond);
     // Without an external, every configuration literal is a built one (see presentMatching), and
     // the search is much shorter without the gate (first solve at cone 2,000: 3,937 conflicts →
     // 661). Explanations keep the gate: without it the first check's core followed a long
     // dependency chain (157 facts, not 5), QuickXplain then needed 296 checks, not 9, and kept
     // a longer (still minimal) conflict than the short one people read best.
     if (p.externalVar === undefined && this.options.selectors !== true)
-      return config.length === 0 ? p.builtCube : config;
-    return cube(this.c, this.c.and2(p.built, this.c.andOf(config)));
+      return config === this.c.TRUE ? p.built : config;
+    return this.c.and2(p.built, config);
   }
 
   /**
-   * `p` is present with a configuration `config` (from `configCube`). Every literal there, a
-   * version, a rung, the external or an option value, already implies that `p` is present
-   * (structure clauses), so the conjunction is `config` itself: a gate less for a third of all
-   * conditions.
+   * `p` is present with a configuration `config` (from `configLit`). Each literal of a
+   * configuration, a version, a rung, the external, an option value or a gate over them, already
+   * implies that `p` is present (structure clauses), so the conjunction is `config` itself: a
+   * gate less for a third of all conditions.
    */
-  private presentMatching(p: Declared, config: Cube): Cube {
-    return config.length === 0 ? p.presentCube : config;
+  private presentMatching(p: Declared, config: Lit): F {
+    return config === this.c.TRUE ? p.present : config;
   }
 
   /**
@@ -602,34 +580,42 @@ class Encoder {
    * Memoised by spec object: `load` makes one object per distinct spec text, so the many entries
    * that write the same range over the same package scan its versions once.
    */
-  private configCube(p: Declared, spec: Spec): Cube {
+  private configLit(p: Declared, spec: Spec): Lit {
     const memo = p.configs;
     let known = memo.get(spec);
     if (known === undefined) {
-      known = this.newConfigCube(p, spec);
-      if (known.length > 1) known = [this.c.andOf(known)];
+      known = this.newConfigLit(p, spec);
       memo.set(spec, known);
     }
     return known;
   }
 
-  private newConfigCube(p: EncodedPackage, spec: Spec): Cube {
-    const c = this.c;
-    const range = spec.range ? this.rangeCube(p, spec.range) : [];
-    if (spec.options.length === 0) return range; // the usual case: no list, no gate lookup
-    const parts: Lit[] = [...range];
-    for (const req of spec.options) parts.push(this.optionIs(p, req.name, req.value));
-    if (this.options.selectors === true) return cube(c, c.andOf(parts));
-    return cube(c, ...parts);
+  /**
+   * The range's literals, then the options', named by one gate (none for one literal): TRUE when
+   * the spec asks nothing, FALSE when no configuration meets it.
+   */
+  private newConfigLit(p: EncodedPackage, spec: Spec): Lit {
+    // Written by index, never emptied: an array emptied by `length = 0` loses its storage.
+    const parts = this.parts;
+    let n = spec.range ? this.rangeLits(p, spec.range, parts) : 0;
+    for (let i = 0; i < spec.options.length; i++)
+      parts[n++] = this.optionIs(p, spec.options[i]!.name, spec.options[i]!.value);
+    // One or two literals (a range between two rungs, the usual case) without `andOf`'s copy.
+    if (n === 0) return this.c.TRUE;
+    if (n === 1) return parts[0]!;
+    return n === 2 ? this.c.and2(parts[0]!, parts[1]!) : this.c.andOf(parts.slice(0, n));
   }
 
-  /** p's chosen configuration (a built version or the external) is in `range`. */
-  private rangeCube(p: EncodedPackage, range: VersionRange): Cube {
+  /**
+   * Writes from `out[0]` the literals whose conjunction says that p's chosen configuration (a
+   * built version or the external) is in `range` (two rungs, or one literal); returns how many.
+   */
+  private rangeLits(p: EncodedPackage, range: VersionRange, out: Lit[]): number {
     const versions = p.versions;
     const external = p.external !== undefined && range.contains(p.external.version);
     const ladder = this.ladders.get(p.name);
     if (ladder) {
-      // Consecutive versions, a range's usual shape, are two rungs (`configCube` names them),
+      // Consecutive versions, a range's usual shape, are two rungs (`newConfigLit` names them),
       // one version its own variable.
       let first = -1;
       let last = -1;
@@ -667,19 +653,23 @@ class Encoder {
         // Without the external, the two rungs themselves; one version (every `when = "@=…"`)
         // is its own variable, which the ladder makes equivalent to those rungs: at cone 2,000,
         // 6,400 gates fewer, 14 % fewer clauses and propagations, the same answers.
-        if (!external)
-          return first < 0
-            ? [this.c.FALSE]
-            : first === last
-              ? [versions[first]!.variable]
-              : cube(this.c, ladder[first]!, neg(ladder[last + 1]!));
-        return cube(this.c, this.rungs(p, ladder, first, last, external));
+        if (external) out[0] = this.rungs(p, ladder, first, last, external);
+        else if (first < 0) out[0] = this.c.FALSE;
+        else if (first === last) out[0] = versions[first]!.variable;
+        else {
+          out[0] = ladder[first]!;
+          out[1] = neg(ladder[last + 1]!);
+          return 2;
+        }
+        return 1;
       }
     }
     const inside: Lit[] = [];
-    for (const v of versions) if (range.contains(v.entry.version)) inside.push(v.variable);
+    for (let k = 0; k < versions.length; k++)
+      if (range.contains(versions[k]!.entry.version)) inside.push(versions[k]!.variable);
     if (external) inside.push(p.externalVar!);
-    return cube(this.c, this.choiceSet(p, inside));
+    out[0] = this.choiceSet(p, inside);
+    return 1;
   }
 
   /** Built at one of versions `first` … `last` (none when `first` is -1), or the external. */
@@ -748,8 +738,14 @@ class Encoder {
   }
 
   private optionIs(p: EncodedPackage, option: string, value: OptionValue): F {
-    const o = p.options.find((x) => x.decl.name === option);
-    const built = o?.values.find((v) => v.value === value)?.variable;
+    let built: Lit | undefined;
+    for (let i = 0; i < p.options.length && built === undefined; i++) {
+      const o = p.options[i]!;
+      if (o.decl.name !== option) continue;
+      for (let k = 0; k < o.values.length; k++)
+        if (o.values[k]!.value === value && built === undefined) built = o.values[k]!.variable;
+      break;
+    }
     const external =
       p.external && p.external.options.get(option) === value ? p.externalVar! : undefined;
     if (external === undefined) return built ?? this.c.FALSE;
@@ -773,11 +769,7 @@ class Encoder {
     const ways: F[] = [];
     for (const prov of p.pkg?.provides ?? []) {
       if (prov.virtual === virtual)
-        ways.push(
-          prov.when
-            ? this.c.andOf(this.presentMatching(p, this.configCube(p, prov.when)))
-            : p.present,
-        );
+        ways.push(prov.when ? this.presentMatching(p, this.configLit(p, prov.when)) : p.present);
     }
     if (p.external?.provides.includes(virtual)) ways.push(p.externalVar!);
     const formula = this.c.orOf(ways);
@@ -907,31 +899,11 @@ export function factId(f: Fact): string {
   }
 }
 
-/** The cube of the conjunction of `lits`: constants dropped, `[FALSE]` when one is false. */
-function cube(c: Circuit, ...lits: Lit[]): Cube {
-  let n = 0;
-  // Indexed, and the length set only when a constant was dropped: both cost in unoptimised code.
-  for (let i = 0; i < lits.length; i++) {
-    const l = lits[i]!;
-    if (l === c.FALSE) return [c.FALSE];
-    if (l !== c.TRUE) lits[n++] = l;
-  }
-  if (n < lits.length) lits.length = n;
-  return lits;
-}
-
 /** Whether the versions are in strictly decreasing order (as `Package.versions` promises). */
 function newestFirst(versions: readonly PackageVersion[]): boolean {
   for (let i = 1; i < versions.length; i++)
     if (versions[i - 1]!.version.compare(versions[i]!.version) <= 0) return false;
   return true;
-}
-
-/** The SAT variable of one option value: `s6 +execline`, `s6 ~execline`, `s6-networking ssl=bearssl`. */
-function optionVariable(pkg: string, option: string, value: OptionValue): string {
-  return typeof value === "boolean"
-    ? `${pkg} ${value ? "+" : "~"}${option}`
-    : `${pkg} ${option}=${value}`;
 }
 
 function factLabel(f: Fact): string {

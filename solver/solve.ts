@@ -211,10 +211,7 @@ function edges(
   // Indexed loops: this runs once per process, unoptimised, where `for … of` allocates per step.
   for (let i = 0; i < depends.length; i++) {
     const d = depends[i]!;
-    const when = active[i]!;
-    let holds = true;
-    for (let k = 0; k < when.length && holds; k++) holds = model.value(when[k]!);
-    if (!holds) continue;
+    if (!model.value(active[i]!)) continue;
     const target = d.spec.name!;
     if (encoding.packages.has(target)) {
       add(target, d);

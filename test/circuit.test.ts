@@ -100,4 +100,26 @@ describe("Circuit gates", () => {
     expect(c.variable("s6 +execline")).toBe(b);
     expect(c.nameOf(a ^ 1)).toBe("¬s6 2.13.1.0");
   });
+
+  it("names a variable in parts, and reads and finds it whole", () => {
+    const c = new Circuit();
+    c.reserve(8, 4);
+    const version = c.named("s6", "2.13.1.0");
+    const rung = c.named("s6", "2.12.0.0", " ≤");
+    const gate = c.and2(version, rung);
+    const option = c.named("s6", "execline", " +");
+    expect(c.nameOf(version)).toBe("s6 2.13.1.0");
+    expect(c.nameOf(rung ^ 1)).toBe("¬s6 ≤2.12.0.0");
+    expect(c.nameOf(option)).toBe("s6 +execline");
+    expect(c.nameOf(gate)).toBe("and");
+    expect(c.variable("s6 ≤2.12.0.0")).toBe(rung);
+    expect(c.variable("s6 +execline")).toBe(option);
+    // A gate's label and the constant are not names: asking for them makes new variables.
+    expect(c.variable("and")).not.toBe(gate);
+    expect(c.variable("true")).not.toBe(c.TRUE);
+    // Past the reserved room (8 variables), names still read whole.
+    const late = [...Array(10).keys()].map((i) => c.named(`p${i}`, "1.0"));
+    expect(late.map((l) => c.nameOf(l))).toEqual([...Array(10).keys()].map((i) => `p${i} 1.0`));
+    expect(c.variable("p9 1.0")).toBe(late[9]);
+  });
 });

@@ -4,6 +4,7 @@
  */
 
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { tuneV8 } from "../../cli/v8.js";
 import { loadConstraintTexts } from "../../solver/load.js";
 import { requestFromSpecs } from "../../solver/request.js";
@@ -37,22 +38,32 @@ const { files } = generateUniverse({ ...DEFAULT_PARAMS, seed, packages: 7000 });
 const { universe } = loadConstraintTexts(files);
 // As run.ts does: collect load's garbage first, so that it is not charged to `encode`.
 (globalThis as { gc?: () => void }).gc?.();
+// The main thread's own time on a CPU (ns, the kernel's scheduler statistics): the wall time
+// less what other threads and other jobs of the host took from it.
+const onCpu = () =>
+  Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, "utf8").split(" ")[0]);
+const main0 = onCpu();
 const t0 = performance.now();
 // CPU time since the previous phase ended (this process's threads, GC included): on a shared
 // machine it varies less than the wall time, which counts the time other jobs hold the cores.
 let cpu = process.cpuUsage();
+let faults = process.resourceUsage().minorPageFault;
+const faults0 = faults;
 const r = solve(universe, requestFromSpecs(specs.length > 0 ? specs : ["p00898"]), {
   phase(t, s) {
     const used = process.cpuUsage(cpu);
     cpu = process.cpuUsage();
     const cpuMs = ((used.user + used.system) / 1000).toFixed(0);
+    const f = process.resourceUsage().minorPageFault;
+    const pages = f - faults;
+    faults = f;
     process.stderr.write(
-      `${t.phase.padEnd(36)} ${t.ms.toFixed(0).padStart(7)} ms (cpu ${cpuMs.padStart(6)} ms)  calls ${s.solves} conflicts ${s.conflicts} decisions ${s.decisions} propagations ${s.propagations} clauses ${s.clauses} variables ${s.variables}\n`,
+      `${t.phase.padEnd(36)} ${t.ms.toFixed(0).padStart(7)} ms (cpu ${cpuMs.padStart(6)} ms, ${pages} new pages)  calls ${s.solves} conflicts ${s.conflicts} decisions ${s.decisions} propagations ${s.propagations} clauses ${s.clauses} variables ${s.variables}\n`,
     );
   },
 });
 process.stderr.write(
-  `total ${(performance.now() - t0).toFixed(0)} ms, satisfiable ${r.satisfiable}\n`,
+  `total ${(performance.now() - t0).toFixed(0)} ms (main thread on a CPU ${((onCpu() - main0) / 1e6).toFixed(0)} ms), ${process.resourceUsage().minorPageFault - faults0} new pages, satisfiable ${r.satisfiable}\n`,
 );
 // The cost vector and a digest of the whole solution: a speed-up must not change either.
 if (r.satisfiable) {

@@ -18,9 +18,20 @@ export class Circuit {
   /** The constant false. */
   readonly FALSE: Lit;
   private readonly byName = new Map<string, Lit>();
-  /** Variables made by `named`, not yet in `byName` (indexed when `variable` is next called). */
-  private readonly unindexed: Lit[] = [];
-  private readonly names: string[] = [];
+  /**
+   * Each variable's name in up to three parts, joined only when read (`nameOf`, `variable`): the
+   * encoder names tens of thousands of variables once per process and reads a few, and building
+   * each name as a string was a fifth of what encoding allocated. `heads[v]` is undefined for a
+   * `fresh` variable, which is not found by name (its label is `tails[v]`).
+   */
+  private heads: (string | undefined)[] = [];
+  private joins: (string | undefined)[] = [];
+  private tails: (string | undefined)[] = [];
+  /**
+   * Variables below this one are in `byName` (when named): `variable` indexes the rest first.
+   * The constant (variable 0, called `true`) is not found by name.
+   */
+  private indexedBelow = 1;
   /** AND gates by their sorted inputs. */
   private readonly gates = new GateTable();
   /** Two inputs, for `pair`'s lookups without an array each. */
@@ -32,45 +43,76 @@ export class Circuit {
   constructor(readonly sat: SatEngine = createEngine("cdcl")) {
     this.TRUE = lit(this.sat.newVar("true"));
     this.FALSE = neg(this.TRUE);
-    this.names[this.TRUE >> 1] = "true";
+    this.heads[this.TRUE >> 1] = "true";
     this.sat.addClause([this.TRUE]);
+  }
+
+  /**
+   * Room for about this many variables and clauses (`SatEngine.reserve`), and for their names:
+   * arrays grown one element at a time were copied again and again.
+   */
+  reserve(variables: number, clauses: number): void {
+    this.sat.reserve?.(variables, clauses);
+    if (this.heads.length >= variables) return;
+    const grow = (a: (string | undefined)[]) => {
+      const b = new Array<string | undefined>(variables);
+      for (let i = 0; i < a.length; i++) b[i] = a[i];
+      return b;
+    };
+    this.heads = grow(this.heads);
+    this.joins = grow(this.joins);
+    this.tails = grow(this.tails);
   }
 
   /** The variable called `name`, created on first use. */
   variable(name: string): Lit {
-    if (this.unindexed.length > 0) {
-      for (const l of this.unindexed) this.byName.set(this.names[l >> 1]!, l);
-      this.unindexed.length = 0;
-    }
+    const n = this.sat.variables;
+    for (let v = this.indexedBelow; v < n; v++)
+      if (this.heads[v] !== undefined) this.byName.set(this.nameOfVariable(v), lit(v));
+    this.indexedBelow = n;
     const known = this.byName.get(name);
     if (known !== undefined) return known;
     const l = lit(this.sat.newVar(name));
     this.byName.set(name, l);
-    this.names[l >> 1] = name;
+    this.heads[l >> 1] = name;
+    this.indexedBelow = (l >> 1) + 1;
     return l;
   }
 
   /**
-   * A new variable called `name`, which no variable has yet (the caller knows it): like
-   * `variable`, without a lookup, so the encoder's thousands of names cost no hashing.
+   * A new variable called `head`, or `head` `join` `tail` when a tail is given (`s6` `≤`
+   * `2.12.0.0` reads `s6 ≤2.12.0.0`; `join` defaults to a space), which no variable has yet (the
+   * caller knows it): like `variable`, without a lookup and without building the name.
    */
-  named(name: string): Lit {
-    const l = lit(this.sat.newVar(name));
-    this.names[l >> 1] = name;
-    this.unindexed.push(l);
+  named(head: string, tail?: string, join = " "): Lit {
+    const v = this.sat.variables;
+    const l = lit(
+      this.sat.namesVariables ? this.sat.newVar(joinName(head, join, tail)) : this.sat.newVar(),
+    );
+    this.heads[v] = head;
+    if (tail !== undefined) {
+      this.joins[v] = join;
+      this.tails[v] = tail;
+    }
     return l;
   }
 
-  /** A fresh unnamed variable (its name says what made it, for debugging). */
+  /** A fresh unnamed variable (its label says what made it, for debugging). */
   fresh(label: string): Lit {
     const l = lit(this.sat.newVar(label));
-    this.names[l >> 1] = label;
+    this.tails[l >> 1] = label;
     return l;
   }
 
   /** A literal in words: `s6 2.13.1.0`, `¬s6 +execline`. */
   nameOf(l: Lit): string {
-    return `${l & 1 ? "¬" : ""}${this.names[l >> 1] ?? `#${l >> 1}`}`;
+    return `${l & 1 ? "¬" : ""}${this.nameOfVariable(l >> 1)}`;
+  }
+
+  private nameOfVariable(v: number): string {
+    const head = this.heads[v];
+    if (head === undefined) return this.tails[v] ?? `#${v}`;
+    return joinName(head, this.joins[v] ?? " ", this.tails[v]);
   }
 
   /** A literal equivalent to the conjunction. */
@@ -118,9 +160,9 @@ export class Circuit {
     two[1] = b;
     const known = this.gates.find(two);
     if (known >= 0) return known;
-    const lits = [a, b];
-    const out = this.gate(lits);
-    this.gates.add(lits, out);
+    // `gate` and `add` only read the inputs (`add` copies them).
+    const out = this.gate(two);
+    this.gates.add(two, out);
     return out;
   }
 
@@ -221,6 +263,10 @@ export class Circuit {
   }
 }
 
+function joinName(head: string, join: string, tail: string | undefined): string {
+  return tail === undefined ? head : `${head}${join}${tail}`;
+}
+
 /**
  * A hash table from sorted literal lists to gate outputs, held in typed arrays: an encoding has
  * tens of thousands of gates, and a `Map` keyed by joined strings (or by numbers past 2^31) left
@@ -263,7 +309,7 @@ class GateTable {
     this.entries[3 * e] = this.inputsTop;
     this.entries[3 * e + 1] = lits.length;
     this.entries[3 * e + 2] = out;
-    for (const l of lits) this.inputs[this.inputsTop++] = l;
+    for (let k = 0; k < lits.length; k++) this.inputs[this.inputsTop++] = lits[k]!;
     this.place(e, hash(lits));
   }
 

@@ -133,6 +133,11 @@ export interface SatEngine {
    */
   reserve?(variables: number, clauses: number): void;
   /**
+   * Whether the engine keeps the names `newVar` is given (logic-solver's are its variables'
+   * names). Without it, `Circuit` passes none and builds a name only when one is read.
+   */
+  readonly namesVariables?: boolean;
+  /**
    * The next group of the decision order (a package's presence, its choices most preferred
    * first, then literals to decide with their saved phase). A hint.
    */

@@ -51,6 +51,8 @@ const loadLogicSolver = (): typeof LogicSolver =>
 export class LogicSolverEngine implements SatEngine {
   /** This engine's name for `--engine`. */
   readonly name = "logic-solver";
+  /** Its variables are created under the encoder's names (see the file's comment). */
+  readonly namesVariables = true;
   /** Counters: solves (every MiniSat call), clauses and variables; MiniSat's own are not exposed. */
   readonly stats: SatStats = emptyStats();
   private readonly solver: Solver;
