@@ -184,27 +184,26 @@ function edges(
   p: EncodedPackage,
   providers: ReadonlyMap<string, readonly EncodedPackage[]>,
 ): SolvedDependency[] {
-  // One edge per package met, whatever the number of entries and virtuals it meets.
-  const out = new Map<string, SolvedDependency>();
+  // One edge per package met, whatever the number of entries and virtuals it meets. A list
+  // searched in place, not a map: a package has a few edges, and this runs for every package of
+  // the set, once per process, mostly unoptimised.
+  const out: SolvedDependency[] = [];
   const add = (name: string, d: Dependency, virtual?: string) => {
-    const seen = out.get(name);
+    let at = 0;
+    while (at < out.length && out[at]!.name !== name) at++;
+    const seen = out[at];
     if (seen === undefined) {
-      out.set(name, {
-        name,
-        types: d.types,
-        virtuals: virtual ? [virtual] : [],
-        location: d.location,
-      });
+      out.push({ name, types: d.types, virtuals: virtual ? [virtual] : [], location: d.location });
       return;
     }
     const types = new Set([...seen.types, ...d.types]);
     const virtuals = [...new Set([...seen.virtuals, ...(virtual ? [virtual] : [])])].sort();
-    out.set(name, {
+    out[at] = {
       name,
       types: DEPENDENCY_TYPES.filter((t) => types.has(t)),
       virtuals,
       location: seen.location,
-    });
+    };
   };
   const active = encoding.dependsActive(p.name);
   const depends = p.pkg?.depends ?? [];
@@ -219,5 +218,7 @@ function edges(
       for (const q of providers.get(target) ?? []) add(q.name, d, target);
     }
   }
-  return [...out.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  let sorted = true;
+  for (let i = 1; i < out.length && sorted; i++) sorted = out[i - 1]!.name < out[i]!.name;
+  return sorted ? out : out.sort((a, b) => (a.name < b.name ? -1 : 1));
 }

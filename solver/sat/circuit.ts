@@ -281,18 +281,21 @@ class GateTable {
   /** Per entry: where its inputs start, how many, its output. */
   private entries = new Int32Array(3 << 10);
   private size = 0;
+  /** The hash `find` last computed: `add` follows a `find` of the same inputs. */
+  private lastHash = 0;
 
   /** The output of the gate over `lits`, or -1. */
   find(lits: readonly Lit[]): Lit {
     const mask = this.slots.length - 1;
-    for (let i = hash(lits) & mask; ; i = (i + 1) & mask) {
+    this.lastHash = hash(lits, 0, lits.length);
+    for (let i = this.lastHash & mask; ; i = (i + 1) & mask) {
       const e = this.slots[i]! - 1;
       if (e < 0) return -1;
       if (this.holds(e, lits)) return this.entries[3 * e + 2]!;
     }
   }
 
-  /** Records the gate over `lits` (not yet in the table). */
+  /** Records the gate over `lits`, which `find` has just looked for in vain. */
   add(lits: readonly Lit[], out: Lit): void {
     if (2 * (this.size + 1) > this.slots.length) this.rehash();
     if (this.inputsTop + lits.length > this.inputs.length) {
@@ -310,7 +313,7 @@ class GateTable {
     this.entries[3 * e + 1] = lits.length;
     this.entries[3 * e + 2] = out;
     for (let k = 0; k < lits.length; k++) this.inputs[this.inputsTop++] = lits[k]!;
-    this.place(e, hash(lits));
+    this.place(e, this.lastHash);
   }
 
   private holds(e: number, lits: readonly Lit[]): boolean {
@@ -340,7 +343,7 @@ class GateTable {
  * A hash of a literal list, or of `length` literals from `start` (FNV-style mixing, then a final
  * avalanche): `rehash` reads the table's own array without a view per entry.
  */
-function hash(lits: ArrayLike<Lit>, start = 0, length = lits.length): number {
+function hash(lits: ArrayLike<Lit>, start: number, length: number): number {
   let h = 0x811c9dc5 ^ length;
   for (let k = start; k < start + length; k++) h = Math.imul(h ^ lits[k]!, 0x01000193);
   h ^= h >>> 15;
