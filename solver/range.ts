@@ -87,9 +87,9 @@ export function constraintAbove(c: VersionConstraint, v: Version): boolean {
     case "exact":
       return v.compare(c.version) > 0;
     case "prefix":
-      return v.compareSegments(c.version) > 0 && !c.version.isPrefixOf(v);
+      return v.compareWithin(c.version) > 0;
     case "interval":
-      return c.high !== undefined && v.compareSegments(c.high) > 0 && !c.high.isPrefixOf(v);
+      return c.high !== undefined && v.compareWithin(c.high) > 0;
   }
 }
 

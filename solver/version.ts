@@ -98,6 +98,29 @@ export class Version {
     return this.segments.length - other.segments.length;
   }
 
+  /**
+   * Like `compareSegments`, but 0 when `bound` is a prefix of this version (2.14.3.0 against
+   * 2.14): where this version stands against a prefix-inclusive upper end, in one pass (the
+   * encoder's binary searches ask it of every range they meet).
+   */
+  compareWithin(bound: Version): number {
+    const a = this.numbers;
+    const b = bound.numbers;
+    if (a !== undefined && b !== undefined) {
+      const n = a.length < b.length ? a.length : b.length;
+      for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+      return a.length < b.length ? -1 : 0;
+    }
+    const mine = this.segments;
+    const theirs = bound.segments;
+    const n = Math.min(mine.length, theirs.length);
+    for (let i = 0; i < n; i++) {
+      const c = compareSegments(mine[i]!, theirs[i]!);
+      if (c !== 0) return c;
+    }
+    return mine.length < theirs.length ? -1 : 0;
+  }
+
   /** Same text: the only equality versions have. */
   equals(other: Version): boolean {
     return this.text === other.text;

@@ -359,6 +359,29 @@ describe("version order: properties", () => {
     );
   });
 
+  it("compareWithin is compareSegments with a prefix-inclusive bound: 0 when the bound is a prefix", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(prefixPairArb, fc.tuple(trickyVersionArb, trickyVersionArb)),
+        fc.boolean(),
+        ([p, x], swap) => {
+          const [bound, version] = swap ? [x, p] : [p, x];
+          const expected = bound.isPrefixOf(version)
+            ? 0
+            : Math.sign(version.compareSegments(bound));
+          expect(Math.sign(version.compareWithin(bound))).toBe(expected);
+        },
+      ),
+      RUNS,
+    );
+    expect(v("2.14.3.0").compareWithin(v("2.14"))).toBe(0);
+    expect(v("2.140").compareWithin(v("2.14"))).toBe(1);
+    expect(v("2.1").compareWithin(v("2.14"))).toBe(-1);
+    expect(v("2").compareWithin(v("2.14"))).toBe(-1);
+    expect(v("1.2rc1").compareWithin(v("1.2"))).toBe(0);
+    expect(v("1.2rc1").compareWithin(v("1.2.0"))).toBe(-1);
+  });
+
   it("other writings of the same segments are prefixes of each other and equal for ranges, but ordered by text", () => {
     expect(v("1").isPrefixOf(v("01"))).toBe(true);
     expect(v("01").isPrefixOf(v("1"))).toBe(true);

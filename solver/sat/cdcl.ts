@@ -111,13 +111,6 @@ export class SatSolver implements SatEngine {
    */
   private edges = new Int32Array(1 << 10);
   private edgeTop = 0;
-  /**
-   * The longer clauses added at level 0 since the last propagation, by arena offset, not yet
-   * watched (`flushLong`): watched one by one, a literal's list moved to the pool's end each
-   * time it filled (5 times for a list of 100), copying it and leaving its old room behind.
-   */
-  private longPending = new Int32Array(1 << 10);
-  private longTop = 0;
   /** The assigned literals in order (`trailTop` of them; a variable is on it at most once). */
   private trail = new Int32Array(0);
   private trailTop = 0;
@@ -407,7 +400,6 @@ export class SatSolver implements SatEngine {
     const arena = this.arena;
     const vals = this.vals;
     if (this.edgeTop > 0) this.flushEdges();
-    if (this.longTop > 0) this.flushLong();
     // Facts need no reasons: analysis never looks behind level 0.
     for (let i = 0; i < this.trailTop; i++) this.reasons[this.trail[i]! >> 1] = NO_CLAUSE;
     for (let c = 0; c < this.arenaTop; c += HEADER + arena[c]!) {
@@ -857,7 +849,6 @@ export class SatSolver implements SatEngine {
   /** Unit propagation over the watch lists; the conflicting clause, or `NO_CLAUSE`. */
   private propagate(): Clause {
     if (this.edgeTop > 0) this.flushEdges();
-    if (this.longTop > 0) this.flushLong();
     const vals = this.vals;
     const arena = this.arena;
     const start = this.qhead;
@@ -1300,70 +1291,8 @@ export class SatSolver implements SatEngine {
       this.pendingBinaries += 4;
       return;
     }
-    // The problem's own clauses wait for the next propagation; a learnt clause, or one added
-    // above level 0, may be unit at once.
-    if (this.level === 0 && !(this.arena[c + 1]! & LEARNT)) {
-      if (this.longTop === this.longPending.length) {
-        const next = new Int32Array(2 * this.longTop);
-        next.set(this.longPending);
-        this.longPending = next;
-      }
-      this.longPending[this.longTop++] = c;
-      return;
-    }
     this.watch(a ^ 1, c, b);
     this.watch(b ^ 1, c, a);
-  }
-
-  /**
-   * Watches the clauses in `longPending`, each on its first two literals as `attach` would, in
-   * the same order: the lists that will not fit move once, with room for all their new entries.
-   */
-  private flushLong(): void {
-    const pending = this.longPending;
-    const n = this.longTop;
-    const arena = this.arena;
-    this.longTop = 0;
-    const lits = 2 * this.nVars;
-    const more = new Int32Array(lits);
-    for (let e = 0; e < n; e++) {
-      const c = pending[e]!;
-      more[arena[c + HEADER]! ^ 1]! += 2;
-      more[arena[c + HEADER + 1]! ^ 1]! += 2;
-    }
-    const start = this.watchStart;
-    const length = this.watchLength;
-    const capacity = this.watchCapacity;
-    let needed = 0;
-    for (let p = 0; p < lits; p++)
-      if (length[p]! + more[p]! > capacity[p]!) needed += length[p]! + more[p]! + 2;
-    if (this.watchTop + needed > this.watchPool.length) {
-      const grown = new Int32Array(Math.max(2 * this.watchPool.length, this.watchTop + needed));
-      grown.set(this.watchPool.subarray(0, this.watchTop));
-      this.watchPool = grown;
-    }
-    const pool = this.watchPool;
-    for (let p = 0; p < lits; p++) {
-      if (length[p]! + more[p]! <= capacity[p]!) continue;
-      pool.copyWithin(this.watchTop, start[p]!, start[p]! + length[p]!);
-      this.watchWasted += capacity[p]!;
-      start[p] = this.watchTop;
-      capacity[p] = length[p]! + more[p]! + 2;
-      this.watchTop += capacity[p]!;
-    }
-    for (let e = 0; e < n; e++) {
-      const c = pending[e]!;
-      const a = arena[c + HEADER]!;
-      const b = arena[c + HEADER + 1]!;
-      let at = start[a ^ 1]! + length[a ^ 1]!;
-      pool[at] = c;
-      pool[at + 1] = b;
-      length[a ^ 1]! += 2;
-      at = start[b ^ 1]! + length[b ^ 1]!;
-      pool[at] = c;
-      pool[at + 1] = a;
-      length[b ^ 1]! += 2;
-    }
   }
 
   /** Grows `edges` to hold at least `size` clauses (doubling, at the least). */
