@@ -107,7 +107,7 @@ export class Version {
     const a = this.numbers;
     const b = bound.numbers;
     if (a !== undefined && b !== undefined) {
-      const n = a.length < b.length ? a.length : b.length;
+      const n = Math.min(a.length, b.length);
       for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
       return a.length < b.length ? -1 : 0;
     }
