@@ -214,7 +214,7 @@ class Encoder {
       costs,
       provides: (n, v) => this.provides(n, v),
       matches: (s) => this.matches(s),
-      builtMatches: (n, cond) => this.builtMatches(n, cond),
+      builtMatches: (n, cond) => this.builtMatches(this.packages.get(n)!, cond),
       dependsActive: (n) => this.active.get(n) ?? [],
     };
   }
@@ -451,7 +451,7 @@ class Encoder {
   }
 
   /** The relaxable rules of one package. */
-  private encodeRules(p: EncodedPackage): void {
+  private encodeRules(p: Declared): void {
     const c = this.c;
     const loc = p.pkg?.location ?? p.external!.location;
     const ladder = this.ladders.has(p.name);
@@ -495,7 +495,7 @@ class Encoder {
     const depends = p.pkg?.depends ?? [];
     for (let index = 0; index < depends.length; index++) {
       const d = depends[index]!;
-      const when = this.builtMatches(p.name, d.when);
+      const when = this.builtMatches(p, d.when);
       active.push(when);
       const then = this.matches(d.spec);
       guard = explaining
@@ -507,7 +507,7 @@ class Encoder {
     const conflicts = p.pkg?.conflicts ?? [];
     for (let index = 0; index < conflicts.length; index++) {
       const x = conflicts[index]!;
-      const when = this.builtMatches(p.name, x.when);
+      const when = this.builtMatches(p, x.when);
       const then = this.matches(x.spec);
       guard = explaining
         ? this.selectorOf({ kind: "conflicts", package: p.name, index }, x.location)
@@ -544,8 +544,7 @@ class Encoder {
   }
 
   /** `name` is built and its configuration matches the condition (absent: just built). */
-  private builtMatches(name: string, cond: Spec | undefined): F {
-    const p = this.packages.get(name)!;
+  private builtMatches(p: Declared, cond: Spec | undefined): F {
     if (!cond) return p.built;
     const config = this.configLit(p, cond);
     // Without an external, every configuration literal is a built one (see presentMatching), and

@@ -121,5 +121,10 @@ describe("Circuit gates", () => {
     const late = [...Array(10).keys()].map((i) => c.named(`p${i}`, "1.0"));
     expect(late.map((l) => c.nameOf(l))).toEqual([...Array(10).keys()].map((i) => `p${i} 1.0`));
     expect(c.variable("p9 1.0")).toBe(late[9]);
+    // Any number of different joinings (a byte names 256 of them).
+    const joined = [...Array(300).keys()].map((i) => c.named("q", "1", ` j${i}=`));
+    expect(c.nameOf(joined[0]!)).toBe("q j0=1");
+    expect(c.nameOf(joined[299]!)).toBe("q j299=1");
+    expect(c.variable("q j299=1")).toBe(joined[299]);
   });
 });

@@ -25,8 +25,13 @@ export class Circuit {
    * `fresh` variable, which is not found by name (its label is `tails[v]`).
    */
   private heads: (string | undefined)[] = [];
-  private joins: (string | undefined)[] = [];
   private tails: (string | undefined)[] = [];
+  /**
+   * What stands between head and tail, as an index into `joinings` (0, a space, by default; 1,
+   * nothing, for a joining past the 256 a byte can name, which then goes into the tail).
+   */
+  private joins = new Uint8Array(64);
+  private readonly joinings: string[] = [" ", ""];
   /**
    * Variables below this one are in `byName` (when named): `variable` indexes the rest first.
    * The constant (variable 0, called `true`) is not found by name.
@@ -60,8 +65,8 @@ export class Circuit {
       return b;
     };
     this.heads = grow(this.heads);
-    this.joins = grow(this.joins);
     this.tails = grow(this.tails);
+    this.growJoins(variables);
   }
 
   /** The variable called `name`, created on first use. */
@@ -91,10 +96,26 @@ export class Circuit {
     );
     this.heads[v] = head;
     if (tail !== undefined) {
-      this.joins[v] = join;
       this.tails[v] = tail;
+      if (join !== " ") {
+        let code = this.joinings.indexOf(join);
+        if (code < 0 && this.joinings.length < 256) code = this.joinings.push(join) - 1;
+        if (code < 0) {
+          code = 1;
+          this.tails[v] = `${join}${tail}`;
+        }
+        if (v >= this.joins.length) this.growJoins(2 * v);
+        this.joins[v] = code;
+      }
     }
     return l;
+  }
+
+  private growJoins(size: number): void {
+    if (size <= this.joins.length) return;
+    const joins = new Uint8Array(size);
+    joins.set(this.joins);
+    this.joins = joins;
   }
 
   /** A fresh unnamed variable (its label says what made it, for debugging). */
@@ -112,7 +133,7 @@ export class Circuit {
   private nameOfVariable(v: number): string {
     const head = this.heads[v];
     if (head === undefined) return this.tails[v] ?? `#${v}`;
-    return joinName(head, this.joins[v] ?? " ", this.tails[v]);
+    return joinName(head, this.joinings[this.joins[v] ?? 0]!, this.tails[v]);
   }
 
   /** A literal equivalent to the conjunction. */
