@@ -83,8 +83,10 @@ export class SatSolver implements SatEngine {
    * Binary clauses, apart (they never move their watches): per literal p, for each binary clause
    * holding ¬p, its other literal then the clause (a reason), interleaved in one array.
    * Propagating them reads no clause, and a reason's implied literal may be either of its two.
+   * A map, not an array by literal: most pairs are compiled before any is listed, and an array
+   * as long as the literals was a megabyte made and filled for nothing.
    */
-  private binary: (number[] | undefined)[] = [];
+  private readonly binary = new Map<Lit, number[]>();
   /**
    * The same lists compiled into one array (`compileBinaries`): literal p's pairs are
    * `binaryData[binaryStart[p]]` … `binaryData[binaryStart[p + 1] - 1]`, and `binary[p]` then
@@ -188,8 +190,6 @@ export class SatSolver implements SatEngine {
   newVar(_name?: string): number {
     const v = this.nVars++;
     this.ensureCapacity(this.nVars);
-    // Made on first use: most literals have none (`reserve` may have made room already).
-    if (this.binary.length < 2 * this.nVars) this.binary.push(undefined, undefined);
     if (this.heapBuilt) this.heap.insert(v);
     this.stats.variables = this.nVars;
     return v;
@@ -203,11 +203,6 @@ export class SatSolver implements SatEngine {
    */
   reserve(variables: number, clauses: number): void {
     this.ensureCapacity(variables);
-    if (this.binary.length < 2 * variables) {
-      const binary: (number[] | undefined)[] = new Array(2 * variables).fill(undefined);
-      for (let l = 0; l < this.binary.length; l++) binary[l] = this.binary[l];
-      this.binary = binary;
-    }
     if (5 * clauses > this.arena.length) this.growArena(5 * clauses);
     if (this.edgeTop + clauses > this.edges.length) this.growEdges(this.edgeTop + clauses);
   }
@@ -419,9 +414,9 @@ export class SatSolver implements SatEngine {
       // the first time it visits one. Sweeping every list here (a cache miss per clause) cost
       // more than those visits.
       if (vals[p] !== UNDEF) this.watchLength[p] = 0;
-      // A binary clause of an open literal is satisfied exactly when its other literal is true.
-      const pending = this.binary[p];
-      if (pending === undefined) continue;
+    }
+    // A binary clause of an open literal is satisfied exactly when its other literal is true.
+    this.binary.forEach((pending, p) => {
       let j = 0;
       for (let k = 0; k < pending.length; k += 2)
         if (vals[p] === UNDEF && vals[pending[k]!] !== TRUE) {
@@ -429,7 +424,7 @@ export class SatSolver implements SatEngine {
           pending[j++] = pending[k + 1]!;
         }
       if (j < pending.length) pending.length = j;
-    }
+    });
     // The compiled pairs of fixed literals are never read again (a fixed literal is not
     // propagated twice): recompiling every pair at each simplification cost more than it saved.
     if (this.pendingBinaries > Math.max(4096, this.binaryData.length / 8)) this.compileBinaries();
@@ -469,11 +464,8 @@ export class SatSolver implements SatEngine {
             data[at++] = oldData[k]!;
             data[at++] = oldData[k + 1]!;
           }
-      const pending = this.binary[l];
-      if (pending !== undefined) {
-        for (let k = 0; k < pending.length; k++) data[at++] = pending[k]!;
-        pending.length = 0;
-      }
+      const pending = this.binaryPending[l] === 1 ? this.binary.get(l) : undefined;
+      if (pending !== undefined) for (let k = 0; k < pending.length; k++) data[at++] = pending[k]!;
       const reserved = room[l]!;
       room[l] = at;
       at += reserved;
@@ -492,6 +484,7 @@ export class SatSolver implements SatEngine {
     this.binaryStart = start;
     this.binaryData = data.subarray(0, at);
     this.binaryPending.fill(0);
+    this.binary.clear();
     this.pendingBinaries = 0;
   }
 
@@ -889,7 +882,7 @@ export class SatSolver implements SatEngine {
         }
       }
       if (this.binaryPending[p]) {
-        const binary = this.binary[p]!;
+        const binary = this.binary.get(p)!;
         for (let k = 0; k < binary.length; k += 2) {
           const other = binary[k]!;
           const value = vals[other];
@@ -1329,8 +1322,8 @@ export class SatSolver implements SatEngine {
 
   /** Adds "p implies `other` (binary clause c)" to p's list of pairs added since compilation. */
   private listImplication(p: Lit, other: Lit, c: Clause): void {
-    const list = this.binary[p];
-    if (list === undefined) this.binary[p] = [other, c];
+    const list = this.binary.get(p);
+    if (list === undefined) this.binary.set(p, [other, c]);
     else list.push(other, c);
     this.binaryPending[p] = 1;
   }
