@@ -340,10 +340,13 @@ class Encoder {
       ladder.push(c.FALSE);
       this.ladders.set(name, ladder);
     }
+    // Every field written, undefined or not: one object shape for every package (spreading
+    // the optional ones made three, and the encoder's reads of them polymorphic).
     this.packages.set(name, {
       name,
-      ...(pkg && { pkg }),
-      ...(external && { external, externalVar: c.named(name, "(external)") }),
+      pkg,
+      external,
+      externalVar: external && c.named(name, "(external)"),
       present,
       built,
       versions,
@@ -823,12 +826,15 @@ class Encoder {
       const p = packages[i]!;
       const root = p.root ? c.TRUE : dynamicRoot(p);
       const other = neg(root);
+      // Most packages are never roots (root FALSE): their root-* terms would all be FALSE.
+      const asRoot = root !== c.FALSE;
+      const asOther = other !== c.FALSE;
       const versions = p.versions;
       for (let k = 0; k < versions.length; k++) {
         const v = versions[k]!;
         if (!v.entry.deprecated) continue;
-        add("root-deprecated", c.and2(v.variable, root), 1);
-        add("deprecated", c.and2(v.variable, other), 1);
+        if (asRoot) add("root-deprecated", c.and2(v.variable, root), 1);
+        if (asOther) add("deprecated", c.and2(v.variable, other), 1);
       }
       // Version age: rank r pays one for each of the sets "rank ≥ 1" … "rank ≥ r" (without
       // version preferences, rung k of the ladder is "rank ≥ k").
@@ -847,16 +853,16 @@ class Encoder {
                 p,
                 versions.filter((v) => v.rank >= k).map((v) => v.variable),
               );
-        add("root-version-age", c.and2(older, root), 1);
-        add("version-age", c.and2(older, other), 1);
+        if (asRoot) add("root-version-age", c.and2(older, root), 1);
+        if (asOther) add("version-age", c.and2(older, other), 1);
       }
       for (let i = 0; i < p.options.length; i++) {
         const o = p.options[i]!;
         for (let k = 0; k < o.values.length; k++) {
           const v = o.values[k]!;
           if (v.value === o.decl.default) continue;
-          add("root-non-default-options", c.and2(v.variable, root), 1);
-          add("non-default-options", c.and2(v.variable, other), 1);
+          if (asRoot) add("root-non-default-options", c.and2(v.variable, root), 1);
+          if (asOther) add("non-default-options", c.and2(v.variable, other), 1);
         }
       }
       add("packages", p.present, 1);
