@@ -6,6 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Lit } from "../solver/sat/cdcl.js";
 import { Circuit } from "../solver/sat/circuit.js";
+import { createEngine } from "../solver/sat/engines.js";
 
 const SEED = Number(process.env.FC_SEED ?? 20261126);
 const runs = (n: number) => ({ seed: SEED, numRuns: Number(process.env.FC_RUNS ?? n) });
@@ -126,5 +127,26 @@ describe("Circuit gates", () => {
     expect(c.nameOf(joined[0]!)).toBe("q j0=1");
     expect(c.nameOf(joined[299]!)).toBe("q j299=1");
     expect(c.variable("q j299=1")).toBe(joined[299]);
+  });
+
+  it("keeps names and gates across reserve calls made before, between and after them", () => {
+    const engine = createEngine("cdcl");
+    engine.newVar("before the circuit");
+    const c = new Circuit(engine);
+    // The constant and the engine's own variables are not found by name.
+    expect(c.variable("true")).not.toBe(c.TRUE);
+    expect(c.variable("before the circuit")).not.toBe(0);
+    const a = c.named("a", "1");
+    const gate = c.and2(a, c.named("b", "2", " ≤"));
+    c.reserve(4, 4); // smaller than what exists: nothing lost
+    const fresh = c.fresh("and");
+    const late = c.named("c", "3", " +");
+    c.reserve(1000, 1000);
+    expect(c.nameOf(a)).toBe("a 1");
+    expect(c.nameOf(late)).toBe("c +3");
+    expect(c.nameOf(fresh)).toBe("and");
+    expect(c.and2(a, c.variable("b ≤2"))).toBe(gate);
+    expect(c.variable("c +3")).toBe(late);
+    expect(c.named("d", "4")).toBe(c.variable("d 4"));
   });
 });

@@ -47,6 +47,10 @@ export class CheckedEngine implements SatEngine {
   get variables(): number {
     return this.inner.variables;
   }
+  /** Whether the inner engine keeps variables' names (logic-solver's do). */
+  get namesVariables(): boolean {
+    return this.inner.namesVariables === true;
+  }
   /** A fresh variable of the inner engine. */
   newVar(name?: string): number {
     return this.inner.newVar(name);

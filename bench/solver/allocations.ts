@@ -58,7 +58,7 @@ const { profile } = (await session.post("HeapProfiler.stopSampling")) as {
 };
 const bytes = new Map<string, number>();
 let total = 0;
-// A built-in (\`push\`, \`set\`) is charged with its caller's name: \`push in declarePackage\`.
+// A built-in (`push`, `set`) is charged with its caller's name: "push in declarePackage".
 const walk = (n: SamplingNode, caller = "") => {
   const f = n.callFrame;
   const where =

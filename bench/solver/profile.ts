@@ -40,8 +40,14 @@ const { universe } = loadConstraintTexts(files);
 (globalThis as { gc?: () => void }).gc?.();
 // The main thread's own time on a CPU (ns, the kernel's scheduler statistics): the wall time
 // less what other threads and other jobs of the host took from it.
-const onCpu = () =>
-  Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, "utf8").split(" ")[0]);
+// NaN where the kernel keeps no such statistics (or off Linux): printed as "n/a".
+const onCpu = () => {
+  try {
+    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, "utf8").split(" ")[0]);
+  } catch {
+    return Number.NaN;
+  }
+};
 const main0 = onCpu();
 const t0 = performance.now();
 // CPU time since the previous phase ended (this process's threads, GC included): on a shared
@@ -63,7 +69,7 @@ const r = solve(universe, requestFromSpecs(specs.length > 0 ? specs : ["p00898"]
   },
 });
 process.stderr.write(
-  `total ${(performance.now() - t0).toFixed(0)} ms (main thread on a CPU ${((onCpu() - main0) / 1e6).toFixed(0)} ms), ${process.resourceUsage().minorPageFault - faults0} new pages, satisfiable ${r.satisfiable}\n`,
+  `total ${(performance.now() - t0).toFixed(0)} ms (main thread on a CPU ${Number.isNaN(main0) ? "n/a" : `${((onCpu() - main0) / 1e6).toFixed(0)} ms`}), ${process.resourceUsage().minorPageFault - faults0} new pages, satisfiable ${r.satisfiable}\n`,
 );
 // The cost vector and a digest of the whole solution: a speed-up must not change either.
 if (r.satisfiable) {

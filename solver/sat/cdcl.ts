@@ -89,8 +89,8 @@ export class SatSolver implements SatEngine {
   private readonly binary = new Map<Lit, number[]>();
   /**
    * The same lists compiled into one array (`compileBinaries`): literal p's pairs are
-   * `binaryData[binaryStart[p]]` … `binaryData[binaryStart[p + 1] - 1]`, and `binary[p]` then
-   * holds only what was added since. A list per literal is an object of its own somewhere in the
+   * `binaryData[binaryStart[p]]` … `binaryData[binaryStart[p + 1] - 1]`, and `binary.get(p)`
+   * then holds only what was added since. A list per literal is an object of its own somewhere in the
    * heap, and reaching it cost a cache miss or three per propagated literal (most of the time
    * propagation took); the compiled runs are read in one sweep.
    */

@@ -34,9 +34,9 @@ export class Circuit {
   private readonly joinings: string[] = [" ", ""];
   /**
    * Variables below this one are in `byName` (when named): `variable` indexes the rest first.
-   * The constant (variable 0, called `true`) is not found by name.
+   * The constant (called `true`) and any variable the engine had before it are not found by name.
    */
-  private indexedBelow = 1;
+  private indexedBelow: number;
   /** AND gates by their sorted inputs. */
   private readonly gates = new GateTable();
   /** Two inputs, for `pair`'s lookups without an array each. */
@@ -49,6 +49,7 @@ export class Circuit {
     this.TRUE = lit(this.sat.newVar("true"));
     this.FALSE = neg(this.TRUE);
     this.heads[this.TRUE >> 1] = "true";
+    this.indexedBelow = (this.TRUE >> 1) + 1;
     this.sat.addClause([this.TRUE]);
   }
 
@@ -167,10 +168,11 @@ export class Circuit {
     if (lits === null) return this.FALSE;
     if (lits.length === 0) return this.TRUE;
     if (lits.length === 1) return lits[0]!;
-    const known = this.gates.find(lits);
+    const h = gateHash(lits);
+    const known = this.gates.find(lits, h);
     if (known >= 0) return known;
     const out = this.gate(lits);
-    this.gates.add(lits, out);
+    this.gates.add(lits, out, h);
     return out;
   }
 
@@ -179,11 +181,12 @@ export class Circuit {
     const two = this.two;
     two[0] = a;
     two[1] = b;
-    const known = this.gates.find(two);
+    const h = gateHash(two);
+    const known = this.gates.find(two, h);
     if (known >= 0) return known;
     // `gate` and `add` only read the inputs (`add` copies them).
     const out = this.gate(two);
-    this.gates.add(two, out);
+    this.gates.add(two, out, h);
     return out;
   }
 
@@ -302,22 +305,22 @@ class GateTable {
   /** Per entry: where its inputs start, how many, its output. */
   private entries = new Int32Array(3 << 10);
   private size = 0;
-  /** The hash `find` last computed: `add` follows a `find` of the same inputs. */
-  private lastHash = 0;
 
-  /** The output of the gate over `lits`, or -1. */
-  find(lits: readonly Lit[]): Lit {
+  /** The output of the gate over `lits` (whose `gateHash` is `h`), or -1. */
+  find(lits: readonly Lit[], h: number): Lit {
     const mask = this.slots.length - 1;
-    this.lastHash = hash(lits, 0, lits.length);
-    for (let i = this.lastHash & mask; ; i = (i + 1) & mask) {
+    for (let i = h & mask; ; i = (i + 1) & mask) {
       const e = this.slots[i]! - 1;
       if (e < 0) return -1;
       if (this.holds(e, lits)) return this.entries[3 * e + 2]!;
     }
   }
 
-  /** Records the gate over `lits`, which `find` has just looked for in vain. */
-  add(lits: readonly Lit[], out: Lit): void {
+  /**
+   * Records the gate over `lits` (not yet in the table; `h` is its `gateHash`, computed once for
+   * `find` and here).
+   */
+  add(lits: readonly Lit[], out: Lit, h: number): void {
     if (2 * (this.size + 1) > this.slots.length) this.rehash();
     if (this.inputsTop + lits.length > this.inputs.length) {
       const next = new Int32Array(2 * (this.inputsTop + lits.length));
@@ -334,7 +337,7 @@ class GateTable {
     this.entries[3 * e + 1] = lits.length;
     this.entries[3 * e + 2] = out;
     for (let k = 0; k < lits.length; k++) this.inputs[this.inputsTop++] = lits[k]!;
-    this.place(e, this.lastHash);
+    this.place(e, h);
   }
 
   private holds(e: number, lits: readonly Lit[]): boolean {
@@ -360,9 +363,14 @@ class GateTable {
   }
 }
 
+/** The hash of a gate's sorted inputs, as `GateTable` files it. */
+function gateHash(lits: readonly Lit[]): number {
+  return hash(lits, 0, lits.length);
+}
+
 /**
- * A hash of a literal list, or of `length` literals from `start` (FNV-style mixing, then a final
- * avalanche): `rehash` reads the table's own array without a view per entry.
+ * A hash of `length` literals from `start` (FNV-style mixing, then a final avalanche): `rehash`
+ * reads the table's own array without a view per entry.
  */
 function hash(lits: ArrayLike<Lit>, start: number, length: number): number {
   let h = 0x811c9dc5 ^ length;
