@@ -82,20 +82,7 @@ export class Version {
    * use this, so that a bound means the same whichever way its version is written.
    */
   compareSegments(other: Version): number {
-    const a = this.numbers;
-    const b = other.numbers;
-    if (a !== undefined && b !== undefined) {
-      // Same order as the segment comparison: numbers without leading zeros, compared exactly.
-      const n = Math.min(a.length, b.length);
-      for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
-      return a.length - b.length;
-    }
-    const n = Math.min(this.segments.length, other.segments.length);
-    for (let i = 0; i < n; i++) {
-      const c = compareSegments(this.segments[i]!, other.segments[i]!);
-      if (c !== 0) return c;
-    }
-    return this.segments.length - other.segments.length;
+    return this.orderOfCommonSegments(other) || this.segments.length - other.segments.length;
   }
 
   /**
@@ -104,21 +91,26 @@ export class Version {
    * encoder's binary searches ask it of every range they meet).
    */
   compareWithin(bound: Version): number {
+    const c = this.orderOfCommonSegments(bound);
+    return c !== 0 || this.segments.length >= bound.segments.length ? c : -1;
+  }
+
+  /** The order of the two versions' first segments, as many as the shorter has (0: the same). */
+  private orderOfCommonSegments(other: Version): number {
     const a = this.numbers;
-    const b = bound.numbers;
+    const b = other.numbers;
     if (a !== undefined && b !== undefined) {
+      // Same order as the segment comparison: numbers without leading zeros, compared exactly.
       const n = Math.min(a.length, b.length);
       for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
-      return a.length < b.length ? -1 : 0;
+      return 0;
     }
-    const mine = this.segments;
-    const theirs = bound.segments;
-    const n = Math.min(mine.length, theirs.length);
+    const n = Math.min(this.segments.length, other.segments.length);
     for (let i = 0; i < n; i++) {
-      const c = compareSegments(mine[i]!, theirs[i]!);
+      const c = compareSegments(this.segments[i]!, other.segments[i]!);
       if (c !== 0) return c;
     }
-    return mine.length < theirs.length ? -1 : 0;
+    return 0;
   }
 
   /** Same text: the only equality versions have. */

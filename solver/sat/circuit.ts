@@ -168,12 +168,7 @@ export class Circuit {
     if (lits === null) return this.FALSE;
     if (lits.length === 0) return this.TRUE;
     if (lits.length === 1) return lits[0]!;
-    const h = gateHash(lits);
-    const known = this.gates.find(lits, h);
-    if (known >= 0) return known;
-    const out = this.gate(lits);
-    this.gates.add(lits, out, h);
-    return out;
+    return this.gateOf(lits);
   }
 
   /** The gate of two sorted, distinct, non-complementary, non-constant literals, memoised. */
@@ -181,12 +176,19 @@ export class Circuit {
     const two = this.two;
     two[0] = a;
     two[1] = b;
-    const h = gateHash(two);
-    const known = this.gates.find(two, h);
+    return this.gateOf(two);
+  }
+
+  /**
+   * The gate over sorted, distinct, non-constant literals: the known one, or a new one. Reads
+   * `lits` only (the table copies them), so `pair` can pass its reused array.
+   */
+  private gateOf(lits: readonly Lit[]): Lit {
+    const h = gateHash(lits);
+    const known = this.gates.find(lits, h);
     if (known >= 0) return known;
-    // `gate` and `add` only read the inputs (`add` copies them).
-    const out = this.gate(two);
-    this.gates.add(two, out, h);
+    const out = this.gate(lits);
+    this.gates.add(lits, out, h);
     return out;
   }
 
