@@ -44,12 +44,13 @@ export class VersionRange {
         "write a version after @, e.g. @2.14",
       );
     }
-    const parts: VersionConstraint[] = [];
     let offset = 0;
-    for (const item of text.split(",")) {
-      parts.push(parseConstraint(item, text, offset));
+    // `map`, not `push`: a range is kept, and an array grown by `push` keeps room for 17.
+    const parts = text.split(",").map((item) => {
+      const part = parseConstraint(item, text, offset);
       offset += item.length + 1;
-    }
+      return part;
+    });
     return new VersionRange(parts);
   }
 

@@ -103,11 +103,14 @@ function parseBareSpec(text: string, naming: SpecNaming): Spec | undefined {
       return undefined;
     }
   }
-  const options = space < 0 ? [] : bareOptions(text.slice(space + 1));
+  const options = space < 0 ? NO_OPTIONS : bareOptions(text.slice(space + 1));
   if (options === undefined) return undefined;
   if (name === "") return range ? { range, options } : { options };
   return range ? { name, range, options } : { name, options };
 }
+
+/** The options of every spec that has none, shared: a load keeps one spec per dependency. */
+const NO_OPTIONS: readonly OptionRequirement[] = [];
 
 /** `+opt ~opt opt=value`, one space apart, sorted by name; undefined for anything else. */
 function bareOptions(text: string): OptionRequirement[] | undefined {
