@@ -8,7 +8,7 @@
 import { basename } from "node:path";
 import type { Diagnostic, DiagnosticCode, Severity, SourceLocation } from "../common/errors.js";
 import { SpecSyntaxError } from "./errors.js";
-import { NAME_RE, OPTION_RE, type Spec, VALUE_RE } from "./spec.js";
+import { NAME_RE, OPTION_RE, type Spec, SpecTable, VALUE_RE } from "./spec.js";
 import { didYouMean } from "./suggest.js";
 import {
   type LocatedToml,
@@ -30,7 +30,7 @@ import {
   type Provision,
   type Source,
 } from "./universe.js";
-import { Version } from "./version.js";
+import type { Version } from "./version.js";
 
 /** The outcome of checking one file: the package as far as it is valid, and the problems found. */
 export interface FileCheck {
@@ -79,12 +79,12 @@ const COMMIT_RE = /^[0-9a-f]{40}$/;
 
 /**
  * Reads and checks the text of one constraint file; `file` is the path shown in diagnostics.
- * `specs` interns the parsed specs (`parseSpecInterned`) across the files of one load.
+ * `specs` interns the parsed specs and versions across the files of one load.
  */
 export function checkConstraintFile(
   text: string,
   file: string,
-  specs: Map<string, Spec> = new Map(),
+  specs: SpecTable = new SpecTable(),
 ): FileCheck {
   let doc: LocatedToml;
   try {
@@ -169,7 +169,7 @@ export function specProblems(
 }
 
 class FileChecker extends TomlChecker {
-  constructor(doc: LocatedToml, specs: Map<string, Spec>) {
+  constructor(doc: LocatedToml, specs: SpecTable) {
     super(doc, ALIASES, specs);
   }
 
@@ -370,7 +370,7 @@ class FileChecker extends TomlChecker {
       const loc = this.doc.keyAt(path);
       let version: Version;
       try {
-        version = Version.parse(text);
+        version = this.specs.version(text);
       } catch (e) {
         if (!(e instanceof SpecSyntaxError)) throw e;
         this.error("bad-version", loc, `"${text}" is not a valid version: ${e.reason}`, e.hint);

@@ -42,7 +42,7 @@ import type { OptionValue } from "../common/options.js";
 import { checkConstraintFile } from "./constraint-file.js";
 import { NotFoundError } from "./errors.js";
 import { type CheckedFile, type LoadResult, linkConstraintFiles, sortDiagnostics } from "./link.js";
-import { parseSpecInterned, printSpec, type Spec, type SpecNaming } from "./spec.js";
+import { printSpec, type Spec, type SpecNaming, SpecTable } from "./spec.js";
 import type {
   Conflict,
   Dependency,
@@ -54,7 +54,6 @@ import type {
   Provision,
   Source,
 } from "./universe.js";
-import { Version } from "./version.js";
 
 /** Where and for which pthbs the cache lives. */
 export interface LoadCacheOptions {
@@ -257,7 +256,7 @@ async function loadThrough(
     void early?.worker.terminate();
     throw e;
   }
-  const specs = new Map<string, Spec>();
+  const specs = new SpecTable();
   const { fresh, entries, onWorker } = await parsePending(pending, specs, early);
   // In name order, as the checks between files and the cache file expect.
   const files: Record<string, Entry> = {};
@@ -353,7 +352,7 @@ const WORKER = new URL("./parse-worker.js", import.meta.url);
  */
 async function parsePending(
   pending: readonly PendingFile[],
-  specs: Map<string, Spec>,
+  specs: SpecTable,
   early: ParseWorker | undefined,
 ): Promise<{ fresh: Map<string, CheckedFile>; entries: Map<string, Entry>; onWorker: number }> {
   const fresh = new Map<string, CheckedFile>();
@@ -493,7 +492,7 @@ function whole(
   files: Record<string, Entry>,
   fresh: ReadonlyMap<string, CheckedFile>,
   parsedBefore: number,
-  specs: Map<string, Spec>,
+  specs: SpecTable,
 ): Loaded {
   let parsed = parsedBefore;
   const checked: CheckedFile[] = [];
@@ -541,7 +540,7 @@ function cone(
   roots: ConeRoots,
   linkDiagnostics: readonly Diagnostic[],
   parsed: number,
-  specs: Map<string, Spec>,
+  specs: SpecTable,
 ): Loaded | undefined {
   const { fileOf, providers } = namesOf(files);
   if (roots.names.some((r) => !fileOf.has(r) && !providers.has(r))) return undefined;
@@ -622,7 +621,7 @@ function relink(
   files: Record<string, Entry>,
   old: CacheFile,
   changed: ReadonlySet<string>,
-  specs: Map<string, Spec>,
+  specs: SpecTable,
 ): readonly Diagnostic[] | undefined {
   const link = old.link!;
   const oldNames = Object.keys(old.files).sort();
@@ -973,13 +972,9 @@ function toWire(p: Package): WirePackage {
 }
 
 /** The package a wire entry describes; undefined when the entry does not read back. */
-function fromWire(
-  text: Buffer | string,
-  file: string,
-  specs: Map<string, Spec>,
-): Package | undefined {
+function fromWire(text: Buffer | string, file: string, specs: SpecTable): Package | undefined {
   const at = (l: Loc): SourceLocation => ({ file, line: l[0], column: l[1] });
-  const spec = (text: string, naming: SpecNaming): Spec => parseSpecInterned(specs, text, naming);
+  const spec = (text: string, naming: SpecNaming): Spec => specs.spec(text, naming);
   const cond = (text: string | undefined) =>
     text === undefined ? {} : { when: spec(text, "anonymous") };
   const source = (s: WireSource): Source =>
@@ -1011,7 +1006,7 @@ function fromWire(
       location: at(o.at),
     }));
     const versions: PackageVersion[] = w.versions.map((v) => ({
-      version: Version.parse(v.version),
+      version: specs.version(v.version),
       source: source(v.source),
       resources: v.resources.map(source),
       deprecated: v.deprecated,

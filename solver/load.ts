@@ -11,7 +11,7 @@ import { checkConstraintFile } from "./constraint-file.js";
 import { ConstraintError, NotFoundError } from "./errors.js";
 import { type LoadResult, linkConstraintFiles } from "./link.js";
 import { type ConeRoots, type LoadCacheOptions, loadConstraintsCached } from "./load-cache.js";
-import type { Spec } from "./spec.js";
+import { SpecTable } from "./spec.js";
 import type { Universe } from "./universe.js";
 
 export type { CheckedFile, LoadResult } from "./link.js";
@@ -64,7 +64,7 @@ const OPEN_AT_ONCE = 64;
 /** Checks and links a set of constraint files (in memory); never throws for bad input. */
 export function loadConstraintTexts(files: readonly ConstraintText[]): LoadResult {
   // One spec object per distinct text (they are immutable): parsed once, memoised by the encoder.
-  const specs = new Map<string, Spec>();
+  const specs = new SpecTable();
   return linkConstraintFiles(
     files.map((f) => ({ path: f.path, ...checkConstraintFile(f.text, f.path, specs) })),
   );

@@ -34,8 +34,11 @@ export class VersionRange {
     return new VersionRange([{ kind: "exact", version }]);
   }
 
-  /** Parses the text after `@`; throws `SpecSyntaxError` with the offset of the problem. */
-  static parse(text: string): VersionRange {
+  /**
+   * Parses the text after `@`; throws `SpecSyntaxError` with the offset of the problem.
+   * @param versions versions already parsed, by text, to share (a load's `SpecTable`)
+   */
+  static parse(text: string, versions?: Map<string, Version>): VersionRange {
     if (text === "") {
       throw new SpecSyntaxError(
         "empty version range",
@@ -47,7 +50,7 @@ export class VersionRange {
     let offset = 0;
     // `map`, not `push`: a range is kept, and an array grown by `push` keeps room for 17.
     const parts = text.split(",").map((item) => {
-      const part = parseConstraint(item, text, offset);
+      const part = parseConstraint(item, text, offset, versions);
       offset += item.length + 1;
       return part;
     });
@@ -131,7 +134,12 @@ function printConstraint(c: VersionConstraint): string {
   }
 }
 
-function parseConstraint(item: string, whole: string, offset: number): VersionConstraint {
+function parseConstraint(
+  item: string,
+  whole: string,
+  offset: number,
+  versions: Map<string, Version> | undefined,
+): VersionConstraint {
   if (item === "") {
     throw new SpecSyntaxError(
       "empty member in a version union",
@@ -149,10 +157,10 @@ function parseConstraint(item: string, whole: string, offset: number): VersionCo
         "write =2.14 for one version or 2.13:2.14 for a range",
       );
     }
-    return { kind: "exact", version: parseVersionAt(item.slice(1), whole, offset + 1) };
+    return { kind: "exact", version: parseVersionAt(item.slice(1), whole, offset + 1, versions) };
   }
   const colon = item.indexOf(":");
-  if (colon < 0) return { kind: "prefix", version: parseVersionAt(item, whole, offset) };
+  if (colon < 0) return { kind: "prefix", version: parseVersionAt(item, whole, offset, versions) };
   if (item.indexOf(":", colon + 1) >= 0) {
     throw new SpecSyntaxError(
       "a range has one colon",
@@ -163,8 +171,9 @@ function parseConstraint(item: string, whole: string, offset: number): VersionCo
   }
   const lowText = item.slice(0, colon);
   const highText = item.slice(colon + 1);
-  const low = lowText === "" ? undefined : parseVersionAt(lowText, whole, offset);
-  const high = highText === "" ? undefined : parseVersionAt(highText, whole, offset + colon + 1);
+  const low = lowText === "" ? undefined : parseVersionAt(lowText, whole, offset, versions);
+  const high =
+    highText === "" ? undefined : parseVersionAt(highText, whole, offset + colon + 1, versions);
   if (low && high && low.compareSegments(high) > 0 && !high.isPrefixOf(low)) {
     throw new SpecSyntaxError(
       `empty range: ${low.text} comes after ${high.text}`,
@@ -176,9 +185,14 @@ function parseConstraint(item: string, whole: string, offset: number): VersionCo
   return { kind: "interval", ...(low && { low }), ...(high && { high }) };
 }
 
-function parseVersionAt(text: string, whole: string, offset: number): Version {
+function parseVersionAt(
+  text: string,
+  whole: string,
+  offset: number,
+  versions: Map<string, Version> | undefined,
+): Version {
   try {
-    return Version.parse(text);
+    return versions === undefined ? Version.parse(text) : Version.parseInterned(versions, text);
   } catch (e) {
     if (e instanceof SpecSyntaxError) {
       throw new SpecSyntaxError(e.reason, whole, offset + e.offset, e.hint);

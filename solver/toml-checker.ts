@@ -4,7 +4,7 @@
  */
 import type { Diagnostic, DiagnosticCode, Severity, SourceLocation } from "../common/errors.js";
 import { SpecSyntaxError } from "./errors.js";
-import { parseSpecInterned, type Spec, type SpecNaming } from "./spec.js";
+import { type Spec, type SpecNaming, SpecTable } from "./spec.js";
 import { didYouMean } from "./suggest.js";
 import type { LocatedToml, TomlPath, TomlTable, TomlValue } from "./toml.js";
 
@@ -15,13 +15,13 @@ export class TomlChecker {
 
   /**
    * @param aliases words users write instead of ours (e.g. Spack's "variants" for "options")
-   * @param specs parsed specs by naming and text, shared by the files of one load: a spec written
-   *   many times is parsed once and is one object, which the encoder's memo recognises
+   * @param specs parsed specs and versions by text, shared by the files of one load: a spec
+   *   written many times is parsed once and is one object, which the encoder's memo recognises
    */
   constructor(
     protected readonly doc: LocatedToml,
     protected readonly aliases: Readonly<Record<string, string>> = {},
-    private readonly specs: Map<string, Spec> = new Map(),
+    protected readonly specs: SpecTable = new SpecTable(),
   ) {
     this.file = doc.file;
   }
@@ -38,7 +38,7 @@ export class TomlChecker {
     code: "bad-spec" | "bad-when",
   ): Spec | undefined {
     try {
-      return parseSpecInterned(this.specs, text, naming);
+      return this.specs.spec(text, naming);
     } catch (e) {
       if (!(e instanceof SpecSyntaxError)) throw e;
       const at = this.doc.valueAt(path);

@@ -99,6 +99,20 @@ export class Version {
     return new Version(text);
   }
 
+  /**
+   * `parse` through `table`, which keeps the versions parsed so far by text: the bounds of a
+   * repository's ranges repeat its versions (40,000 at cone 2,000 of the 7,000-file benchmark,
+   * 1,000 of them distinct), and versions are immutable.
+   */
+  static parseInterned(table: Map<string, Version>, text: string): Version {
+    let version = table.get(text);
+    if (version === undefined) {
+      version = Version.parse(text);
+      table.set(text, version);
+    }
+    return version;
+  }
+
   /** Whether `text` is a well-formed version string. */
   static isValid(text: string): boolean {
     return VERSION_RE.test(text);

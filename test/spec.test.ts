@@ -5,10 +5,10 @@ import {
   type Configuration,
   type OptionValue,
   parseSpec,
-  parseSpecInterned,
   printSpec,
   type Spec,
   type SpecNaming,
+  SpecTable,
   satisfies,
   specEquals,
 } from "../solver/spec.js";
@@ -473,7 +473,7 @@ describe("spec properties", () => {
           { maxLength: 5 },
         ),
         (items) => {
-          const table = new Map<string, Spec>();
+          const table = new SpecTable();
           for (const [s, naming] of items.flatMap(([s, ns]) => ns.map((n) => [s, n] as const))) {
             const text = printSpec(s);
             let direct: Spec | string;
@@ -484,8 +484,8 @@ describe("spec properties", () => {
             }
             let interned: Spec | string;
             try {
-              interned = parseSpecInterned(table, text, naming as SpecNaming);
-              expect(parseSpecInterned(table, text, naming as SpecNaming)).toBe(interned);
+              interned = table.spec(text, naming as SpecNaming);
+              expect(table.spec(text, naming as SpecNaming)).toBe(interned);
             } catch (e) {
               interned = (e as SpecSyntaxError).reason;
             }
@@ -495,5 +495,21 @@ describe("spec properties", () => {
       ),
       RUNS,
     );
+  });
+
+  it("a table shares one version object between the ranges and declarations that write it", () => {
+    const table = new SpecTable();
+    const a = table.spec("skalibs@2.14:2.14.3.0,=2.13", "named");
+    const b = table.spec("@2.14.3.0 +static", "anonymous");
+    const bounds = (s: Spec) =>
+      s.range!.parts.flatMap((p) =>
+        p.kind === "interval" ? [p.low, p.high].filter((v) => v !== undefined) : [p.version],
+      );
+    const [low, high, exact] = bounds(a);
+    expect(bounds(b)[0]).toBe(high);
+    expect(table.version("2.14")).toBe(low);
+    expect(table.version("2.13")).toBe(exact);
+    expect(table.version("2.14.0")).not.toBe(low);
+    expect(() => table.version("2..14")).toThrow(SpecSyntaxError);
   });
 });
