@@ -171,7 +171,11 @@ interface Entry {
 interface PackageText {
   readonly length: number;
   read(): Buffer;
+  /** Where it sits in the cache file, for `readTexts`; absent for a text in memory. */
+  readonly at?: { readonly position: number; readonly file: ReadAt };
 }
+/** Reads `length` bytes of the cache file from `position` (fewer at its end). */
+type ReadAt = (position: number, length: number) => Buffer;
 const inMemory = (bytes: Buffer): PackageText => ({ length: bytes.length, read: () => bytes });
 interface CacheFile {
   readonly format: string;
@@ -497,6 +501,11 @@ function whole(
   let parsed = parsedBefore;
   const checked: CheckedFile[] = [];
   const pathOf = joiner(dir);
+  const texts = readTexts(
+    Object.entries(files).flatMap(([name, e]) =>
+      e.package && !fresh.has(name) ? [[name, e.package] as const] : [],
+    ),
+  );
   for (const [name, entry] of Object.entries(files)) {
     const path = pathOf(name);
     const known = fresh.get(name);
@@ -504,8 +513,8 @@ function whole(
       checked.push(known);
       continue;
     }
-    const pkg =
-      entry.package === undefined ? undefined : fromWire(entry.package.read(), path, specs);
+    const text = texts.get(name);
+    const pkg = text === undefined ? undefined : fromWire(text, path, specs);
     if (entry.package !== undefined && pkg === undefined) {
       // An entry that does not read back: parse the file after all, and record it anew.
       const text = readConstraintFile(path);
@@ -558,10 +567,13 @@ function cone(
   }
   const packages = new Map<string, Package>();
   const pathOf = joiner(dir);
-  for (const n of [...reached].sort()) {
+  const named = [...reached].sort().flatMap((n) => {
     const file = fileOf.get(n);
-    if (file === undefined) continue;
-    const pkg = fromWire(files[file]!.package!.read(), pathOf(file), specs);
+    return file === undefined ? [] : [[n, file] as const];
+  });
+  const texts = readTexts(named.map(([, file]) => [file, files[file]!.package!] as const));
+  for (const [n, file] of named) {
+    const pkg = fromWire(texts.get(file)!, pathOf(file), specs);
     if (pkg === undefined) return undefined;
     packages.set(n, pkg);
   }
@@ -586,6 +598,44 @@ function cone(
     },
     parsed,
   };
+}
+
+/**
+ * A read of the cache file costs here about what copying 4 KiB does: texts closer than that are
+ * read together.
+ */
+const READ_GAP = 4096;
+
+/**
+ * The texts of `wanted` by file name, those in the cache file read with one `pread` per run of
+ * texts close together (a cone is mostly runs of neighbours in name order): a request's 2,000
+ * packages were 2,000 reads, each costing more than its 3 KiB.
+ */
+function readTexts(wanted: readonly (readonly [string, PackageText])[]): Map<string, Buffer> {
+  const texts = new Map<string, Buffer>();
+  const placed: (readonly [string, PackageText, { position: number; file: ReadAt }])[] = [];
+  for (const [name, text] of wanted)
+    if (text.at === undefined) texts.set(name, text.read());
+    else placed.push([name, text, text.at]);
+  placed.sort((a, b) => a[2].position - b[2].position);
+  for (let i = 0; i < placed.length; ) {
+    const from = placed[i]![2];
+    let end = from.position + placed[i]![1].length;
+    let j = i + 1;
+    for (; j < placed.length; j++) {
+      const [, text, at] = placed[j]!;
+      if (at.file !== from.file || at.position - end > READ_GAP) break;
+      end = Math.max(end, at.position + text.length);
+    }
+    // A short read (the file cut meanwhile) leaves texts short, which do not decode.
+    const block = from.file(from.position, end - from.position);
+    for (; i < j; i++) {
+      const [name, text, at] = placed[i]!;
+      const start = at.position - from.position;
+      texts.set(name, block.subarray(start, start + text.length));
+    }
+  }
+  return texts;
 }
 
 /** What the checks between files depend on: every file's name and bytes. */
@@ -810,7 +860,7 @@ function readCache(file: string, dir: string, version: string): CacheFile | unde
         diagnostics: data.diagnostics[i] ?? NO_DIAGNOSTICS,
         ...(index !== 0 && {
           // A short read (the file cut meanwhile) does not decode: the file is parsed instead.
-          package: { length, read: () => readAt(at, length) },
+          package: { length, read: () => readAt(at, length), at: { position: at, file: readAt } },
           index: { name: index[0], names: index[1], provides: index[2] },
         }),
       };
