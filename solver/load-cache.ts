@@ -171,11 +171,24 @@ interface Entry {
 interface PackageText {
   readonly length: number;
   read(): Buffer;
-  /** Where it sits in the cache file, for `readTexts`; absent for a text in memory. */
-  readonly at?: { readonly position: number; readonly file: ReadAt };
 }
 /** Reads `length` bytes of the cache file from `position` (fewer at its end). */
 type ReadAt = (position: number, length: number) => Buffer;
+/**
+ * A package's text where it sits in the cache file. A class, not a closure per text: a load
+ * makes one for each of a big repository's files.
+ */
+class CachedText implements PackageText {
+  constructor(
+    readonly length: number,
+    readonly position: number,
+    readonly file: ReadAt,
+  ) {}
+
+  read(): Buffer {
+    return this.file(this.position, this.length);
+  }
+}
 const inMemory = (bytes: Buffer): PackageText => ({ length: bytes.length, read: () => bytes });
 interface CacheFile {
   readonly format: string;
@@ -613,25 +626,25 @@ const READ_GAP = 4096;
  */
 function readTexts(wanted: readonly (readonly [string, PackageText])[]): Map<string, Buffer> {
   const texts = new Map<string, Buffer>();
-  const placed: (readonly [string, PackageText, { position: number; file: ReadAt }])[] = [];
+  const placed: (readonly [string, CachedText])[] = [];
   for (const [name, text] of wanted)
-    if (text.at === undefined) texts.set(name, text.read());
-    else placed.push([name, text, text.at]);
-  placed.sort((a, b) => a[2].position - b[2].position);
+    if (text instanceof CachedText) placed.push([name, text]);
+    else texts.set(name, text.read());
+  placed.sort((a, b) => a[1].position - b[1].position);
   for (let i = 0; i < placed.length; ) {
-    const from = placed[i]![2];
-    let end = from.position + placed[i]![1].length;
+    const from = placed[i]![1];
+    let end = from.position + from.length;
     let j = i + 1;
     for (; j < placed.length; j++) {
-      const [, text, at] = placed[j]!;
-      if (at.file !== from.file || at.position - end > READ_GAP) break;
-      end = Math.max(end, at.position + text.length);
+      const text = placed[j]![1];
+      if (text.file !== from.file || text.position - end > READ_GAP) break;
+      end = Math.max(end, text.position + text.length);
     }
     // A short read (the file cut meanwhile) leaves texts short, which do not decode.
     const block = from.file(from.position, end - from.position);
     for (; i < j; i++) {
-      const [name, text, at] = placed[i]!;
-      const start = at.position - from.position;
+      const [name, text] = placed[i]!;
+      const start = text.position - from.position;
       texts.set(name, block.subarray(start, start + text.length));
     }
   }
@@ -850,7 +863,7 @@ function readCache(file: string, dir: string, version: string): CacheFile | unde
       const length = data.packages[i]!;
       const index = data.index[i]!;
       if (length < 0 !== (index === 0) || offset + Math.max(length, 0) > size) return unusable();
-      const at = offset;
+      // One shape for every entry, no spread: a load makes one per file of a big repository.
       files[data.names[i]!] = {
         size: data.stats[4 * i]!,
         mtimeMs: data.stats[4 * i + 1]!,
@@ -858,11 +871,9 @@ function readCache(file: string, dir: string, version: string): CacheFile | unde
         ctimeMs: data.stats[4 * i + 3]!,
         sha256: data.sha256[i]!,
         diagnostics: data.diagnostics[i] ?? NO_DIAGNOSTICS,
-        ...(index !== 0 && {
-          // A short read (the file cut meanwhile) does not decode: the file is parsed instead.
-          package: { length, read: () => readAt(at, length), at: { position: at, file: readAt } },
-          index: { name: index[0], names: index[1], provides: index[2] },
-        }),
+        // A short read (the file cut meanwhile) does not decode: the file is parsed instead.
+        package: index === 0 ? undefined : new CachedText(length, offset, readAt),
+        index: index === 0 ? undefined : { name: index[0], names: index[1], provides: index[2] },
       };
       if (length > 0) offset += length;
     }
