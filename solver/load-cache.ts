@@ -98,11 +98,14 @@ export function defaultCacheDir(
 
 /**
  * The file: this line, the header's length in bytes and a newline, the header (`DiskHeader`:
- * JSON, one array per field: names, stats, hashes, diagnostics, each package's names and the
- * length of its text), then the packages' texts one after another — so a load parses the small
- * header and only the packages it needs.
+ * JSON, one array per field: names, hashes, diagnostics, each package's names and the length of
+ * its text), the files' stats (`STAT_BYTES` each: size, mtime, inode and change time as
+ * little-endian doubles, as JSON numbers were a third of the header and of its parse), then the
+ * packages' texts one after another — so a load parses the small header and only the packages
+ * it needs.
  */
-const FORMAT = "pthbs-load-cache 4";
+const FORMAT = "pthbs-load-cache 5";
+const STAT_BYTES = 32;
 /** A file modified this recently may change again within its mtime's resolution unseen. */
 const RACY_MS = 2_000;
 
@@ -798,9 +801,8 @@ interface DiskHeader {
   readonly pthbs: string;
   readonly dir: string;
   readonly names: readonly string[];
-  /** size, mtimeMs, ino, ctimeMs: four per file. */
-  readonly stats: readonly number[];
-  readonly sha256: readonly string[];
+  /** Every file's sha256 in hex, one after another (64 characters each). */
+  readonly sha256: string;
   /** The length of each file's package text in the blob, one after another; -1: no package. */
   readonly packages: readonly number[];
   /** [package name, names it refers to, virtuals it provides], or 0 without a package. */
@@ -857,19 +859,22 @@ function readCache(file: string, dir: string, version: string): CacheFile | unde
     if (!Number.isSafeInteger(headerLength) || blob > size) return unusable();
     const data = JSON.parse(readAt(second + 1, headerLength).toString("utf8")) as unknown;
     if (!isHeader(data, version, dir)) return unusable();
+    const stats = readAt(blob, STAT_BYTES * data.names.length);
+    if (stats.length !== STAT_BYTES * data.names.length) return unusable();
+    const stat = (i: number, k: number) => stats.readDoubleLE(STAT_BYTES * i + 8 * k);
     const files: Record<string, Entry> = {};
-    let offset = blob;
+    let offset = blob + stats.length;
     for (let i = 0; i < data.names.length; i++) {
       const length = data.packages[i]!;
       const index = data.index[i]!;
       if (length < 0 !== (index === 0) || offset + Math.max(length, 0) > size) return unusable();
       // One shape for every entry, no spread: a load makes one per file of a big repository.
       files[data.names[i]!] = {
-        size: data.stats[4 * i]!,
-        mtimeMs: data.stats[4 * i + 1]!,
-        ino: data.stats[4 * i + 2]!,
-        ctimeMs: data.stats[4 * i + 3]!,
-        sha256: data.sha256[i]!,
+        size: stat(i, 0),
+        mtimeMs: stat(i, 1),
+        ino: stat(i, 2),
+        ctimeMs: stat(i, 3),
+        sha256: data.sha256.slice(64 * i, 64 * i + 64),
         diagnostics: data.diagnostics[i] ?? NO_DIAGNOSTICS,
         // A short read (the file cut meanwhile) does not decode: the file is parsed instead.
         package: index === 0 ? undefined : new CachedText(length, offset, readAt),
@@ -889,17 +894,15 @@ function isHeader(d: unknown, version: string, dir: string): d is DiskHeader {
   if (d === null || typeof d !== "object") return false;
   const x = d as Record<string, unknown>;
   if (x.pthbs !== version || x.dir !== dir) return false;
-  const { names, stats, sha256, packages, index, diagnostics, link } = x;
+  const { names, sha256, packages, index, diagnostics, link } = x;
   if (!Array.isArray(names) || !names.every((n) => typeof n === "string")) return false;
   const n = names.length;
   const sized = (a: unknown, k: number): a is unknown[] => Array.isArray(a) && a.length === k * n;
   const strings = (a: unknown) => Array.isArray(a) && a.every((s) => typeof s === "string");
   return (
-    sized(stats, 4) &&
-    stats.every((v) => typeof v === "number") &&
-    sized(sha256, 1) &&
     // Only ever compared with the hash of a file's bytes.
-    sha256.every((h) => typeof h === "string" && h.length === 64) &&
+    typeof sha256 === "string" &&
+    sha256.length === 64 * n &&
     sized(packages, 1) &&
     packages.every((l) => Number.isSafeInteger(l) && (l as number) >= -1) &&
     sized(index, 1) &&
@@ -957,19 +960,22 @@ function writeCache(file: string, data: CacheFile): void {
       pthbs: data.pthbs,
       dir: data.dir,
       names,
-      stats: entries.flatMap((e) => [e.size, e.mtimeMs, e.ino, e.ctimeMs]),
-      sha256: entries.map((e) => e.sha256),
+      sha256: entries.map((e) => e.sha256).join(""),
       packages: entries.map((e) => e.package?.length ?? -1),
       index: entries.map((e) => (e.index ? [e.index.name, e.index.names, e.index.provides] : 0)),
       diagnostics,
       ...(data.link && { link: data.link }),
     };
     const headerBytes = Buffer.from(JSON.stringify(header));
-    const blobs = entries.flatMap((e) => (e.package ? [e.package.read()] : []));
-    writeFileSync(
-      tmp,
-      Buffer.concat([Buffer.from(`${FORMAT}\n${headerBytes.length}\n`), headerBytes, ...blobs]),
+    const stats = Buffer.alloc(STAT_BYTES * entries.length);
+    entries.forEach((e, i) =>
+      [e.size, e.mtimeMs, e.ino, e.ctimeMs].forEach((v, k) =>
+        stats.writeDoubleLE(v, STAT_BYTES * i + 8 * k),
+      ),
     );
+    const blobs = entries.flatMap((e) => (e.package ? [e.package.read()] : []));
+    const head = Buffer.from(`${FORMAT}\n${headerBytes.length}\n`);
+    writeFileSync(tmp, Buffer.concat([head, headerBytes, stats, ...blobs]));
     renameSync(tmp, file);
   } catch {
     // A cache that cannot be written only makes the next load slower.

@@ -134,8 +134,8 @@ describe("the load cache", () => {
     ["a foreign format", (t: string) => t.replace(/^pthbs-load-cache \d+/, "something else")],
     [
       "an entry of the wrong shape",
-      // A number where a hash belongs, of the same length: the header still parses.
-      (t: string) => t.replace(/"sha256":\["[0-9a-f]{64}"/, `"sha256":[${"7".repeat(66)}`),
+      // A number where the hashes belong, of the same length: the header still parses.
+      (t: string) => t.replace(/"sha256":"[0-9a-f]*"/, (m) => `"sha256":${"7".repeat(m.length - 9)}`),
     ],
     [
       "a package that does not read back",
@@ -147,13 +147,36 @@ describe("the load cache", () => {
     const plain = await loadConstraints(dir);
     await loadConstraintsCached(dir, cache);
     const file = cacheFileOf(cache);
-    const spoilt = spoil(readFileSync(file, "utf8"));
-    writeFileSync(file, spoilt);
+    // Byte for byte (latin1): the files' stats are binary.
+    const spoilt = spoil(readFileSync(file, "latin1"));
+    expect(spoilt).not.toBe(readFileSync(file, "latin1"));
+    writeFileSync(file, spoilt, "latin1");
     const again = await loadConstraintsCached(dir, cache);
     expect(again.parsed).toBeGreaterThan(0);
     expect(again.universe).toEqual(plain.universe);
     expect(again.diagnostics).toEqual(plain.diagnostics);
-    expect(readFileSync(file, "utf8")).not.toBe(spoilt);
+    expect(readFileSync(file, "latin1")).not.toBe(spoilt);
+    expect((await loadConstraintsCached(dir, cache)).parsed).toBe(0);
+  });
+
+  it("takes spoilt stats for changed files: hashes them, parses none, and records them anew", async () => {
+    const { dir, cache } = scratch();
+    const plain = await loadConstraints(dir);
+    await loadConstraintsCached(dir, cache);
+    const file = cacheFileOf(cache);
+    const bytes = readFileSync(file);
+    // The stats follow the header: every byte 0xff makes every number NaN.
+    const first = bytes.indexOf(10);
+    const second = bytes.indexOf(10, first + 1);
+    const at = second + 1 + Number(bytes.toString("utf8", first + 1, second));
+    const files = plain.files;
+    bytes.fill(0xff, at, at + 32 * files);
+    writeFileSync(file, bytes);
+    const again = await loadConstraintsCached(dir, cache);
+    expect(again.parsed).toBe(0);
+    expect(again.universe).toEqual(plain.universe);
+    expect(again.diagnostics).toEqual(plain.diagnostics);
+    expect(readFileSync(file).equals(bytes)).toBe(false);
     expect((await loadConstraintsCached(dir, cache)).parsed).toBe(0);
   });
 
