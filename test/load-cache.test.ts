@@ -135,7 +135,8 @@ describe("the load cache", () => {
     [
       "an entry of the wrong shape",
       // A number where the hashes belong, of the same length: the header still parses.
-      (t: string) => t.replace(/"sha256":"[0-9a-f]*"/, (m) => `"sha256":${"7".repeat(m.length - 9)}`),
+      (t: string) =>
+        t.replace(/"sha256":"[0-9a-f]*"/, (m) => `"sha256":${"7".repeat(m.length - 9)}`),
     ],
     [
       "a package that does not read back",
