@@ -987,11 +987,10 @@ function writeCache(file: string, data: CacheFile): void {
     };
     const headerBytes = Buffer.from(JSON.stringify(header));
     const stats = Buffer.alloc(STAT_BYTES * entries.length);
-    entries.forEach((e, i) =>
-      [e.size, e.mtimeMs, e.ino, e.ctimeMs].forEach((v, k) =>
-        stats.writeDoubleLE(v, STAT_BYTES * i + 8 * k),
-      ),
-    );
+    entries.forEach((e, i) => {
+      for (const [k, v] of [e.size, e.mtimeMs, e.ino, e.ctimeMs].entries())
+        stats.writeDoubleLE(v, STAT_BYTES * i + 8 * k);
+    });
     const blobs = entries.flatMap((e) => (e.package ? [e.package.read()] : []));
     const head = Buffer.from(`${FORMAT}\n${headerBytes.length}\n`);
     writeFileSync(tmp, Buffer.concat([head, headerBytes, stats, ...blobs]));
