@@ -42,17 +42,18 @@ import type { OptionValue } from "../common/options.js";
 import { checkConstraintFile } from "./constraint-file.js";
 import { NotFoundError } from "./errors.js";
 import { type CheckedFile, type LoadResult, linkConstraintFiles, sortDiagnostics } from "./link.js";
-import { printSpec, type Spec, type SpecNaming, SpecTable } from "./spec.js";
-import type {
-  Conflict,
-  Dependency,
-  DependencyType,
-  Package,
-  PackageOption,
-  PackageVersion,
-  Provider,
-  Provision,
-  Source,
+import { printSpec, type Spec, SpecTable } from "./spec.js";
+import {
+  type Conflict,
+  DEPENDENCY_TYPES,
+  type Dependency,
+  type DependencyType,
+  type Package,
+  type PackageOption,
+  type PackageVersion,
+  type Provider,
+  type Provision,
+  type Source,
 } from "./universe.js";
 
 /** Where and for which pthbs the cache lives. */
@@ -104,51 +105,83 @@ export function defaultCacheDir(
  * packages' texts one after another — so a load parses the small header and only the packages
  * it needs.
  */
-const FORMAT = "pthbs-load-cache 5";
+const FORMAT = "pthbs-load-cache 6";
 const STAT_BYTES = 32;
 /** A file modified this recently may change again within its mtime's resolution unseen. */
 const RACY_MS = 2_000;
 
-type Loc = readonly [number, number];
-interface WireSource {
-  readonly kind: "url" | "git";
-  readonly url: string;
-  readonly sha256?: string;
-  readonly filename?: string;
-  readonly commit?: string;
-  readonly at: Loc;
-}
-interface WirePackage {
-  readonly name: string;
-  readonly summary?: string;
-  readonly homepage?: string;
-  readonly recipe: string;
-  readonly at: Loc;
-  readonly provides: readonly { virtual: string; when?: string; at: Loc }[];
-  readonly options: readonly {
-    name: string;
-    values: readonly OptionValue[];
-    kind: "bool" | "value";
-    default: OptionValue;
-    summary?: string;
-    when?: string;
-    at: Loc;
-  }[];
-  readonly versions: readonly {
-    version: string;
-    source: WireSource;
-    resources: readonly WireSource[];
-    deprecated: boolean;
-    at: Loc;
-  }[];
-  readonly depends: readonly {
-    spec: string;
-    when?: string;
-    types: readonly DependencyType[];
-    at: Loc;
-  }[];
-  readonly conflicts: readonly { spec: string; when?: string; message?: string; at: Loc }[];
-}
+/** What stands for an absent optional string in a wire package. */
+type Absent = 0;
+/** A source: url (0) or git (1), its URL, sha256 or commit, file name, line and column. */
+type WireSource = readonly [
+  kind: 0 | 1,
+  url: string,
+  digest: string,
+  filename: string | Absent,
+  line: number,
+  column: number,
+];
+/**
+ * A package as the cache keeps it: arrays, not objects with keys (half the text and half the
+ * parse of a warm load's cone), conditions and specs as their canonical text. The dependencies,
+ * the most numerous entries, are one flat list of five items each: spec, condition, types
+ * (`typesKey`), line, column.
+ */
+type WirePackage = readonly [
+  name: string,
+  summary: string | Absent,
+  homepage: string | Absent,
+  recipe: string,
+  line: number,
+  column: number,
+  provides: readonly (readonly [
+    virtual: string,
+    when: string | Absent,
+    line: number,
+    column: number,
+  ])[],
+  options: readonly (readonly [
+    name: string,
+    values: readonly OptionValue[],
+    kind: 0 | 1,
+    defaultValue: OptionValue,
+    summary: string | Absent,
+    when: string | Absent,
+    line: number,
+    column: number,
+  ])[],
+  versions: readonly (readonly [
+    version: string,
+    source: WireSource,
+    resources: readonly WireSource[],
+    deprecated: 0 | 1,
+    line: number,
+    column: number,
+  ])[],
+  depends: readonly (string | number)[],
+  conflicts: readonly (readonly [
+    spec: string,
+    when: string | Absent,
+    message: string | Absent,
+    line: number,
+    column: number,
+  ])[],
+];
+/** Items per dependency in `WirePackage`'s flat list. */
+const DEPENDENCY_ITEMS = 5;
+/** A dependency's types as the wire writes them. */
+const typesKey = (types: readonly DependencyType[]) => types.join(",");
+/**
+ * Every list of dependency types (non-empty, sorted, without repeats) by its key, shared by the
+ * dependencies read back: immutable, and a load reads tens of thousands.
+ */
+const TYPE_LISTS: ReadonlyMap<string, readonly DependencyType[]> = new Map(
+  [1, 2, 3, 4, 5, 6, 7].map((bits) => {
+    const types = DEPENDENCY_TYPES.filter((_, i) => bits & (1 << i));
+    return [typesKey(types), types] as const;
+  }),
+);
+
 /** What the cone of a request needs of a package without reading it back: its names. */
 interface IndexEntry {
   readonly name: string;
@@ -832,6 +865,8 @@ interface DiskHeader {
 }
 
 const NO_DIAGNOSTICS: readonly Diagnostic[] = [];
+/** The resources of every version that has none, shared (most have none). */
+const NO_SOURCES: readonly Source[] = [];
 
 /**
  * The cache file's header, checked; the package texts stay in the file (a request's cone is a
@@ -1001,130 +1036,130 @@ function writeCache(file: string, data: CacheFile): void {
   }
 }
 
-const loc = (l: SourceLocation): Loc => [l.line, l.column];
+const absent = (text: string | undefined): string | Absent => text ?? 0;
+const condition = (spec: Spec | undefined): string | Absent =>
+  spec === undefined ? 0 : printSpec(spec);
 
 function sourceToWire(s: Source): WireSource {
+  const { line, column } = s.location;
   return s.kind === "url"
-    ? {
-        kind: "url",
-        url: s.url,
-        sha256: s.sha256,
-        ...(s.filename !== undefined && { filename: s.filename }),
-        at: loc(s.location),
-      }
-    : { kind: "git", url: s.url, commit: s.commit, at: loc(s.location) };
+    ? [0, s.url, s.sha256, absent(s.filename), line, column]
+    : [1, s.url, s.commit, 0, line, column];
 }
 
-const when = (spec: Spec | undefined) => (spec === undefined ? {} : { when: printSpec(spec) });
-
 function toWire(p: Package): WirePackage {
-  return {
-    name: p.name,
-    ...(p.summary !== undefined && { summary: p.summary }),
-    ...(p.homepage !== undefined && { homepage: p.homepage }),
-    recipe: p.recipe,
-    at: loc(p.location),
-    provides: p.provides.map((v) => ({ virtual: v.virtual, ...when(v.when), at: loc(v.location) })),
-    options: p.options.map((o) => ({
-      name: o.name,
-      values: o.values,
-      kind: o.kind,
-      default: o.default,
-      ...(o.summary !== undefined && { summary: o.summary }),
-      ...when(o.when),
-      at: loc(o.location),
-    })),
-    versions: p.versions.map((v) => ({
-      version: v.version.text,
-      source: sourceToWire(v.source),
-      resources: v.resources.map(sourceToWire),
-      deprecated: v.deprecated,
-      at: loc(v.location),
-    })),
-    depends: p.depends.map((d) => ({
-      spec: printSpec(d.spec),
-      ...when(d.when),
-      types: d.types,
-      at: loc(d.location),
-    })),
-    conflicts: p.conflicts.map((c) => ({
-      spec: printSpec(c.spec),
-      ...when(c.when),
-      ...(c.message !== undefined && { message: c.message }),
-      at: loc(c.location),
-    })),
-  };
+  return [
+    p.name,
+    absent(p.summary),
+    absent(p.homepage),
+    p.recipe,
+    p.location.line,
+    p.location.column,
+    p.provides.map((v) => [v.virtual, condition(v.when), v.location.line, v.location.column]),
+    p.options.map((o) => [
+      o.name,
+      o.values,
+      o.kind === "bool" ? 0 : 1,
+      o.default,
+      absent(o.summary),
+      condition(o.when),
+      o.location.line,
+      o.location.column,
+    ]),
+    p.versions.map((v) => [
+      v.version.text,
+      sourceToWire(v.source),
+      v.resources.map(sourceToWire),
+      v.deprecated ? 1 : 0,
+      v.location.line,
+      v.location.column,
+    ]),
+    p.depends.flatMap((d) => [
+      printSpec(d.spec),
+      condition(d.when),
+      typesKey(d.types),
+      d.location.line,
+      d.location.column,
+    ]),
+    p.conflicts.map((c) => [
+      printSpec(c.spec),
+      condition(c.when),
+      absent(c.message),
+      c.location.line,
+      c.location.column,
+    ]),
+  ];
 }
 
 /** The package a wire entry describes; undefined when the entry does not read back. */
 function fromWire(text: Buffer | string, file: string, specs: SpecTable): Package | undefined {
-  const at = (l: Loc): SourceLocation => ({ file, line: l[0], column: l[1] });
-  const spec = (text: string, naming: SpecNaming): Spec => specs.spec(text, naming);
-  const cond = (text: string | undefined) =>
-    text === undefined ? {} : { when: spec(text, "anonymous") };
+  const at = (line: number, column: number): SourceLocation => ({ file, line, column });
   const source = (s: WireSource): Source =>
-    s.kind === "git"
-      ? { kind: "git", url: s.url, commit: s.commit ?? "", location: at(s.at) }
-      : s.filename === undefined
-        ? { kind: "url", url: s.url, sha256: s.sha256 ?? "", location: at(s.at) }
-        : {
-            kind: "url",
-            url: s.url,
-            sha256: s.sha256 ?? "",
-            filename: s.filename,
-            location: at(s.at),
-          };
+    s[0] === 1
+      ? { kind: "git", url: s[1], commit: s[2], location: at(s[4], s[5]) }
+      : s[3] === 0
+        ? { kind: "url", url: s[1], sha256: s[2], location: at(s[4], s[5]) }
+        : { kind: "url", url: s[1], sha256: s[2], filename: s[3], location: at(s[4], s[5]) };
   try {
     const w = JSON.parse(typeof text === "string" ? text : text.toString("utf8")) as WirePackage;
-    const provides: Provision[] = w.provides.map((v) => ({
-      virtual: v.virtual,
-      ...cond(v.when),
-      location: at(v.at),
-    }));
-    const options: PackageOption[] = w.options.map((o) => ({
-      name: o.name,
-      values: o.values,
-      kind: o.kind,
-      default: o.default,
-      ...(o.summary !== undefined && { summary: o.summary }),
-      ...cond(o.when),
-      location: at(o.at),
-    }));
-    const versions: PackageVersion[] = w.versions.map((v) => ({
-      version: specs.version(v.version),
-      source: source(v.source),
-      resources: v.resources.map(source),
-      deprecated: v.deprecated,
-      location: at(v.at),
-    }));
-    // The most numerous entries: two fixed shapes, no spread (the checker's key order).
-    const depends: Dependency[] = w.depends.map((d) =>
-      d.when === undefined
-        ? { spec: spec(d.spec, "named"), types: d.types, location: at(d.at) }
-        : {
-            spec: spec(d.spec, "named"),
-            when: spec(d.when, "anonymous"),
-            types: d.types,
-            location: at(d.at),
-          },
+    if (!Array.isArray(w) || w.length !== 11) return undefined;
+    // Fields in the order the checker writes them (`constraint-file.ts`), absent ones left out.
+    const provides: Provision[] = w[6].map(([virtual, when, line, column]) =>
+      when === 0
+        ? { virtual, location: at(line, column) }
+        : { virtual, when: specs.spec(when, "anonymous"), location: at(line, column) },
     );
-    const conflicts: Conflict[] = w.conflicts.map((c) => ({
-      spec: spec(c.spec, "named"),
-      ...cond(c.when),
-      ...(c.message !== undefined && { message: c.message }),
-      location: at(c.at),
+    const options: PackageOption[] = w[7].map(
+      ([name, values, kind, dflt, summary, when, line, column]) => ({
+        name,
+        values,
+        kind: kind === 0 ? "bool" : "value",
+        default: dflt,
+        ...(summary !== 0 && { summary }),
+        ...(when !== 0 && { when: specs.spec(when, "anonymous") }),
+        location: at(line, column),
+      }),
+    );
+    const versions: PackageVersion[] = w[8].map(
+      ([version, main, resources, deprecated, line, column]) => ({
+        version: specs.version(version),
+        source: source(main),
+        resources: resources.length === 0 ? NO_SOURCES : resources.map(source),
+        deprecated: deprecated === 1,
+        location: at(line, column),
+      }),
+    );
+    // The most numerous entries: two fixed shapes, no spread (the checker's key order).
+    const flat = w[9];
+    const depends: Dependency[] = new Array(flat.length / DEPENDENCY_ITEMS);
+    for (let i = 0, k = 0; i < flat.length; i += DEPENDENCY_ITEMS, k++) {
+      const spec = specs.spec(flat[i] as string, "named");
+      const when = flat[i + 1] as string | Absent;
+      const types = TYPE_LISTS.get(flat[i + 2] as string);
+      if (types === undefined) return undefined;
+      const location = at(flat[i + 3] as number, flat[i + 4] as number);
+      depends[k] =
+        when === 0
+          ? { spec, types, location }
+          : { spec, when: specs.spec(when, "anonymous"), types, location };
+    }
+    const conflicts: Conflict[] = w[10].map(([spec, when, message, line, column]) => ({
+      spec: specs.spec(spec, "named"),
+      ...(when !== 0 && { when: specs.spec(when, "anonymous") }),
+      ...(message !== 0 && { message }),
+      location: at(line, column),
     }));
     return {
-      name: w.name,
-      ...(w.summary !== undefined && { summary: w.summary }),
-      ...(w.homepage !== undefined && { homepage: w.homepage }),
-      recipe: w.recipe,
+      name: w[0],
+      ...(w[1] !== 0 && { summary: w[1] }),
+      ...(w[2] !== 0 && { homepage: w[2] }),
+      recipe: w[3],
       provides,
       options,
       versions,
       depends,
       conflicts,
-      location: at(w.at),
+      location: at(w[4], w[5]),
     };
   } catch {
     return undefined;
