@@ -47,8 +47,10 @@ export class VersionRange {
         "write a version after @, e.g. @2.14",
       );
     }
+    // One member, the usual range, without the split; `map`, not `push`, for a union: a range is
+    // kept, and an array grown by `push` keeps room for 17.
+    if (!text.includes(",")) return new VersionRange([parseConstraint(text, text, 0, versions)]);
     let offset = 0;
-    // `map`, not `push`: a range is kept, and an array grown by `push` keeps room for 17.
     const parts = text.split(",").map((item) => {
       const part = parseConstraint(item, text, offset, versions);
       offset += item.length + 1;
@@ -182,7 +184,10 @@ function parseConstraint(
       `write ${high.text}:${low.text}`,
     );
   }
-  return { kind: "interval", ...(low && { low }), ...(high && { high }) };
+  // Spelled out, not spread: a load makes one per range it reads.
+  if (low && high) return { kind: "interval", low, high };
+  if (low) return { kind: "interval", low };
+  return high ? { kind: "interval", high } : { kind: "interval" };
 }
 
 function parseVersionAt(
