@@ -31,7 +31,7 @@ import {
   rmSync,
   type Stats,
   statSync,
-  writeFileSync,
+  writeSync,
 } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
@@ -337,7 +337,15 @@ async function loadThrough(
         ...partial,
         link: old?.link?.key === key ? old.link : { key, diagnostics: linkDiagnostics! },
       }
-    : whole(dir, files, fresh, pending.length, specs);
+    : // The key as made from these files (not as the cache recorded it), made once.
+      whole(
+        dir,
+        files,
+        fresh,
+        pending.length,
+        specs,
+        key === old?.link?.key ? fileSetKey(files) : key,
+      );
   // Same files, same checks between them: the cached record stands (and the file is not
   // rewritten), unless `whole` had to parse entries that did not read back.
   const reparsed = result.parsed > pending.length;
@@ -541,7 +549,7 @@ function indexOf(pkg: Package): IndexEntry {
 
 /**
  * Every file read back (or parsed here: `fresh`; `parsedBefore` files were parsed in all), then
- * the checks between files.
+ * the checks between files; `key` is `fileSetKey(files)` as they come.
  */
 function whole(
   dir: string,
@@ -549,6 +557,7 @@ function whole(
   fresh: ReadonlyMap<string, CheckedFile>,
   parsedBefore: number,
   specs: SpecTable,
+  key: string,
 ): Loaded {
   let parsed = parsedBefore;
   const checked: CheckedFile[] = [];
@@ -585,13 +594,14 @@ function whole(
     checked.push({ path, diagnostics: entry.diagnostics, ...(pkg && { package: pkg }) });
   }
   const load = linkConstraintFiles(checked);
-  const key = fileSetKey(files);
+  // Entries parsed again here were recorded with their bytes' hash: the key is made again.
+  const covered = parsed > parsedBefore ? fileSetKey(files) : key;
   // Only the checks between files: each file's own diagnostics are in its entry.
   const own = new Set(checked.flatMap((c) => c.diagnostics));
   return {
     load,
     parsed,
-    link: { key, diagnostics: load.diagnostics.filter((d) => !own.has(d)) },
+    link: { key: covered, diagnostics: load.diagnostics.filter((d) => !own.has(d)) },
   };
 }
 
@@ -1026,14 +1036,71 @@ function writeCache(file: string, data: CacheFile): void {
       for (const [k, v] of [e.size, e.mtimeMs, e.ino, e.ctimeMs].entries())
         stats.writeDoubleLE(v, STAT_BYTES * i + 8 * k);
     });
-    const blobs = entries.flatMap((e) => (e.package ? [e.package.read()] : []));
     const head = Buffer.from(`${FORMAT}\n${headerBytes.length}\n`);
-    writeFileSync(tmp, Buffer.concat([head, headerBytes, stats, ...blobs]));
+    const fd = openSync(tmp, "w");
+    try {
+      for (const part of [head, headerBytes, stats]) writeAll(fd, part, part.length);
+      writeTexts(fd, entries);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, file);
   } catch {
     // A cache that cannot be written only makes the next load slower.
     rmSync(tmp, { force: true });
   }
+}
+
+/** Bytes the package texts are gathered in before each write, one buffer used again. */
+const WRITE_BYTES = 1024 * 1024;
+
+/**
+ * Writes the entries' package texts one after another: through one buffer used again, not one
+ * made of them all (12 MiB at 7,000 files, each page of it touched for the first time), and those
+ * still in the old cache file by runs of neighbours there, read straight into it (a one-line edit
+ * rewrote 7,000 texts read one by one). Throws when the old file no longer holds them.
+ */
+function writeTexts(fd: number, entries: readonly Entry[]): void {
+  const out = Buffer.allocUnsafe(WRITE_BYTES);
+  let used = 0;
+  const flush = () => {
+    writeAll(fd, out, used);
+    used = 0;
+  };
+  for (let i = 0; i < entries.length; i++) {
+    const text = entries[i]!.package;
+    if (text === undefined) continue;
+    if (!(text instanceof CachedText) || text.length > WRITE_BYTES) {
+      const bytes = text.read();
+      if (bytes.length !== text.length) throw new Error("a cached text was cut");
+      if (used + bytes.length > WRITE_BYTES) flush();
+      if (bytes.length > WRITE_BYTES) writeAll(fd, bytes, bytes.length);
+      else used += bytes.copy(out, used);
+      continue;
+    }
+    // This text and those right after it in the same file, as long as they fit.
+    let end = text.position + text.length;
+    let j = i + 1;
+    for (; j < entries.length; j++) {
+      const next = entries[j]!.package;
+      if (next === undefined) continue;
+      if (!(next instanceof CachedText) || next.file !== text.file || next.position !== end) break;
+      if (end + next.length - text.position > WRITE_BYTES) break;
+      end = next.position + next.length;
+    }
+    const length = end - text.position;
+    if (used + length > WRITE_BYTES) flush();
+    const bytes = text.file(text.position, length, out.subarray(used));
+    if (bytes.length !== length) throw new Error("a cached text was cut");
+    used += length;
+    i = j - 1;
+  }
+  flush();
+}
+
+/** Writes `bytes[0, length)` at the file's current position, however many calls that takes. */
+function writeAll(fd: number, bytes: Buffer, length: number): void {
+  for (let done = 0; done < length; ) done += writeSync(fd, bytes, done, length - done);
 }
 
 const absent = (text: string | undefined): string | Absent => text ?? 0;
