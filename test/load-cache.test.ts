@@ -111,6 +111,39 @@ describe("the load cache", () => {
     expect((await loadConstraintsCached(dir, cache)).parsed).toBe(0);
   });
 
+  it("rewrites a cache of several MiB after edits in the middle, and reads it all back as parsed", async () => {
+    // Texts past the writer's 1 MiB buffer, with edited files between runs of cached ones.
+    const base = mkdtempSync(join(tmpdir(), "pthbs-load-cache-big-"));
+    const dir = join(base, "c");
+    mkdirSync(dir);
+    const files = 3_000;
+    const text = (i: number, summary: string) =>
+      `name = "q${i}"\nsummary = "${summary}"\n[versions."1.${i % 7}"]\nsource = { url = "https://example.org/q${i}.tar.gz", sha256 = "${"c".repeat(64)}" }\n${i > 0 ? `[[depends]]\nspec = "q${i - 1}@1.${(i - 1) % 7}"\n` : ""}`;
+    const past = new Date(Date.now() - 60_000);
+    for (let i = 0; i < files; i++) {
+      writeFileSync(join(dir, `q${i}.toml`), text(i, `package ${i} ${"x".repeat(400)}`));
+      utimesSync(join(dir, `q${i}.toml`), past, past);
+    }
+    const cache = { dir: join(base, "cache"), version: "test" };
+    await loadConstraintsCached(dir, cache);
+    expect(statSync(cacheFileOf(cache)).size).toBeGreaterThan(2 * 1024 * 1024);
+    for (const i of [3, 1_000, 1_001, 2_999]) {
+      writeFileSync(join(dir, `q${i}.toml`), text(i, `edited ${i}`));
+      utimesSync(join(dir, `q${i}.toml`), past, past);
+    }
+    expect((await loadConstraintsCached(dir, cache)).parsed).toBe(4);
+    const again = await loadConstraintsCached(dir, cache);
+    expect(again.parsed).toBe(0);
+    const plain = await loadConstraints(dir);
+    expect(again.universe).toEqual(plain.universe);
+    expect(again.diagnostics).toEqual(plain.diagnostics);
+    expect(again.universe.packages.get("q1000")?.summary).toBe("edited 1000");
+    // The cone too, from the rewritten file.
+    const cone = await loadConstraintsCached(dir, cache, { names: ["q1500"] });
+    expect(cone.universe.packages.size).toBe(1_501);
+    expect(cone.universe.packages.get("q1000")).toEqual(plain.universe.packages.get("q1000"));
+  }, 60_000);
+
   it("hashes a file whose stat was written in the same second as the cache, and sees its change", async () => {
     const { dir, cache } = scratch();
     const file = join(dir, "skalibs.toml");
