@@ -129,18 +129,32 @@ const NO_OPTIONS: readonly OptionRequirement[] = [];
 
 /** `+opt ~opt opt=value`, one space apart, sorted by name; undefined for anything else. */
 function bareOptions(text: string): OptionRequirement[] | undefined {
+  // One option, the usual case, without the split and the sort (a load parses thousands).
+  if (!text.includes(" ")) {
+    const option = bareOption(text);
+    return option && [option];
+  }
   const options: OptionRequirement[] = [];
   for (const token of text.split(" ")) {
-    const sign = token[0];
-    const eq = token.indexOf("=");
-    const name = sign === "+" || sign === "~" ? token.slice(1) : token.slice(0, eq);
-    const value: OptionValue = sign === "+" || sign === "~" ? sign === "+" : token.slice(eq + 1);
-    if (sign !== "+" && sign !== "~" && (eq < 0 || !VALUE_RE.test(value as string)))
-      return undefined;
-    if (!OPTION_RE.test(name) || options.some((o) => o.name === name)) return undefined;
-    options.push({ name, value });
+    const option = bareOption(token);
+    if (option === undefined || options.some((o) => o.name === option.name)) return undefined;
+    options.push(option);
   }
   return options.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** `+opt`, `~opt` or `opt=value`; undefined for anything else. */
+function bareOption(token: string): OptionRequirement | undefined {
+  const sign = token[0];
+  if (sign === "+" || sign === "~") {
+    const name = token.slice(1);
+    return OPTION_RE.test(name) ? { name, value: sign === "+" } : undefined;
+  }
+  const eq = token.indexOf("=");
+  if (eq < 0) return undefined;
+  const name = token.slice(0, eq);
+  const value = token.slice(eq + 1);
+  return OPTION_RE.test(name) && VALUE_RE.test(value) ? { name, value } : undefined;
 }
 
 function parseFullSpec(
