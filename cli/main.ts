@@ -24,4 +24,14 @@ const io = {
   color: Boolean(process.stdout.isTTY) && process.env.NO_COLOR === undefined,
   tty: Boolean(process.stderr.isTTY),
 };
-process.exitCode = await run(argv, io, process.env);
+const code = await run(argv, io, process.env);
+process.exitCode = code;
+// Every command has finished its work when `run` resolves: exit once the output is written
+// rather than when the event loop empties, which frees the heap piece by piece first (about
+// 20 ms of a warm `pthbs solve` at cone 2,000, whose heap is 100 MB).
+let unwritten = 2;
+const written = () => {
+  if (--unwritten === 0) process.exit(code);
+};
+process.stdout.write("", written);
+process.stderr.write("", written);
