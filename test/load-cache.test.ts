@@ -399,6 +399,10 @@ describe("the load cache's parse worker (compiled pthbs, 400 files)", () => {
     const cache = join(dir, "..", `${basename(dir)}-cache`);
     const plain = run(["solve", "p399", "--json", "--no-cache"], cache);
     expect(plain.status, plain.stderr).toBe(0);
+    // All of it, through a pipe (more than a pipe's 64 KiB buffer): pthbs exits once its output
+    // is written, not before.
+    expect(plain.stdout.length).toBeGreaterThan(64 * 1024);
+    expect((JSON.parse(plain.stdout) as { packages: unknown[] }).packages).toHaveLength(400);
     // More files than the process may hold open: read a few at a time.
     const limited = spawnSync(
       "prlimit",
