@@ -1158,69 +1158,107 @@ function toWire(p: Package): WirePackage {
   ];
 }
 
-/** The package a wire entry describes; undefined when the entry does not read back. */
+/** For a wire package of the wrong shape: thrown, and caught by `fromWire`. */
+const wrong = (): never => {
+  throw new TypeError("not a wire package");
+};
+const str = (x: unknown): string => (typeof x === "string" ? x : wrong());
+const maybe = (x: unknown): string | Absent => (x === 0 ? 0 : str(x));
+const num = (x: unknown): number => (typeof x === "number" ? x : wrong());
+const bit = (x: unknown): 0 | 1 => (x === 0 || x === 1 ? x : wrong());
+const list = (x: unknown, length?: number): readonly unknown[] =>
+  Array.isArray(x) && (length === undefined || x.length === length) ? x : wrong();
+const optionValue = (x: unknown): OptionValue =>
+  typeof x === "boolean" || typeof x === "string" ? x : wrong();
+
+/**
+ * The package a wire entry describes; undefined when the entry does not read back — every item
+ * is checked, so that a cache file changed into other valid JSON is parsed again, not trusted.
+ */
 function fromWire(text: Buffer | string, file: string, specs: SpecTable): Package | undefined {
-  const at = (line: number, column: number): SourceLocation => ({ file, line, column });
-  const source = (s: WireSource): Source =>
-    s[0] === 1
-      ? { kind: "git", url: s[1], commit: s[2], location: at(s[4], s[5]) }
-      : s[3] === 0
-        ? { kind: "url", url: s[1], sha256: s[2], location: at(s[4], s[5]) }
-        : { kind: "url", url: s[1], sha256: s[2], filename: s[3], location: at(s[4], s[5]) };
+  const at = (line: unknown, column: unknown): SourceLocation => ({
+    file,
+    line: num(line),
+    column: num(column),
+  });
+  const source = (x: unknown): Source => {
+    const [kind, url, digest, filename, line, column] = list(x, 6);
+    const location = at(line, column);
+    if (bit(kind) === 1) return { kind: "git", url: str(url), commit: str(digest), location };
+    const name = maybe(filename);
+    return name === 0
+      ? { kind: "url", url: str(url), sha256: str(digest), location }
+      : { kind: "url", url: str(url), sha256: str(digest), filename: name, location };
+  };
+  const when = (x: unknown) => {
+    const text = maybe(x);
+    return text === 0 ? undefined : specs.spec(text, "anonymous");
+  };
   try {
-    const w = JSON.parse(typeof text === "string" ? text : text.toString("utf8")) as WirePackage;
-    if (!Array.isArray(w) || w.length !== 11) return undefined;
+    const w = list(JSON.parse(typeof text === "string" ? text : text.toString("utf8")), 11);
     // Fields in the order the checker writes them (`constraint-file.ts`), absent ones left out.
-    const provides: Provision[] = w[6].map(([virtual, when, line, column]) =>
-      when === 0
-        ? { virtual, location: at(line, column) }
-        : { virtual, when: specs.spec(when, "anonymous"), location: at(line, column) },
-    );
-    const options: PackageOption[] = w[7].map(
-      ([name, values, kind, dflt, summary, when, line, column]) => ({
-        name,
-        values,
-        kind: kind === 0 ? "bool" : "value",
-        default: dflt,
-        ...(summary !== 0 && { summary }),
-        ...(when !== 0 && { when: specs.spec(when, "anonymous") }),
+    const provides: Provision[] = list(w[6]).map((x) => {
+      const [virtual, condition, line, column] = list(x, 4);
+      const cond = when(condition);
+      return cond === undefined
+        ? { virtual: str(virtual), location: at(line, column) }
+        : { virtual: str(virtual), when: cond, location: at(line, column) };
+    });
+    const options: PackageOption[] = list(w[7]).map((x) => {
+      const [name, values, kind, dflt, summary, condition, line, column] = list(x, 8);
+      const about = maybe(summary);
+      const cond = when(condition);
+      return {
+        name: str(name),
+        kind: bit(kind) === 0 ? "bool" : "value",
+        values: list(values).map(optionValue),
+        default: optionValue(dflt),
+        ...(about !== 0 && { summary: about }),
+        ...(cond !== undefined && { when: cond }),
         location: at(line, column),
-      }),
-    );
-    const versions: PackageVersion[] = w[8].map(
-      ([version, main, resources, deprecated, line, column]) => ({
-        version: specs.version(version),
+      };
+    });
+    const versions: PackageVersion[] = list(w[8]).map((x) => {
+      const [version, main, resources, deprecated, line, column] = list(x, 6);
+      const more = list(resources);
+      return {
+        version: specs.version(str(version)),
         source: source(main),
-        resources: resources.length === 0 ? NO_SOURCES : resources.map(source),
-        deprecated: deprecated === 1,
+        resources: more.length === 0 ? NO_SOURCES : more.map(source),
+        deprecated: bit(deprecated) === 1,
         location: at(line, column),
-      }),
-    );
+      };
+    });
     // The most numerous entries: two fixed shapes, no spread (the checker's key order).
-    const flat = w[9];
+    const flat = list(w[9]);
+    if (flat.length % DEPENDENCY_ITEMS !== 0) return undefined;
     const depends: Dependency[] = new Array(flat.length / DEPENDENCY_ITEMS);
     for (let i = 0, k = 0; i < flat.length; i += DEPENDENCY_ITEMS, k++) {
-      const spec = specs.spec(flat[i] as string, "named");
-      const when = flat[i + 1] as string | Absent;
-      const types = TYPE_LISTS.get(flat[i + 2] as string);
-      if (types === undefined) return undefined;
-      const location = at(flat[i + 3] as number, flat[i + 4] as number);
+      const spec = specs.spec(str(flat[i]), "named");
+      const cond = when(flat[i + 1]);
+      const types = TYPE_LISTS.get(str(flat[i + 2])) ?? wrong();
+      const location = at(flat[i + 3], flat[i + 4]);
       depends[k] =
-        when === 0
-          ? { spec, types, location }
-          : { spec, when: specs.spec(when, "anonymous"), types, location };
+        cond === undefined ? { spec, types, location } : { spec, when: cond, types, location };
     }
-    const conflicts: Conflict[] = w[10].map(([spec, when, message, line, column]) => ({
-      spec: specs.spec(spec, "named"),
-      ...(when !== 0 && { when: specs.spec(when, "anonymous") }),
-      ...(message !== 0 && { message }),
-      location: at(line, column),
-    }));
+    const conflicts: Conflict[] = list(w[10]).map((x) => {
+      const [spec, condition, message, line, column] = list(x, 5);
+      const cond = when(condition);
+      const said = maybe(message);
+      return {
+        spec: specs.spec(str(spec), "named"),
+        ...(cond !== undefined && { when: cond }),
+        ...(said !== 0 && { message: said }),
+        location: at(line, column),
+      };
+    });
+    const summary = maybe(w[1]);
+    const homepage = maybe(w[2]);
     return {
-      name: w[0],
-      ...(w[1] !== 0 && { summary: w[1] }),
-      ...(w[2] !== 0 && { homepage: w[2] }),
-      recipe: w[3],
+      name: str(w[0]),
+      ...(summary !== 0 && { summary }),
+      ...(homepage !== 0 && { homepage }),
+      recipe: str(w[3]),
       provides,
       options,
       versions,

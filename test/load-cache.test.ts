@@ -185,6 +185,17 @@ describe("the load cache", () => {
         return `${t.slice(0, at + 1)}X${t.slice(at + 2)}`;
       },
     ],
+    [
+      "a package text of the wrong shape",
+      // A source of a kind that does not exist (7), in otherwise valid JSON of the same length.
+      (t: string) => {
+        const first = t.indexOf("\n");
+        const second = t.indexOf("\n", first + 1);
+        const blob = second + 1 + Number(t.slice(first + 1, second));
+        const at = t.indexOf('[0,"http', blob);
+        return `${t.slice(0, at + 1)}7${t.slice(at + 2)}`;
+      },
+    ],
   ])("ignores %s in the cache file and writes it anew", async (_what, spoil) => {
     const { dir, cache } = scratch();
     const plain = await loadConstraints(dir);
