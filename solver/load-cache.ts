@@ -641,7 +641,8 @@ function cone(
   );
   for (const [n, file] of named) {
     const pkg = decoded.get(file);
-    if (pkg === undefined) return undefined;
+    // A package that does not read back, or not the one the index says: the whole load decides.
+    if (pkg === undefined || pkg.name !== n) return undefined;
     packages.set(n, pkg);
   }
   const virtuals = new Map<string, Provider[]>();

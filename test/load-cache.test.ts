@@ -234,6 +234,32 @@ describe("the load cache", () => {
     expect((await loadConstraintsCached(dir, cache)).parsed).toBe(0);
   });
 
+  it("does not take a cone from an index that names the wrong packages", async () => {
+    const { dir, cache } = scratch();
+    const plain = await loadConstraints(dir);
+    await loadConstraintsCached(dir, cache);
+    // Two files' index entries swapped in an otherwise valid header (its length written anew).
+    const file = cacheFileOf(cache);
+    const bytes = readFileSync(file);
+    const first = bytes.indexOf(10);
+    const second = bytes.indexOf(10, first + 1);
+    const end = second + 1 + Number(bytes.toString("utf8", first + 1, second));
+    const header = JSON.parse(bytes.toString("utf8", second + 1, end)) as {
+      names: string[];
+      index: unknown[];
+    };
+    const a = header.names.indexOf("s6-rc.toml");
+    const b = header.names.indexOf("s6.toml");
+    [header.index[a], header.index[b]] = [header.index[b], header.index[a]];
+    const text = Buffer.from(JSON.stringify(header));
+    const head = Buffer.from(`${bytes.toString("utf8", 0, first)}\n${text.length}\n`);
+    writeFileSync(file, Buffer.concat([head, text, bytes.subarray(end)]));
+    const cone = await loadConstraintsCached(dir, cache, { names: ["s6-rc"] });
+    expect(cone.universe.packages.get("s6-rc")).toEqual(plain.universe.packages.get("s6-rc"));
+    expect(cone.universe.packages.get("s6")).toEqual(plain.universe.packages.get("s6"));
+    expect(cone.diagnostics).toEqual(plain.diagnostics);
+  });
+
   it("reads back only a request's cone when nothing changed, and solves it the same", async () => {
     const { dir, cache } = scratch();
     const full = await loadConstraints(dir);
