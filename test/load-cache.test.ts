@@ -124,8 +124,16 @@ describe("the load cache", () => {
       writeFileSync(join(dir, `q${i}.toml`), text(i, `package ${i} ${"x".repeat(400)}`));
       utimesSync(join(dir, `q${i}.toml`), past, past);
     }
+    // And one file bigger than the buffer files are read into at first (64 KiB): 150 KB of
+    // comments before its package, which a short read would lose.
+    const comments = `# ${"z".repeat(98)}\n`.repeat(1_500);
+    const big = `${comments}${text(7, "big").replace('name = "q7"', 'name = "big"')}`;
+    writeFileSync(join(dir, "big.toml"), big);
+    utimesSync(join(dir, "big.toml"), past, past);
     const cache = { dir: join(base, "cache"), version: "test" };
-    await loadConstraintsCached(dir, cache);
+    const cold = await loadConstraintsCached(dir, cache);
+    expect(cold.universe.packages.get("big")?.summary).toBe("big");
+    expect(cold.diagnostics.filter((d) => d.file.endsWith("big.toml"))).toEqual([]);
     expect(statSync(cacheFileOf(cache)).size).toBeGreaterThan(2 * 1024 * 1024);
     for (const i of [3, 1_000, 1_001, 2_999]) {
       writeFileSync(join(dir, `q${i}.toml`), text(i, `edited ${i}`));
@@ -138,6 +146,7 @@ describe("the load cache", () => {
     expect(again.universe).toEqual(plain.universe);
     expect(again.diagnostics).toEqual(plain.diagnostics);
     expect(again.universe.packages.get("q1000")?.summary).toBe("edited 1000");
+    expect(again.universe.packages.get("big")?.summary).toBe("big");
     // The cone too, from the rewritten file.
     const cone = await loadConstraintsCached(dir, cache, { names: ["q1500"] });
     expect(cone.universe.packages.size).toBe(1_501);
