@@ -36,7 +36,7 @@ await build({
   target: "node20",
   // Dependencies stay imports of node_modules, but commander, which every command loads: as a
   // package it is a CommonJS module of seven files, which Node's ES module loader resolves, reads
-  // and scans for exports at every start (11 ms of a warm `pthbs solve`'s 185 ms start-up).
+  // and scans for exports at every start (about 10 ms of a warm `pthbs solve`'s 180 ms start-up).
   external: Object.keys(dependencies).filter((name) => name !== "commander"),
   // What commander's `require` of Node's own modules needs in an ES module: a `var`, and no
   // import, so that bundling the output again (which adds it again) still makes valid modules.
