@@ -43,6 +43,21 @@ function scratch(from = SHIPPED): { dir: string; cache: LoadCacheOptions } {
   return { dir, cache: { dir: join(base, "cache"), version: "test" } };
 }
 
+/**
+ * A cache file's format line, and where its JSON header starts and ends, in its text read as
+ * latin1 (one character per byte, so these are byte offsets).
+ */
+function headerOf(text: string): { format: string; start: number; end: number } {
+  const first = text.indexOf("\n");
+  const second = text.indexOf("\n", first + 1);
+  const start = second + 1;
+  return {
+    format: text.slice(0, first),
+    start,
+    end: start + Number(text.slice(first + 1, second)),
+  };
+}
+
 function cacheFileOf(cache: LoadCacheOptions): string {
   const [name] = readdirSync(cache.dir);
   return join(cache.dir, name!);
@@ -185,9 +200,7 @@ describe("the load cache", () => {
       // Dependency types no list has, of the same length, in the first package text that has
       // some (after the header and the stats): the other packages' positions stay right.
       (t: string) => {
-        const first = t.indexOf("\n");
-        const second = t.indexOf("\n", first + 1);
-        const blob = second + 1 + Number(t.slice(first + 1, second));
+        const blob = headerOf(t).end;
         const types = /"(?:build|link|run)(?:,(?:build|link|run))*"/g;
         types.lastIndex = blob;
         const at = types.exec(t)!.index;
@@ -198,9 +211,7 @@ describe("the load cache", () => {
       "a package text of the wrong shape",
       // A source of a kind that does not exist (7), in otherwise valid JSON of the same length.
       (t: string) => {
-        const first = t.indexOf("\n");
-        const second = t.indexOf("\n", first + 1);
-        const blob = second + 1 + Number(t.slice(first + 1, second));
+        const blob = headerOf(t).end;
         const at = t.indexOf('[0,"http', blob);
         return `${t.slice(0, at + 1)}7${t.slice(at + 2)}`;
       },
@@ -229,9 +240,7 @@ describe("the load cache", () => {
     const file = cacheFileOf(cache);
     const bytes = readFileSync(file);
     // The stats follow the header: every byte 0xff makes every number NaN.
-    const first = bytes.indexOf(10);
-    const second = bytes.indexOf(10, first + 1);
-    const at = second + 1 + Number(bytes.toString("utf8", first + 1, second));
+    const at = headerOf(bytes.toString("latin1")).end;
     const files = plain.files;
     bytes.fill(0xff, at, at + 32 * files);
     writeFileSync(file, bytes);
@@ -250,10 +259,8 @@ describe("the load cache", () => {
     // Two files' index entries swapped in an otherwise valid header (its length written anew).
     const file = cacheFileOf(cache);
     const bytes = readFileSync(file);
-    const first = bytes.indexOf(10);
-    const second = bytes.indexOf(10, first + 1);
-    const end = second + 1 + Number(bytes.toString("utf8", first + 1, second));
-    const header = JSON.parse(bytes.toString("utf8", second + 1, end)) as {
+    const { format, start, end } = headerOf(bytes.toString("latin1"));
+    const header = JSON.parse(bytes.toString("utf8", start, end)) as {
       names: string[];
       index: unknown[];
     };
@@ -261,7 +268,7 @@ describe("the load cache", () => {
     const b = header.names.indexOf("s6.toml");
     [header.index[a], header.index[b]] = [header.index[b], header.index[a]];
     const text = Buffer.from(JSON.stringify(header));
-    const head = Buffer.from(`${bytes.toString("utf8", 0, first)}\n${text.length}\n`);
+    const head = Buffer.from(`${format}\n${text.length}\n`);
     writeFileSync(file, Buffer.concat([head, text, bytes.subarray(end)]));
     const cone = await loadConstraintsCached(dir, cache, { names: ["s6-rc"] });
     expect(cone.universe.packages.get("s6-rc")).toEqual(plain.universe.packages.get("s6-rc"));
