@@ -13,6 +13,12 @@ import { chmodSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
 
+/**
+ * Dependencies bundled in, as every command loads them: commander is a CommonJS module of seven
+ * files, which Node's ES module loader resolves, reads and scans for exports at every start (about
+ * 10 ms of a warm `pthbs solve`'s 180 ms start-up); smol-toml is nine small modules.
+ */
+const INSIDE = ["commander", "smol-toml"];
 const { dependencies } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url)));
 const dist = process.argv[2] ?? "dist";
 const cli = join(dist, "cli");
@@ -34,10 +40,8 @@ await build({
   platform: "node",
   format: "esm",
   target: "node20",
-  // Dependencies stay imports of node_modules, but commander, which every command loads: as a
-  // package it is a CommonJS module of seven files, which Node's ES module loader resolves, reads
-  // and scans for exports at every start (about 10 ms of a warm `pthbs solve`'s 180 ms start-up).
-  external: Object.keys(dependencies).filter((name) => name !== "commander"),
+  // Dependencies stay imports of node_modules, but those every command loads (INSIDE).
+  external: Object.keys(dependencies).filter((name) => !INSIDE.includes(name)),
   // What commander's `require` of Node's own modules needs in an ES module: a `var`, and no
   // import, so that bundling the output again (which adds it again) still makes valid modules.
   banner: {

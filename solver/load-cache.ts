@@ -3,7 +3,7 @@
  * directory, so that an unchanged repository is not parsed again and a changed file is re-read
  * alone.
  *
- * Parsing TOML with positions (toml-eslint-parser) and checking each file is most of a load; a
+ * Parsing TOML with positions (`toml.ts`) and checking each file is most of a load; a
  * file's result depends only on its bytes, so it is cached per file. Our own format, not a
  * serialiser: a `Package` holds `Version` and `VersionRange` instances and `Spec` objects shared
  * between files, which JSON and structured clone would flatten. Versions and specs are stored as
@@ -105,7 +105,8 @@ export function defaultCacheDir(
  * packages' texts one after another — so a load parses the small header and only the packages
  * it needs.
  */
-const FORMAT = "pthbs-load-cache 6";
+// 7: TOML read by smol-toml, whose syntax errors are worded otherwise than toml-eslint-parser's.
+const FORMAT = "pthbs-load-cache 7";
 const STAT_BYTES = 32;
 /** A file modified this recently may change again within its mtime's resolution unseen. */
 const RACY_MS = 2_000;

@@ -1,11 +1,12 @@
 /**
  * TOML with positions: the parsed value plus the line and column of every key and value,
- * so that the validator can point at the exact place of each problem.
+ * so that the validator can point at the exact place of each problem. smol-toml reads the values
+ * and judges the syntax; `toml-locate.ts` finds the positions.
  */
 
-import type { AST } from "toml-eslint-parser";
-import { getStaticTOMLValue, parseTOML } from "toml-eslint-parser";
+import { parse, TomlError } from "smol-toml";
 import type { SourceLocation } from "../common/errors.js";
+import { locateToml, type PositionNode } from "./toml-locate.js";
 
 /** A path from the document root: table keys and array indexes. */
 export type TomlPath = readonly (string | number)[];
@@ -36,79 +37,32 @@ export class TomlSyntaxError extends Error {
   }
 }
 
-/**
- * The positions recorded under one path step: the key and value nodes (a location is made only
- * when asked for) and the steps below. A tree, not a map of joined paths: recording then costs
- * no path arrays nor strings, and most positions are never asked for.
- */
-interface PositionNode {
-  key?: AST.TOMLNode;
-  value?: AST.TOMLNode;
-  children?: Map<string, PositionNode>;
-}
-
 /** Parses `text`; throws `TomlSyntaxError` on malformed TOML (duplicate keys included). */
 export function parseLocatedToml(text: string, file: string): LocatedToml {
-  let ast: AST.TOMLProgram;
+  let root: TomlTable;
   try {
-    ast = parseTOML(text);
+    root = parse(text, { integersAsBigInt: "asNeeded" }) as TomlTable;
   } catch (e) {
-    const err = e as { message?: string; lineNumber?: number; column?: number };
-    throw new TomlSyntaxError(String(err.message ?? e), {
-      file,
-      line: err.lineNumber ?? 1,
-      column: (err.column ?? 0) + 1,
-    });
+    if (!(e instanceof TomlError)) throw e;
+    // Its message goes on with the lines around the fault: the diagnostic shows the first line.
+    const what = e.message.split("\n", 1)[0]!.replace(/^Invalid TOML document: /, "");
+    throw new TomlSyntaxError(what, { file, line: e.line, column: e.column });
   }
-  const root = getStaticTOMLValue(ast) as TomlTable;
-  const top: PositionNode = {};
-  // The first record of a path wins (a table header before the keys that extend it).
-  const record = (
-    parent: PositionNode,
-    step: string | number,
-    key: AST.TOMLNode,
-    value: AST.TOMLNode,
-  ): PositionNode => {
-    parent.children ??= new Map();
-    const id = String(step);
-    let node = parent.children.get(id);
-    if (node === undefined) {
-      node = {};
-      parent.children.set(id, node);
+  const top = locateToml(text);
+  let lineStarts: number[] | undefined;
+  const location = (offset: number | undefined): SourceLocation => {
+    if (offset === undefined) return { file, line: 1, column: 1 };
+    lineStarts ??= linesOf(text);
+    // The last line starting at or before `offset`.
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (lineStarts[mid]! <= offset) low = mid;
+      else high = mid - 1;
     }
-    if (node.key === undefined) {
-      node.key = key;
-      node.value = value;
-    }
-    return node;
+    return { file, line: low + 1, column: offset - lineStarts[low]! + 1 };
   };
-  const visitValue = (at: PositionNode, node: AST.TOMLContentNode) => {
-    if (node.type === "TOMLInlineTable") {
-      for (const kv of node.body) visitKeyValue(at, kv);
-    } else if (node.type === "TOMLArray") {
-      node.elements.forEach((el, i) => {
-        visitValue(record(at, i, el, el), el);
-      });
-    }
-  };
-  const visitKeyValue = (base: PositionNode, kv: AST.TOMLKeyValue) => {
-    let at = base;
-    for (const k of kv.key.keys) at = record(at, keyName(k), k, kv.value);
-    visitValue(at, kv.value);
-  };
-  for (const node of ast.body[0]?.body ?? []) {
-    if (node.type === "TOMLKeyValue") {
-      visitKeyValue(top, node);
-    } else {
-      let at = top;
-      for (const step of node.resolvedKey) at = record(at, step, node, node);
-      for (const kv of node.body) visitKeyValue(at, kv);
-    }
-  }
-  const location = (node: AST.TOMLNode | undefined): SourceLocation =>
-    node === undefined
-      ? { file, line: 1, column: 1 }
-      : { file, line: node.loc.start.line, column: node.loc.start.column + 1 };
   // The deepest recorded node along `path`.
   const find = (path: TomlPath): PositionNode => {
     let found = top;
@@ -128,6 +82,9 @@ export function parseLocatedToml(text: string, file: string): LocatedToml {
   };
 }
 
-function keyName(k: AST.TOMLBare | AST.TOMLQuoted): string {
-  return k.type === "TOMLBare" ? k.name : k.value;
+/** Where each line of `text` starts. */
+function linesOf(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
 }

@@ -439,6 +439,13 @@ describe("constraint files", () => {
     expect(result.diagnostics.map((d) => [d.code, d.line])).toContainEqual(["toml-syntax", 3]);
   });
 
+  it("reads a string value of 300 KB (toml-eslint-parser overflowed its stack on it)", () => {
+    const long = "x".repeat(300_000);
+    const result = load(demoWith('summary = "a demo package"', `summary = "${long}"`));
+    expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(result.universe.packages.get("demo")?.summary).toBe(long);
+  });
+
   it("collects every error of every file in one pass", () => {
     const bad = demoWith(`sha256 = "${SKALIBS_1}"`, 'sha256 = "x"')
       .replace('summary = "a demo package"', "sumary = 1")
