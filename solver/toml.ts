@@ -38,7 +38,9 @@ export class TomlSyntaxError extends Error {
 }
 
 /** Parses `text`; throws `TomlSyntaxError` on malformed TOML (duplicate keys included). */
-export function parseLocatedToml(text: string, file: string): LocatedToml {
+export function parseLocatedToml(source: string, file: string): LocatedToml {
+  // A byte-order mark is no part of the document (smol-toml skips it): columns start after it.
+  const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
   let root: TomlTable;
   try {
     root = parse(text, { integersAsBigInt: "asNeeded" }) as TomlTable;

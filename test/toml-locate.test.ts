@@ -157,6 +157,17 @@ describe("toml-locate: positions as toml-eslint-parser gives them", () => {
     expect(doc.keyAt(["depends", 0, "when"])).toEqual({ file: "f.toml", line: 5, column: 1 });
   });
 
+  it("counts columns after a byte-order mark as without it", () => {
+    const text = 'name = "x"\n[t]\nv = 1\n';
+    const plain = parseLocatedToml(text, "f.toml");
+    const marked = parseLocatedToml(`\uFEFF${text}`, "f.toml");
+    expect(marked.root).toEqual(plain.root);
+    for (const path of [["name"], ["t"], ["t", "v"]]) {
+      expect(marked.keyAt(path)).toEqual(plain.keyAt(path));
+      expect(marked.valueAt(path)).toEqual(plain.valueAt(path));
+    }
+  });
+
   it("never loops nor throws on text it does not expect", () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 200 }), (text) => {
