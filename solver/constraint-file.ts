@@ -18,7 +18,7 @@ import {
   type TomlTable,
   type TomlValue,
 } from "./toml.js";
-import { isTable, TomlChecker } from "./toml-checker.js";
+import { isTable, showValue, TomlChecker } from "./toml-checker.js";
 import {
   type Conflict,
   DEPENDENCY_TYPES,
@@ -275,7 +275,7 @@ class FileChecker extends TomlChecker {
             "bad-default",
             this.doc.valueAt([...path, "default"]),
             `option "${name}" has no values list, so its default must be true or false`,
-            `add values = [${JSON.stringify(String(def))}, …] for a valued option`,
+            `add values = [${typeof def === "object" ? '"VALUE"' : JSON.stringify(String(def))}, …] for a valued option`,
           );
           continue;
         }
@@ -328,8 +328,9 @@ class FileChecker extends TomlChecker {
         this.error(
           "bad-default",
           this.doc.valueAt([...path, "default"]),
-          `default ${JSON.stringify(def)} of option "${name}" is not one of its values`,
-          didYouMean(String(def), good) ?? `choose one of: ${good.join(", ")}`,
+          `default ${showValue(def)} of option "${name}" is not one of its values`,
+          (typeof def === "object" ? undefined : didYouMean(String(def), good)) ??
+            `choose one of: ${good.join(", ")}`,
         );
         // Keep the option (with its first value) so that its uses are not reported again.
         chosen = good[0];

@@ -185,6 +185,12 @@ export function isTable(value: TomlValue | undefined): value is TomlTable {
   );
 }
 
+/** A value as a message quotes it: JSON, an integer beyond 2^53 in full (in quotes, inside others). */
+export function showValue(value: TomlValue): string {
+  if (typeof value === "bigint") return String(value);
+  return JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? String(v) : v));
+}
+
 function describe(value: TomlValue): string {
   if (typeof value === "string") return `a string (${JSON.stringify(value)})`;
   if (typeof value === "boolean") return `a boolean (${value})`;

@@ -48,11 +48,27 @@ interface KeyPart {
   readonly at: number;
 }
 
+/**
+ * The tables headers have named so far, as a tree: an array of tables knows its last index, and
+ * its tables are children by index (a path is never joined into one string: a key may hold any
+ * character, and joining every prefix of a long header was quadratic).
+ */
+interface HeaderNode {
+  last?: number;
+  readonly children: Map<string | number, HeaderNode>;
+}
+
+/**
+ * Nesting followed at most (smol-toml accepts 1,000): deeper text is skipped, not recursed into,
+ * so that no input overflows the stack.
+ */
+const MAX_DEPTH = 1000;
+
 class Locator {
   private i = 0;
+  private depth = 0;
   private readonly top: PositionNode = {};
-  /** Arrays of tables met so far, by their resolved path: the index of their last table. */
-  private readonly arrays = new Map<string, number>();
+  private readonly headers: HeaderNode = { children: new Map() };
 
   constructor(private readonly text: string) {}
 
@@ -77,22 +93,22 @@ class Locator {
     const parts = this.key();
     this.skipBlank(false);
     while (text.charCodeAt(this.i) === CLOSE_BRACKET) this.i++;
-    const resolved: (string | number)[] = [];
+    let at = this.top;
+    let node = this.headers;
     parts.forEach((part, n) => {
-      resolved.push(part.name);
-      const id = resolved.join("\u0000");
-      const last = this.arrays.get(id);
+      at = record(at, part.name, start, start);
+      node = child(node, part.name);
       if (n < parts.length - 1 || !isArray) {
         // A step through an array of tables goes into its last table.
-        if (last !== undefined) resolved.push(last);
+        if (node.last === undefined) return;
+        at = record(at, node.last, start, start);
+        node = child(node, node.last);
       } else {
-        const index = last === undefined ? 0 : last + 1;
-        this.arrays.set(id, index);
-        resolved.push(index);
+        node.last = node.last === undefined ? 0 : node.last + 1;
+        at = record(at, node.last, start, start);
+        node = child(node, node.last);
       }
     });
-    let at = this.top;
-    for (const step of resolved) at = record(at, step, start, start);
     return at;
   }
 
@@ -141,6 +157,20 @@ class Locator {
     const { text } = this;
     const start = this.i;
     const c = text.charCodeAt(start);
+    if ((c === OPEN_BRACKET || c === OPEN_BRACE) && this.depth >= MAX_DEPTH) {
+      this.i = text.length;
+      return;
+    }
+    this.depth++;
+    try {
+      this.structure(at, start, c);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private structure(at: PositionNode, start: number, c: number): void {
+    const { text } = this;
     if (c === QUOTE) {
       this.i = text.startsWith('"""', start)
         ? this.multiLineEnd(start + 3, '"')
@@ -265,6 +295,16 @@ class Locator {
     const end = this.text.indexOf("\n", this.i);
     this.i = end < 0 ? this.text.length : end;
   }
+}
+
+/** The table under `node` named `step`, made if new. */
+function child(node: HeaderNode, step: string | number): HeaderNode {
+  let next = node.children.get(step);
+  if (next === undefined) {
+    next = { children: new Map() };
+    node.children.set(step, next);
+  }
+  return next;
 }
 
 /** Records `key` and `value` under `parent`'s `step`, unless an earlier key or header did. */

@@ -43,12 +43,13 @@ export function parseLocatedToml(source: string, file: string): LocatedToml {
   const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
   let root: TomlTable;
   try {
-    root = parse(text, { integersAsBigInt: "asNeeded" }) as TomlTable;
+    // A key `__proto__` or `constructor` is refused: kept, it would reach plain objects downstream.
+    root = parse(text, { integersAsBigInt: "asNeeded", unsafeKeyBehaviour: "throw" }) as TomlTable;
   } catch (e) {
     if (!(e instanceof TomlError)) throw e;
     // Its message goes on with the lines around the fault: the diagnostic shows the first line.
     const what = e.message.split("\n", 1)[0]!.replace(/^Invalid TOML document: /, "");
-    throw new TomlSyntaxError(what, { file, line: e.line, column: e.column });
+    throw new TomlSyntaxError(UNSAFE[what] ?? what, { file, line: e.line, column: e.column });
   }
   const top = locateToml(text);
   let lineStarts: number[] | undefined;
@@ -83,6 +84,11 @@ export function parseLocatedToml(source: string, file: string): LocatedToml {
     valueAt: (path) => location(find(path).value),
   };
 }
+
+/** smol-toml's messages reworded where they would puzzle a user. */
+const UNSAFE: Readonly<Record<string, string>> = {
+  "document contains an unsafe property": "a key may not be named __proto__ or constructor",
+};
 
 /** Where each line of `text` starts. */
 function linesOf(text: string): number[] {

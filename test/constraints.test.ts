@@ -446,6 +446,37 @@ describe("constraint files", () => {
     expect(result.universe.packages.get("demo")?.summary).toBe(long);
   });
 
+  it.each([
+    [
+      "an integer beyond 2^53",
+      'ssl = { values = ["none", "bearssl"], default = 9007199254740993 }',
+      "default 9007199254740993 of option",
+    ],
+    ["a table", 'ssl = { values = ["none", "bearssl"], default = { a = 1 } }', 'default {"a":1}'],
+    ["an array of tables", 'ssl = { values = ["none"], default = [{}] }', "default [{}]"],
+    ["a table, without values", "ssl = { default = {} }", 'add values = ["VALUE", …]'],
+  ])("reports an option's default that is %s, and goes on", (_, line, message) => {
+    const result = load(
+      demoWith('ssl = { values = ["none", "bearssl"], default = "none", when = "@2.0:" }', line),
+    );
+    const bad = result.diagnostics.filter((d) => d.code === "bad-default");
+    expect(bad).toHaveLength(1);
+    expect(`${bad[0]!.message} ${bad[0]!.hint}`).toContain(message);
+  });
+
+  it("refuses keys named __proto__ or constructor, at their line", () => {
+    for (const key of ["__proto__", "constructor"]) {
+      const result = load(demoWith("execline = { default = true }", `${key} = { default = true }`));
+      const syntax = result.diagnostics.filter((d) => d.code === "toml-syntax");
+      expect(syntax.map((d) => [d.line, d.message])).toEqual([
+        [
+          lineOf(DEMO, "execline = {"),
+          "malformed TOML: a key may not be named __proto__ or constructor",
+        ],
+      ]);
+    }
+  });
+
   it("collects every error of every file in one pass", () => {
     const bad = demoWith(`sha256 = "${SKALIBS_1}"`, 'sha256 = "x"')
       .replace('summary = "a demo package"', "sumary = 1")

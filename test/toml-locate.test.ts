@@ -126,6 +126,8 @@ describe("toml-locate: positions as toml-eslint-parser gives them", () => {
     ],
     ["keys and values after astral characters", '"😀" = "é😀"\n[t]\n"😀".x = "😀" # 😀\ny = 2\n'],
     ["no final new line", "a = [1,\n2]\n[b]\nc = 'x'"],
+    ["a key holding a NUL and a path it could be confused with", '[["a\\u0000b"]]\n[a.b]\nx = 1\n'],
+    ["a key named 0 beside an array of tables", "[[a]]\n[a.'0']\nx = 1\n[['0']]\ny = 2\n"],
   ])("agrees on %s", (_, text) => {
     expectSamePositions(text);
   });
@@ -168,11 +170,31 @@ describe("toml-locate: positions as toml-eslint-parser gives them", () => {
     }
   });
 
+  it("agrees on a header of 500 parts (each step found in a tree, not joined into a key)", () => {
+    const parts = Array.from({ length: 500 }, (_, i) => `k${i}`);
+    expectSamePositions(`[${parts.join(".")}]\nx = 1\n[[${parts.slice(0, 2).join(".")}.y]]\n`);
+  });
+
+  it("skips what is nested deeper than smol-toml accepts, without overflowing the stack", () => {
+    for (const open of ["[", "{a="]) {
+      const text = `x = 1\na = ${open.repeat(20_000)}`;
+      const top = locateToml(text);
+      expect(top.children?.get("x")?.value).toBe(4);
+    }
+  });
+
   it("never loops nor throws on text it does not expect", () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 200 }), (text) => {
-        locateToml(text);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          // Mostly the characters that open and close structure.
+          fc.string({ maxLength: 200, unit: fc.constantFrom(..."[]{}=.,'\"#\\\n ab1") }),
+        ),
+        (text) => {
+          locateToml(text);
+        },
+      ),
       { numRuns: 500, seed: 7 },
     );
   });
