@@ -12,24 +12,32 @@
  * machine, a VM). A warm `pthbs solve` at 7,000 files, cone 2,000, faults 20,200 pages instead of
  * 27,300 and takes 5–12 % less time, a cold one about 7 % less, `pthbs cudf` on Debian's
  * universe the same or less (bench/README.md, "End to end"); the collector then makes about 110
- * small scavenges instead of 14. This flag is read at each growth, so it can be set here; others
- * of the collector cannot (`--single-threaded-gc` set here crashes it), and
- * `--max-semi-space-size` set here changes nothing. A flag given on the command line or in
- * NODE_OPTIONS wins.
+ * small scavenges instead of 14. Not in the solver benchmark's process, which builds a universe
+ * in memory first: there the same flag made `encode` at cone 1,996 a quarter slower (226 → 281 ms,
+ * medians of 6), so `bench/solver` measures `solve()` with the compiler's flag only. This flag is
+ * read at each growth, so it can be set here; others of the collector cannot
+ * (`--single-threaded-gc` set here crashes it), and `--max-semi-space-size` set here changes
+ * nothing. A flag given on the command line or in NODE_OPTIONS wins.
  */
 import v8 from "node:v8";
 
-/** The flags every `pthbs` command runs with. */
-export const V8_FLAGS = "--no-turbo-inlining --semi-space-growth-factor=1";
+/** The compiler's flags, which every `pthbs` command and the solver benchmark run with. */
+export const V8_FLAGS = "--no-turbo-inlining";
+/** The collector's flags, for a `pthbs` command only. */
+export const V8_COLLECTOR_FLAGS = "--semi-space-growth-factor=1";
 
-/** Applies `V8_FLAGS` to this process, but those Node was started with otherwise. */
-export function tuneV8(): void {
-  for (const flag of flagsToSet(process.execArgv, process.env.NODE_OPTIONS))
+/**
+ * Applies `V8_FLAGS`, and `V8_COLLECTOR_FLAGS` unless `collector` is false, to this process; but
+ * not those Node was started with otherwise.
+ */
+export function tuneV8({ collector = true }: { collector?: boolean } = {}): void {
+  const flags = collector ? `${V8_FLAGS} ${V8_COLLECTOR_FLAGS}` : V8_FLAGS;
+  for (const flag of flagsToSet(flags, process.execArgv, process.env.NODE_OPTIONS))
     v8.setFlagsFromString(flag);
 }
 
-/** The flags of `V8_FLAGS` that Node's arguments and NODE_OPTIONS do not set already. */
-export function flagsToSet(execArgv: readonly string[], nodeOptions = ""): string[] {
+/** The flags of `flags` (separated by spaces) that Node's arguments and NODE_OPTIONS do not set already. */
+export function flagsToSet(flags: string, execArgv: readonly string[], nodeOptions = ""): string[] {
   // V8 reads `_` and `-` alike in a flag's name, and `--no-x` sets the flag `x` too.
   const given = new Set(
     [...execArgv, ...nodeOptions.split(/\s+/)].map((a) =>
@@ -39,5 +47,5 @@ export function flagsToSet(execArgv: readonly string[], nodeOptions = ""): strin
         .replace(/^--(no-)?/, ""),
     ),
   );
-  return V8_FLAGS.split(" ").filter((f) => !given.has(f.split("=")[0]!.replace(/^--(no-)?/, "")));
+  return flags.split(" ").filter((f) => !given.has(f.split("=")[0]!.replace(/^--(no-)?/, "")));
 }

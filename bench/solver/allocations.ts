@@ -22,7 +22,7 @@ interface SamplingNode {
   readonly children: readonly SamplingNode[];
 }
 
-tuneV8();
+tuneV8({ collector: false });
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
   const at = args.indexOf(name);

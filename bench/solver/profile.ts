@@ -29,7 +29,7 @@ if (process.argv.includes("--calls")) {
   };
 }
 
-tuneV8(); // as `pthbs` does (cli/v8.ts)
+tuneV8({ collector: false }); // as `pthbs` compiles (cli/v8.ts); V8 collects as by default
 const args = process.argv.slice(2);
 const seedAt = args.indexOf("--seed");
 const seed = seedAt >= 0 ? Number(args[seedAt + 1]) : 1;

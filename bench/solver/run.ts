@@ -615,7 +615,8 @@ async function parent(args: Args): Promise<void> {
 
 const argv = process.argv.slice(2);
 if (argv[0] === "--child") {
-  tuneV8(); // as `pthbs` does (cli/v8.ts), before any measured code is compiled
+  // As `pthbs` compiles (cli/v8.ts), before any measured code is compiled; V8 collects as by default.
+  tuneV8({ collector: false });
   const job = JSON.parse(argv[1]!) as Job;
   const result = await child(job);
   process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
