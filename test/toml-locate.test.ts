@@ -10,7 +10,7 @@ import { parse } from "smol-toml";
 import type { AST } from "toml-eslint-parser";
 import { parseTOML } from "toml-eslint-parser";
 import { describe, expect, it } from "vitest";
-import { parseLocatedToml } from "../solver/toml.js";
+import { parseLocatedToml, TomlSyntaxError } from "../solver/toml.js";
 import { locateToml, type PositionNode } from "../solver/toml-locate.js";
 
 /** The position tree as toml.ts built it from toml-eslint-parser's tree (offsets, not nodes). */
@@ -167,6 +167,22 @@ describe("toml-locate: positions as toml-eslint-parser gives them", () => {
     for (const path of [["name"], ["t"], ["t", "v"]]) {
       expect(marked.keyAt(path)).toEqual(plain.keyAt(path));
       expect(marked.valueAt(path)).toEqual(plain.valueAt(path));
+    }
+  });
+
+  it("pins where smol-toml's verdict differs from toml-eslint-parser's", () => {
+    // A byte-order mark: skipped (the test above), where the reference refuses the document.
+    expect(() => parseTOML("\uFEFFa = 1\n")).toThrow();
+    expect(parseLocatedToml("\uFEFFa = 1\n", "f.toml").root).toEqual({ a: 1 });
+    // An impossible date is read as a date (no field takes one: the checker reports its type).
+    expect(() => parseTOML("a = 2023-02-30\n")).toThrow();
+    expect(parseLocatedToml("a = 2023-02-30\n", "f.toml").root.a).toBeInstanceOf(Date);
+    // An integer beyond 2^53 is kept exact, where a number would round it.
+    expect(parseLocatedToml("a = 9007199254740993\n", "f.toml").root.a).toBe(9007199254740993n);
+    // Both refuse a dotted key into a table a header defined, and a lone carriage return.
+    for (const text of ["[a.b]\nc = 1\n[a]\nb.d = 2\n", "a = 1\rb = 2\n"]) {
+      expect(() => parseTOML(text)).toThrow();
+      expect(() => parseLocatedToml(text, "f.toml")).toThrow(TomlSyntaxError);
     }
   });
 
