@@ -147,6 +147,8 @@ export class SatSolver implements SatEngine {
   private skipFixed = false;
   /** `solveCores`: the disjoint cores found so far in this call, and their assumptions. */
   private collecting = false;
+  /** `stats.decisions` when this call began: whether it has decided since (see `search`). */
+  private decided = 0;
   private foundCores: Lit[][] = [];
   private readonly inCores = new Set<Lit>();
   private previousAssumptions: readonly Lit[] = [];
@@ -593,6 +595,7 @@ export class SatSolver implements SatEngine {
     if (this.watchWasted > this.watchTop / 2) this.compactWatches();
     this.maxLearnts = Math.max(this.maxLearnts, this.nClauses / 3, 1000);
     const start = this.stats.conflicts;
+    this.decided = this.stats.decisions;
     // Under a decision order a restart re-makes the same decisions (the order is fixed, VSIDS is
     // not used): it only re-propagated the whole problem — 60 % of the first solve's work at
     // cone 2,000. Restarts stay, rarely, to tidy what chronological backtracking leaves.
@@ -677,7 +680,20 @@ export class SatSolver implements SatEngine {
         // many levels, keep them and undo only the conflict's own level; the asserted literal
         // takes its true (lower) level out of order. Package problems learn short clauses whose
         // literals were decided far apart, and undoing everything in between cost most of the time.
-        this.cancelUntil(high - backjump > CHRONO ? high - 1 : backjump);
+        // In the optimiser's calls, a fact learnt among the assumptions' levels once the call
+        // has decided past them (`deprecated`'s calls) goes back to level 0 instead: kept levels
+        // would hold the assumptions that fact refutes, each found by a conflict and a
+        // re-assumption of every level above it. Cone 5,000: 1.27M → 0.99M propagations in `deprecated`, cone 1,996
+        // 288k → 225k, the same cores, cost vectors and chosen sets; calls that only propagate
+        // their assumptions (`version-age`) keep their levels (there it cost 44 % more).
+        if (
+          learnt.length === 1 &&
+          this.collecting &&
+          high <= assumptions.length &&
+          this.stats.decisions > this.decided
+        )
+          this.cancelUntil(0);
+        else this.cancelUntil(high - backjump > CHRONO ? high - 1 : backjump);
         if (learnt.length === 1) {
           this.assign(learnt[0]!, NO_CLAUSE, 0);
         } else {
