@@ -7,7 +7,8 @@
  *     [--options K] [--lag R] [--no-unsat] [--engines cdcl,logic-solver] [--json FILE]
  *
  * Each run is a fresh child process with the V8 flags `pthbs` sets (`cli/v8.ts`): what a
- * `pthbs solve` costs, JIT warm-up included. It
+ * `pthbs solve` costs, JIT warm-up included. The runs go in rounds, one of each request per
+ * round (`measureInRounds`). It
  * generates the universe's texts (not timed), loads them (`load`), then calls `solve()` and reports
  * its phase timings, read through a `SolveObserver`. Memory: the JS heap (V8 used heap size) and
  * RSS are sampled as each phase ends; the peak RSS of the whole run is `getrusage`'s. The SAT
@@ -311,7 +312,7 @@ interface Cell {
   readonly cone: number;
   readonly specs: readonly string[];
   readonly runs: RunResult[];
-  readonly timedOut: boolean;
+  timedOut: boolean;
 }
 
 function failure(c: Cell, timeout: number): string | undefined {
@@ -507,36 +508,43 @@ function engineTable(
   return `${lines.join("\n")}\n`;
 }
 
-async function measure(
-  universe: Universe,
+/** One request's cell, before its runs. */
+function cellFor(universe: Universe, size: number, specs: readonly string[]): Cell {
+  const cone = reachableCone(universe, requestFromSpecs(specs)).packages.length;
+  return { size, cone, specs, runs: [], timedOut: false };
+}
+
+/**
+ * Runs every cell `runs` times, in rounds: one run of each cell, then the next round. A machine
+ * that slows down for a minute then slows every size alike, where running one size's runs back
+ * to back put the whole slow spell in one size and skewed the growth between sizes (on
+ * 2026-12-07 the same build read ×2.3 and ×2.7 in two runs ten minutes apart). A cell that
+ * failed or timed out is not run again.
+ */
+async function measureInRounds(
+  jobs: readonly { cell: Cell; kind: Job["kind"]; engine: EngineName }[],
   args: Args,
   params: GenerateParams,
-  size: number,
-  specs: readonly string[],
-  kind: Job["kind"],
-  runs: number,
-  engine: EngineName,
-): Promise<Cell> {
-  const cone = reachableCone(universe, requestFromSpecs(specs)).packages.length;
-  const cell: Cell = { size, cone, specs, runs: [], timedOut: false };
-  for (let i = 0; i < runs; i++) {
-    process.stderr.write(
-      `  ${engine} ${kind} ~${size}: ${specs.join(" ")} run ${i + 1}/${runs} … `,
-    );
-    const r = await runChild({ params, specs, kind, engine }, args.timeout);
-    if ("timeout" in r) {
-      process.stderr.write("timeout\n");
-      return { ...cell, timedOut: true };
+): Promise<void> {
+  for (let i = 0; i < args.runs; i++)
+    for (const { cell, kind, engine } of jobs) {
+      if (cell.timedOut || cell.runs.some((r) => !r.ok)) continue;
+      process.stderr.write(
+        `  ${engine} ${kind} ~${cell.size}: ${cell.specs.join(" ")} run ${i + 1}/${args.runs} … `,
+      );
+      const r = await runChild({ params, specs: cell.specs, kind, engine }, args.timeout);
+      if ("timeout" in r) {
+        process.stderr.write("timeout\n");
+        cell.timedOut = true;
+        continue;
+      }
+      process.stderr.write(
+        r.ok
+          ? `${(r.solveMs / 1000).toFixed(2)} s\n`
+          : `failed after ${(r.solveMs / 1000).toFixed(1)} s\n`,
+      );
+      cell.runs.push(r);
     }
-    process.stderr.write(
-      r.ok
-        ? `${(r.solveMs / 1000).toFixed(2)} s\n`
-        : `failed after ${(r.solveMs / 1000).toFixed(1)} s\n`,
-    );
-    cell.runs.push(r);
-    if (!r.ok) break;
-  }
-  return cell;
 }
 
 /** A short hash of the compiled solver being measured (the solver changes under the benchmark). */
@@ -564,6 +572,7 @@ async function parent(args: Args): Promise<void> {
   const sat: Cell[] = [];
   const unsat: Cell[] = [];
   const sideBySide: EngineRow[] = [];
+  const jobs: { cell: Cell; kind: Job["kind"]; engine: EngineName }[] = [];
   for (const { size, candidates } of picks) {
     const [root] = candidates[0]!;
     let found: { specs: string[] } | null = null;
@@ -578,18 +587,22 @@ async function parent(args: Args): Promise<void> {
     ];
     for (const [kind, specs] of requests) {
       const cells: Cell[] = [];
-      for (const engine of args.engines)
-        cells.push(await measure(universe, args, params, size, specs, kind, args.runs, engine));
+      for (const engine of args.engines) {
+        const cell = cellFor(universe, size, specs);
+        cells.push(cell);
+        jobs.push({ cell, kind, engine });
+      }
       (kind === "sat" ? sat : unsat).push(cells[0]!);
       sideBySide.push({ kind, cells });
     }
   }
+  await measureInRounds(jobs, args, params);
 
   const bytes = generated.files.reduce((n, f) => n + f.text.length, 0);
   const out = [
     `## Solver benchmark (seed ${params.seed}, ${machine})`,
     "",
-    `Universe: ${generated.stats.packages} packages, ${generated.stats.versions} versions, ${generated.stats.options} options (${generated.stats.conditionalOptions} conditional), ${generated.stats.depends} [[depends]], ${generated.stats.conflicts} [[conflicts]], ${generated.stats.virtuals} virtuals (${generated.stats.providers} providers), ${generated.stats.deprecated} deprecated versions, ${generated.stats.lagging} lagging packages; ${(bytes / MiB).toFixed(1)} MiB of TOML. Median of up to ${args.runs} runs, each a fresh process; \`load\` reads the whole universe.`,
+    `Universe: ${generated.stats.packages} packages, ${generated.stats.versions} versions, ${generated.stats.options} options (${generated.stats.conditionalOptions} conditional), ${generated.stats.depends} [[depends]], ${generated.stats.conflicts} [[conflicts]], ${generated.stats.virtuals} virtuals (${generated.stats.providers} providers), ${generated.stats.deprecated} deprecated versions, ${generated.stats.lagging} lagging packages; ${(bytes / MiB).toFixed(1)} MiB of TOML. Median of up to ${args.runs} runs, each a fresh process, in rounds (one run of each request per round); \`load\` reads the whole universe.`,
     "",
     ...(args.engines.length > 1 ? [engineTable(args.engines, sideBySide, args.timeout), ""] : []),
     table(`Satisfiable requests (${args.engines[0]})`, sat, args.timeout),
