@@ -274,6 +274,51 @@ describe("SatSolver", () => {
     expect(sat.refutes(x!)).toBe(true);
   });
 
+  it("watches hundreds of clauses added at once as it watches a few at a time", () => {
+    // Over 256 long clauses reach the first solve together (the bulk path of `flushWatches`):
+    // random 3-SAT on 60 variables near the threshold, planted (satisfied by a hidden
+    // assignment, so "sat" and many models) or not, against the same clauses given to a second
+    // solver 20 at a time, each batch followed by a solve (watched a few at a time).
+    const N = 60;
+    const arbClause = fc
+      .uniqueArray(fc.nat(N - 1), { minLength: 3, maxLength: 3 })
+      .chain((vs) =>
+        fc
+          .array(fc.boolean(), { minLength: 3, maxLength: 3 })
+          .map((signs) => vs.map((v, i) => lit(v, signs[i]!))),
+      );
+    const fresh = () => {
+      const sat = new SatSolver();
+      for (let v = 0; v < N; v++) sat.newVar();
+      return sat;
+    };
+    fc.assert(
+      fc.property(
+        fc.array(arbClause, { minLength: 270, maxLength: 330 }),
+        fc.array(fc.boolean(), { minLength: N, maxLength: N }),
+        fc.boolean(),
+        (raw, plant, planted) => {
+          const cnf = planted
+            ? raw.filter((c) => c.some((l) => plant[l >> 1] === ((l & 1) === 0)))
+            : raw;
+          const bulk = fresh();
+          for (const c of cnf) bulk.addClause(c);
+          const answer = bulk.solve();
+          if (planted) expect(answer).toBe("sat");
+          if (answer === "sat")
+            for (const c of cnf) expect(c.some((l) => bulk.value(l))).toBe(true);
+          const batched = fresh();
+          for (let i = 0; i < cnf.length; i += 20) {
+            for (const c of cnf.slice(i, i + 20)) batched.addClause(c);
+            batched.solve();
+          }
+          expect(batched.solve()).toBe(answer);
+        },
+      ),
+      runs(60),
+    );
+  });
+
   it("solves a pigeonhole instance that needs search (5 pigeons, 4 holes: unsat)", () => {
     const sat = new SatSolver();
     const p = (i: number, h: number) => lit(i * 4 + h);

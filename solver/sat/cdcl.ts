@@ -113,6 +113,14 @@ export class SatSolver implements SatEngine {
    */
   private edges = new Int32Array(1 << 10);
   private edgeTop = 0;
+  /**
+   * Long clauses stored but not watched yet, in the order stored: the encoder's 30,000–80,000
+   * are watched in one pass when the solver first needs them (`flushWatches`), where a `watch`
+   * each (a list grown by doubling, moved to the pool's end each time, in code that runs once)
+   * took a tenth of encoding. Watch lists come out the same, in the same order.
+   */
+  private watchQueue = new Int32Array(1 << 10);
+  private watchQueueTop = 0;
   /** The assigned literals in order (`trailTop` of them; a variable is on it at most once). */
   private trail = new Int32Array(0);
   private trailTop = 0;
@@ -394,6 +402,7 @@ export class SatSolver implements SatEngine {
    * literals, so the watch lists of fixed literals hold only satisfied clauses: they are emptied.
    */
   private simplify(): void {
+    this.flushWatches();
     const arena = this.arena;
     const vals = this.vals;
     if (this.edgeTop > 0) this.flushEdges();
@@ -858,6 +867,7 @@ export class SatSolver implements SatEngine {
   /** Unit propagation over the watch lists; the conflicting clause, or `NO_CLAUSE`. */
   private propagate(): Clause {
     if (this.edgeTop > 0) this.flushEdges();
+    if (this.watchQueueTop > 0) this.flushWatches();
     const vals = this.vals;
     const arena = this.arena;
     const start = this.qhead;
@@ -1021,6 +1031,7 @@ export class SatSolver implements SatEngine {
 
   /** Rewrites the pool with every list packed (a little room left for each to grow). */
   private compactWatches(): void {
+    this.flushWatches();
     const lits = 2 * this.nVars;
     let total = 0;
     for (let p = 0; p < lits; p++) total += this.watchLength[p]! + 2;
@@ -1093,6 +1104,7 @@ export class SatSolver implements SatEngine {
 
   /** Moves the literals at positions `a` and `b` to the watched positions 0 and 1. */
   private rewatch(c: Clause, a: number, b: number): void {
+    this.flushWatches();
     const lits = this.litsOf(c);
     const old0 = lits[0]!;
     const old1 = lits[1]!;
@@ -1300,8 +1312,87 @@ export class SatSolver implements SatEngine {
       this.pendingBinaries += 4;
       return;
     }
-    this.watch(a ^ 1, c, b);
-    this.watch(b ^ 1, c, a);
+    if (this.arena[c + 1]! & LEARNT) {
+      this.flushWatches();
+      this.watch(a ^ 1, c, b);
+      this.watch(b ^ 1, c, a);
+      return;
+    }
+    if (this.watchQueueTop === this.watchQueue.length) {
+      const next = new Int32Array(2 * this.watchQueue.length);
+      next.set(this.watchQueue);
+      this.watchQueue = next;
+    }
+    this.watchQueue[this.watchQueueTop++] = c;
+  }
+
+  /**
+   * Watches the queued clauses as `watch` would have one by one: each list gets its clauses in
+   * the order they were stored, after those it had. Few are watched one by one; many, by
+   * counting each list's new entries, moving each list that needs room once, then filling.
+   */
+  private flushWatches(): void {
+    const n = this.watchQueueTop;
+    if (n === 0) return;
+    this.watchQueueTop = 0;
+    const queue = this.watchQueue;
+    const arena = this.arena;
+    if (n < 256) {
+      for (let i = 0; i < n; i++) {
+        const c = queue[i]!;
+        const a = arena[c + HEADER]!;
+        const b = arena[c + HEADER + 1]!;
+        this.watch(a ^ 1, c, b);
+        this.watch(b ^ 1, c, a);
+      }
+      return;
+    }
+    const lits = 2 * this.nVars;
+    const added = new Int32Array(lits);
+    for (let i = 0; i < n; i++) {
+      const c = queue[i]!;
+      added[arena[c + HEADER]! ^ 1]! += 2;
+      added[arena[c + HEADER + 1]! ^ 1]! += 2;
+    }
+    const start = this.watchStart;
+    const length = this.watchLength;
+    const capacity = this.watchCapacity;
+    let room = 0;
+    for (let p = 0; p < lits; p++) {
+      const need = length[p]! + added[p]!;
+      if (need > capacity[p]!) room += Math.max(4, need + (need >> 1));
+    }
+    if (this.watchTop + room > this.watchPool.length) {
+      const pool = new Int32Array(Math.max(2 * this.watchPool.length, this.watchTop + room));
+      pool.set(this.watchPool.subarray(0, this.watchTop));
+      this.watchPool = pool;
+    }
+    const pool = this.watchPool;
+    for (let p = 0; p < lits; p++) {
+      const need = length[p]! + added[p]!;
+      if (need <= capacity[p]!) continue;
+      const size = Math.max(4, need + (need >> 1));
+      pool.copyWithin(this.watchTop, start[p]!, start[p]! + length[p]!);
+      this.watchWasted += capacity[p]!;
+      start[p] = this.watchTop;
+      capacity[p] = size;
+      this.watchTop += size;
+    }
+    for (let i = 0; i < n; i++) {
+      const c = queue[i]!;
+      const a = arena[c + HEADER]!;
+      const b = arena[c + HEADER + 1]!;
+      const pa = a ^ 1;
+      const pb = b ^ 1;
+      let at = start[pa]! + length[pa]!;
+      pool[at] = c;
+      pool[at + 1] = b;
+      length[pa] = length[pa]! + 2;
+      at = start[pb]! + length[pb]!;
+      pool[at] = c;
+      pool[at + 1] = a;
+      length[pb] = length[pb]! + 2;
+    }
   }
 
   /** Grows `edges` to hold at least `size` clauses (doubling, at the least). */
@@ -1378,6 +1469,7 @@ export class SatSolver implements SatEngine {
 
   /** Forgets the less active half of the learnt clauses (never one that is a current reason). */
   private reduceLearnts(): void {
+    this.flushWatches();
     const arena = this.arena;
     const activity = (c: Clause) => this.clauseActivity[arena[c + 2]!]!;
     const locked = (c: Clause) => {
