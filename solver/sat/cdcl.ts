@@ -1347,8 +1347,8 @@ export class SatSolver implements SatEngine {
       }
       return;
     }
-    const lits = 2 * this.nVars;
-    const added = new Int32Array(lits);
+    // Loops over the queue, not over every literal: this runs once, mostly unoptimised.
+    const added = new Int32Array(2 * this.nVars);
     for (let i = 0; i < n; i++) {
       const c = queue[i]!;
       added[arena[c + HEADER]! ^ 1]! += 2;
@@ -1357,26 +1357,29 @@ export class SatSolver implements SatEngine {
     const start = this.watchStart;
     const length = this.watchLength;
     const capacity = this.watchCapacity;
-    let room = 0;
-    for (let p = 0; p < lits; p++) {
-      const need = length[p]! + added[p]!;
-      if (need > capacity[p]!) room += Math.max(4, need + (need >> 1));
-    }
+    // Room for every list that moves, at most 1.5 times its entries plus 4 each: pages never
+    // written are never touched.
+    const room = 8 * n + ((3 * (this.watchTop + 4 * n)) >> 1);
     if (this.watchTop + room > this.watchPool.length) {
       const pool = new Int32Array(Math.max(2 * this.watchPool.length, this.watchTop + room));
       pool.set(this.watchPool.subarray(0, this.watchTop));
       this.watchPool = pool;
     }
     const pool = this.watchPool;
-    for (let p = 0; p < lits; p++) {
-      const need = length[p]! + added[p]!;
+    // Each list that needs room moves once, when first met.
+    for (let i = 0; i < 2 * n; i++) {
+      const c = queue[i >> 1]!;
+      const p = arena[c + HEADER + (i & 1)]! ^ 1;
+      const more = added[p]!;
+      if (more === 0) continue;
+      added[p] = 0;
+      const need = length[p]! + more;
       if (need <= capacity[p]!) continue;
-      const size = Math.max(4, need + (need >> 1));
-      pool.copyWithin(this.watchTop, start[p]!, start[p]! + length[p]!);
+      if (length[p]! > 0) pool.copyWithin(this.watchTop, start[p]!, start[p]! + length[p]!);
       this.watchWasted += capacity[p]!;
       start[p] = this.watchTop;
-      capacity[p] = size;
-      this.watchTop += size;
+      capacity[p] = Math.max(4, need + (need >> 1));
+      this.watchTop += capacity[p]!;
     }
     for (let i = 0; i < n; i++) {
       const c = queue[i]!;
