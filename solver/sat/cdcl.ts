@@ -1305,8 +1305,6 @@ export class SatSolver implements SatEngine {
   }
 
   private attach(c: Clause): void {
-    const a = this.arena[c + HEADER]!;
-    const b = this.arena[c + HEADER + 1]!;
     if (this.arena[c] === 2) {
       if (this.edgeTop === this.edges.length) this.growEdges();
       this.edges[this.edgeTop++] = c;
@@ -1315,8 +1313,7 @@ export class SatSolver implements SatEngine {
     }
     if (this.arena[c + 1]! & LEARNT) {
       this.flushWatches();
-      this.watch(a ^ 1, c, b);
-      this.watch(b ^ 1, c, a);
+      this.watchClause(c);
       return;
     }
     if (this.watchQueueTop === this.watchQueue.length) {
@@ -1327,8 +1324,16 @@ export class SatSolver implements SatEngine {
     this.watchQueue[this.watchQueueTop++] = c;
   }
 
+  /** Watches clause c's first two literals, each with the other as its blocker. */
+  private watchClause(c: Clause): void {
+    const a = this.arena[c + HEADER]!;
+    const b = this.arena[c + HEADER + 1]!;
+    this.watch(a ^ 1, c, b);
+    this.watch(b ^ 1, c, a);
+  }
+
   /**
-   * Watches the queued clauses as `watch` would have one by one: each list gets its clauses in
+   * Watches the queued clauses as `watchClause` would have one by one: each list gets its clauses in
    * the order they were stored, after those it had. Few are watched one by one; many, by
    * counting each list's new entries, moving each list that needs room once, then filling.
    */
@@ -1339,13 +1344,7 @@ export class SatSolver implements SatEngine {
     const queue = this.watchQueue;
     const arena = this.arena;
     if (n < 256) {
-      for (let i = 0; i < n; i++) {
-        const c = queue[i]!;
-        const a = arena[c + HEADER]!;
-        const b = arena[c + HEADER + 1]!;
-        this.watch(a ^ 1, c, b);
-        this.watch(b ^ 1, c, a);
-      }
+      for (let i = 0; i < n; i++) this.watchClause(queue[i]!);
       return;
     }
     // Loops over the queue, not over every literal: this runs once, mostly unoptimised.
