@@ -99,15 +99,20 @@ export function defaultCacheDir(
 
 /**
  * The file: this line, the header's length in bytes and a newline, the header (`DiskHeader`:
- * JSON, one array per field: names, hashes, diagnostics, each package's names and the length of
- * its text), the files' stats (`STAT_BYTES` each: size, mtime, inode and change time as
- * little-endian doubles, as JSON numbers were a third of the header and of its parse), then the
+ * JSON, one array per field: names, hashes, the length of each package's text, its name and the
+ * names it refers to; the diagnostics and provided virtuals of the files that have some), the
+ * files' stats (`STAT_BYTES` each: size, mtime, inode and change time as little-endian doubles,
+ * as JSON numbers were a third of the header and of its parse), their sha256 digests
+ * (`DIGEST_BYTES` each, raw: in hex they were half the header), then the
  * packages' texts one after another — so a load parses the small header and only the packages
  * it needs.
  */
 // 7: TOML read by smol-toml, whose syntax errors are worded otherwise than toml-eslint-parser's.
-const FORMAT = "pthbs-load-cache 7";
+// 8: the names a package refers to as one string; provided virtuals only for files with some.
+const FORMAT = "pthbs-load-cache 8";
 const STAT_BYTES = 32;
+/** A file's sha256, raw, in the block after the stats. */
+const DIGEST_BYTES = 32;
 /** A file modified this recently may change again within its mtime's resolution unseen. */
 const RACY_MS = 2_000;
 
@@ -183,14 +188,38 @@ const TYPE_LISTS: ReadonlyMap<string, readonly DependencyType[]> = new Map(
   }),
 );
 
-/** What the cone of a request needs of a package without reading it back: its names. */
-interface IndexEntry {
+/** An `IndexEntry`'s fields as a parse worker sends them and the cache file keeps them. */
+interface IndexFields {
   readonly name: string;
-  /** Packages and virtuals its dependencies and conflicts name. */
-  readonly names: readonly string[];
+  /** Packages and virtuals its dependencies and conflicts name, sorted, separated by spaces. */
+  readonly refs: string;
   /** Virtuals it provides. */
   readonly provides: readonly string[];
 }
+
+/**
+ * What the cone of a request needs of a package without reading it back: its names. The names it
+ * refers to stay one string until read: a load makes an entry for each of a big repository's
+ * files (their lists as arrays were 50,000 strings at 7,000 files), and a cone reads a few.
+ */
+class IndexEntry implements IndexFields {
+  private split: readonly string[] | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly refs: string,
+    readonly provides: readonly string[],
+  ) {}
+
+  /** Packages and virtuals its dependencies and conflicts name, sorted. */
+  get names(): readonly string[] {
+    // Package and virtual names have no spaces (`NAME_RE`).
+    this.split ??= this.refs === "" ? NO_NAMES : this.refs.split(" ");
+    return this.split;
+  }
+}
+
+const NO_NAMES: readonly string[] = [];
 interface Entry {
   readonly size: number;
   /** -1: not to be trusted (written too recently); hash the file. */
@@ -204,6 +233,44 @@ interface Entry {
   readonly package?: PackageText;
   readonly index?: IndexEntry;
 }
+
+/**
+ * An entry as the cache file holds it, its hash read from the file's digests when asked for: a
+ * warm load compares hashes only for files whose stat changed (their hex was half the header).
+ * A class, so spread it with `restat`: a getter is not copied.
+ */
+class CachedEntry implements Entry {
+  readonly package: PackageText | undefined;
+
+  constructor(
+    readonly size: number,
+    readonly mtimeMs: number,
+    readonly ino: number,
+    readonly ctimeMs: number,
+    private readonly digests: Buffer,
+    private readonly at: number,
+    readonly diagnostics: readonly Diagnostic[],
+    text: PackageText | undefined,
+    readonly index: IndexEntry | undefined,
+  ) {
+    this.package = text;
+  }
+
+  get sha256(): string {
+    return this.digests.toString("hex", this.at, this.at + DIGEST_BYTES);
+  }
+}
+
+/** `entry` with another stat. */
+function restat(entry: Entry, stat: FileStat): Entry {
+  return {
+    ...stat,
+    sha256: entry.sha256,
+    diagnostics: entry.diagnostics,
+    ...(entry.package && { package: entry.package, index: entry.index }),
+  };
+}
+
 /** A package's text: just made, or where it sits in the cache file (read on demand). */
 interface PackageText {
   readonly length: number;
@@ -275,7 +342,9 @@ async function loadThrough(
   options: LoadCacheOptions,
   roots: ConeRoots | undefined,
 ): Promise<CachedLoadResult> {
-  const kept = new Map<string, Entry>();
+  // In name order, as the checks between files and the cache file expect: the files to parse
+  // hold their place (`undefined`) until they are.
+  const files: Record<string, Entry> = {};
   const pending: PendingFile[] = [];
   // Nothing cached: every file is to be parsed, so the worker loads its modules while they are read.
   const early =
@@ -287,25 +356,29 @@ async function loadThrough(
   const scratch = new FileScratch();
   const pathOf = joiner(dir);
   try {
-    for (const name of names) {
+    // Indexed, no object made for a file that did not change: this loop runs once per file of
+    // a big repository, unoptimised.
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
       const path = pathOf(name);
       const info = statConstraintFile(path);
       const before = old?.files[name];
+      if (before !== undefined && before.mtimeMs >= 0 && sameStat(before, info)) {
+        files[name] = before;
+        continue;
+      }
       const racy = now - Math.max(info.mtimeMs, info.ctimeMs) < RACY_MS;
       const seen = { size: info.size, mtimeMs: info.mtimeMs, ino: info.ino, ctimeMs: info.ctimeMs };
       const stat = racy ? { ...seen, mtimeMs: -1 } : seen;
-      if (before !== undefined && before.mtimeMs >= 0 && sameStat(before, seen)) {
-        kept.set(name, before);
-        continue;
-      }
       const bytes = scratch.read(path, info.size);
       const hash = sha256(bytes);
       if (before !== undefined && before.sha256 === hash) {
         // A file still too recent to trust its stat is hashed on every load, but not rewritten.
         if (!sameStat(before, stat)) changed = true;
-        kept.set(name, { ...before, ...stat });
+        files[name] = restat(before, stat);
       } else {
         changed = true;
+        files[name] = undefined!;
         pending.push({ name, path, stat, hash, text: bytes.toString("utf8") });
       }
     }
@@ -316,9 +389,7 @@ async function loadThrough(
   }
   const specs = new SpecTable();
   const { fresh, entries, onWorker } = await parsePending(pending, specs, early);
-  // In name order, as the checks between files and the cache file expect.
-  const files: Record<string, Entry> = {};
-  for (const name of names) files[name] = kept.get(name) ?? entries.get(name)!;
+  for (const f of pending) files[f.name] = entries.get(f.name)!;
 
   // Nothing changed: the same names and hashes the cached checks between files were keyed by.
   const key = !changed && old?.link !== undefined ? old.link.key : fileSetKey(files);
@@ -389,7 +460,7 @@ export interface ParsedFile {
   readonly diagnostics: readonly Diagnostic[];
   /** The package as `WirePackage` JSON text, and its names. */
   readonly package?: string;
-  readonly index?: IndexEntry;
+  readonly index?: IndexFields;
 }
 
 /** Parses and checks one file into what a worker sends back (`parse-worker.ts`). */
@@ -398,9 +469,10 @@ export function parseForCache(name: string, path: string, text: string): ParsedF
   return {
     name,
     diagnostics: check.diagnostics,
+    // Its fields, not the class: a message between threads keeps no methods.
     ...(check.package && {
       package: JSON.stringify(toWire(check.package)),
-      index: indexOf(check.package),
+      index: { ...indexOf(check.package) },
     }),
   };
 }
@@ -443,11 +515,12 @@ async function parsePending(
     if (f === undefined || entries.has(p.name)) return;
     const text =
       p.package !== undefined && p.index !== undefined ? Buffer.from(p.package) : undefined;
+    const index = p.index && new IndexEntry(p.index.name, p.index.refs, p.index.provides);
     entries.set(p.name, {
       ...f.stat,
       sha256: f.hash,
       diagnostics: p.diagnostics,
-      ...(text && { package: inMemory(text), index: p.index }),
+      ...(text && { package: inMemory(text), index }),
     });
     onWorker++;
     // One that does not read back is parsed by `whole`.
@@ -542,11 +615,12 @@ function entryOf(
 }
 
 function indexOf(pkg: Package): IndexEntry {
-  return {
-    name: pkg.name,
-    names: [...new Set([...pkg.depends, ...pkg.conflicts].map((d) => d.spec.name!))].sort(),
-    provides: pkg.provides.map((p) => p.virtual),
-  };
+  const names = [...new Set([...pkg.depends, ...pkg.conflicts].map((d) => d.spec.name!))];
+  return new IndexEntry(
+    pkg.name,
+    names.sort().join(" "),
+    pkg.provides.map((p) => p.virtual),
+  );
 }
 
 /**
@@ -586,7 +660,7 @@ function whole(
       parsed++;
       checked.push({ path, ...check });
       files[name] = entryOf(
-        { ...entry, mtimeMs: -1 },
+        { size: entry.size, mtimeMs: -1, ino: entry.ino, ctimeMs: entry.ctimeMs },
         sha256(text),
         check.diagnostics,
         check.package,
@@ -845,8 +919,10 @@ function constraintFile<T>(path: string, read: (path: string) => T): T {
   }
 }
 
+const statFile = (path: string): Stats => statSync(path);
+
 function statConstraintFile(path: string): Stats {
-  return constraintFile(path, (p) => statSync(p));
+  return constraintFile(path, statFile);
 }
 
 /**
@@ -902,12 +978,14 @@ interface DiskHeader {
   readonly pthbs: string;
   readonly dir: string;
   readonly names: readonly string[];
-  /** Every file's sha256 in hex, one after another (64 characters each). */
-  readonly sha256: string;
   /** The length of each file's package text in the blob, one after another; -1: no package. */
   readonly packages: readonly number[];
-  /** [package name, names it refers to, virtuals it provides], or 0 without a package. */
-  readonly index: readonly (readonly [string, readonly string[], readonly string[]] | 0)[];
+  /** Each file's package name; "" without a package. */
+  readonly packageNames: readonly string[];
+  /** The names each file's package refers to (`IndexFields.refs`); "" without a package. */
+  readonly refs: readonly string[];
+  /** The virtuals each file's package provides, by its position in `names`; absent for none. */
+  readonly provides: Readonly<Record<string, readonly string[]>>;
   /** Each file's own diagnostics, by its position in `names`; absent when it has none. */
   readonly diagnostics: Readonly<Record<string, readonly Diagnostic[]>>;
   readonly link?: CacheFile["link"];
@@ -962,27 +1040,31 @@ function readCache(file: string, dir: string, version: string): CacheFile | unde
     if (!Number.isSafeInteger(headerLength) || blob > size) return unusable();
     const data = JSON.parse(readAt(second + 1, headerLength).toString("utf8")) as unknown;
     if (!isHeader(data, version, dir)) return unusable();
-    const stats = readAt(blob, STAT_BYTES * data.names.length);
-    if (stats.length !== STAT_BYTES * data.names.length) return unusable();
+    const n = data.names.length;
+    const stats = readAt(blob, STAT_BYTES * n);
+    const digests = readAt(blob + STAT_BYTES * n, DIGEST_BYTES * n);
+    if (stats.length !== STAT_BYTES * n || digests.length !== DIGEST_BYTES * n) return unusable();
     const stat = (i: number, k: number) => stats.readDoubleLE(STAT_BYTES * i + 8 * k);
     const files: Record<string, Entry> = {};
-    let offset = blob + stats.length;
+    let offset = blob + stats.length + digests.length;
     for (let i = 0; i < data.names.length; i++) {
       const length = data.packages[i]!;
-      const index = data.index[i]!;
-      if (length < 0 !== (index === 0) || offset + Math.max(length, 0) > size) return unusable();
+      const packageName = data.packageNames[i]!;
+      const none = packageName === "";
+      if (length < 0 !== none || offset + Math.max(length, 0) > size) return unusable();
       // One shape for every entry, no spread: a load makes one per file of a big repository.
-      files[data.names[i]!] = {
-        size: stat(i, 0),
-        mtimeMs: stat(i, 1),
-        ino: stat(i, 2),
-        ctimeMs: stat(i, 3),
-        sha256: data.sha256.slice(64 * i, 64 * i + 64),
-        diagnostics: data.diagnostics[i] ?? NO_DIAGNOSTICS,
+      files[data.names[i]!] = new CachedEntry(
+        stat(i, 0),
+        stat(i, 1),
+        stat(i, 2),
+        stat(i, 3),
+        digests,
+        DIGEST_BYTES * i,
+        data.diagnostics[i] ?? NO_DIAGNOSTICS,
         // A short read (the file cut meanwhile) does not decode: the file is parsed instead.
-        package: index === 0 ? undefined : new CachedText(length, offset, readAt),
-        index: index === 0 ? undefined : { name: index[0], names: index[1], provides: index[2] },
-      };
+        none ? undefined : new CachedText(length, offset, readAt),
+        none ? undefined : new IndexEntry(packageName, data.refs[i]!, data.provides[i] ?? NO_NAMES),
+      );
       if (length > 0) offset += length;
     }
     const link = data.link && { link: data.link };
@@ -997,27 +1079,21 @@ function isHeader(d: unknown, version: string, dir: string): d is DiskHeader {
   if (d === null || typeof d !== "object") return false;
   const x = d as Record<string, unknown>;
   if (x.pthbs !== version || x.dir !== dir) return false;
-  const { names, sha256, packages, index, diagnostics, link } = x;
+  const { names, packages, packageNames, refs, provides, diagnostics, link } = x;
   if (!Array.isArray(names) || !names.every((n) => typeof n === "string")) return false;
   const n = names.length;
   const sized = (a: unknown, k: number): a is unknown[] => Array.isArray(a) && a.length === k * n;
   const strings = (a: unknown) => Array.isArray(a) && a.every((s) => typeof s === "string");
   return (
-    // Only ever compared with the hash of a file's bytes.
-    typeof sha256 === "string" &&
-    sha256.length === 64 * n &&
     sized(packages, 1) &&
     packages.every((l) => Number.isSafeInteger(l) && (l as number) >= -1) &&
-    sized(index, 1) &&
-    index.every(
-      (e) =>
-        e === 0 ||
-        (Array.isArray(e) &&
-          e.length === 3 &&
-          typeof e[0] === "string" &&
-          strings(e[1]) &&
-          strings(e[2])),
-    ) &&
+    sized(packageNames, 1) &&
+    strings(packageNames) &&
+    sized(refs, 1) &&
+    strings(refs) &&
+    provides !== null &&
+    typeof provides === "object" &&
+    Object.entries(provides).every(([i, list]) => Number(i) < n && strings(list)) &&
     diagnostics !== null &&
     typeof diagnostics === "object" &&
     Object.entries(diagnostics).every(
@@ -1056,29 +1132,35 @@ function writeCache(file: string, data: CacheFile): void {
     const names = Object.keys(data.files);
     const entries = names.map((name) => data.files[name]!);
     const diagnostics: Record<string, readonly Diagnostic[]> = {};
+    const provides: Record<string, readonly string[]> = {};
     entries.forEach((e, i) => {
       if (e.diagnostics.length > 0) diagnostics[i] = e.diagnostics;
+      if ((e.index?.provides.length ?? 0) > 0) provides[i] = e.index!.provides;
     });
     const header: DiskHeader = {
       pthbs: data.pthbs,
       dir: data.dir,
       names,
-      sha256: entries.map((e) => e.sha256).join(""),
       packages: entries.map((e) => e.package?.length ?? -1),
-      index: entries.map((e) => (e.index ? [e.index.name, e.index.names, e.index.provides] : 0)),
+      packageNames: entries.map((e) => e.index?.name ?? ""),
+      refs: entries.map((e) => e.index?.refs ?? ""),
+      provides,
       diagnostics,
       ...(data.link && { link: data.link }),
     };
     const headerBytes = Buffer.from(JSON.stringify(header));
     const stats = Buffer.alloc(STAT_BYTES * entries.length);
+    // Only ever compared with the hash of a file's bytes: any 32 bytes read back are "valid".
+    const digests = Buffer.alloc(DIGEST_BYTES * entries.length);
     entries.forEach((e, i) => {
       for (const [k, v] of [e.size, e.mtimeMs, e.ino, e.ctimeMs].entries())
         stats.writeDoubleLE(v, STAT_BYTES * i + 8 * k);
+      digests.write(e.sha256, DIGEST_BYTES * i, DIGEST_BYTES, "hex");
     });
     const head = Buffer.from(`${FORMAT}\n${headerBytes.length}\n`);
     const fd = openSync(tmp, "w");
     try {
-      for (const part of [head, headerBytes, stats]) writeAll(fd, part, part.length);
+      for (const part of [head, headerBytes, stats, digests]) writeAll(fd, part, part.length);
       writeTexts(fd, entries);
     } finally {
       closeSync(fd);

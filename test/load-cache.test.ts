@@ -191,9 +191,13 @@ describe("the load cache", () => {
     ["a foreign format", (t: string) => t.replace(/^pthbs-load-cache \d+/, "something else")],
     [
       "an entry of the wrong shape",
-      // A number where the hashes belong, of the same length: the header still parses.
+      // A number where the first package name belongs, of the same length: the header still
+      // parses.
       (t: string) =>
-        t.replace(/"sha256":"[0-9a-f]*"/, (m) => `"sha256":${"7".repeat(m.length - 9)}`),
+        t.replace(
+          /"packageNames":\["[^"]*"/,
+          (m) => `"packageNames":[${"7".repeat(m.length - 16)}`,
+        ),
     ],
     [
       "a package that does not read back",
@@ -252,6 +256,29 @@ describe("the load cache", () => {
     expect((await loadConstraintsCached(dir, cache)).parsed).toBe(0);
   });
 
+  it("parses again a file whose stat changed when its recorded digest is spoilt", async () => {
+    const { dir, cache } = scratch();
+    const plain = await loadConstraints(dir);
+    await loadConstraintsCached(dir, cache);
+    const file = cacheFileOf(cache);
+    const bytes = readFileSync(file);
+    // The digests follow the stats: the first file's, changed by one bit.
+    const at = headerOf(bytes.toString("latin1")).end + 32 * plain.files;
+    bytes[at] = bytes[at]! ^ 1;
+    writeFileSync(file, bytes);
+    // Both files' stats change, not their bytes: only the spoilt digest's file is parsed.
+    const names = readdirSync(dir)
+      .filter((n) => n.endsWith(".toml"))
+      .sort();
+    const later = new Date(Date.now() - 60_000);
+    for (const n of names.slice(0, 2)) utimesSync(join(dir, n), later, later);
+    const again = await loadConstraintsCached(dir, cache);
+    expect(again.parsed).toBe(1);
+    expect(again.universe).toEqual(plain.universe);
+    expect(again.diagnostics).toEqual(plain.diagnostics);
+    expect((await loadConstraintsCached(dir, cache)).parsed).toBe(0);
+  });
+
   it("does not take a cone from an index that names the wrong packages", async () => {
     const { dir, cache } = scratch();
     const plain = await loadConstraints(dir);
@@ -262,11 +289,13 @@ describe("the load cache", () => {
     const { format, start, end } = headerOf(bytes.toString("latin1"));
     const header = JSON.parse(bytes.toString("utf8", start, end)) as {
       names: string[];
-      index: unknown[];
+      packageNames: string[];
+      refs: string[];
     };
     const a = header.names.indexOf("s6-rc.toml");
     const b = header.names.indexOf("s6.toml");
-    [header.index[a], header.index[b]] = [header.index[b], header.index[a]];
+    for (const column of [header.packageNames, header.refs])
+      [column[a], column[b]] = [column[b]!, column[a]!];
     const text = Buffer.from(JSON.stringify(header));
     const head = Buffer.from(`${format}\n${text.length}\n`);
     writeFileSync(file, Buffer.concat([head, text, bytes.subarray(end)]));
