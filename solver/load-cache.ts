@@ -469,10 +469,9 @@ export function parseForCache(name: string, path: string, text: string): ParsedF
   return {
     name,
     diagnostics: check.diagnostics,
-    // Its fields, not the class: a message between threads keeps no methods.
     ...(check.package && {
       package: JSON.stringify(toWire(check.package)),
-      index: { ...indexOf(check.package) },
+      index: indexFieldsOf(check.package),
     }),
   };
 }
@@ -615,12 +614,18 @@ function entryOf(
 }
 
 function indexOf(pkg: Package): IndexEntry {
+  const { name, refs, provides } = indexFieldsOf(pkg);
+  return new IndexEntry(name, refs, provides);
+}
+
+/** A package's index as plain fields (a message between threads keeps no methods). */
+function indexFieldsOf(pkg: Package): IndexFields {
   const names = [...new Set([...pkg.depends, ...pkg.conflicts].map((d) => d.spec.name!))];
-  return new IndexEntry(
-    pkg.name,
-    names.sort().join(" "),
-    pkg.provides.map((p) => p.virtual),
-  );
+  return {
+    name: pkg.name,
+    refs: names.sort().join(" "),
+    provides: pkg.provides.map((p) => p.virtual),
+  };
 }
 
 /**
