@@ -404,7 +404,7 @@ async function loadThrough(
   const partial =
     linkDiagnostics === undefined
       ? undefined
-      : cone(dir, files, roots!, linkDiagnostics, pending.length, specs);
+      : cone(dir, names, files, roots!, linkDiagnostics, pending.length, specs);
   const result = partial
     ? {
         ...partial,
@@ -689,13 +689,14 @@ function whole(
 /** Only the closure of `roots` read back; undefined when a root is unknown or an entry is bad. */
 function cone(
   dir: string,
+  names: readonly string[],
   files: Record<string, Entry>,
   roots: ConeRoots,
   linkDiagnostics: readonly Diagnostic[],
   parsed: number,
   specs: SpecTable,
 ): Loaded | undefined {
-  const { fileOf, providers } = namesOf(files);
+  const { fileOf, providers } = namesOf(files, names);
   if (roots.names.some((r) => !fileOf.has(r) && !providers.has(r))) return undefined;
   if ((roots.virtuals ?? []).some((v) => !providers.has(v))) return undefined;
   const reached = new Set<string>();
@@ -738,12 +739,17 @@ function cone(
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([v, list]) => [v, list.sort((a, b) => (a.package < b.package ? -1 : 1))]),
   );
-  const own = Object.values(files).flatMap((e) => e.diagnostics);
+  // By `names`, not the record's keys or values: a big repository's files are thousands of keys.
+  const own: Diagnostic[] = [];
+  for (let i = 0; i < names.length; i++) {
+    const diagnostics = files[names[i]!]!.diagnostics;
+    for (let k = 0; k < diagnostics.length; k++) own.push(diagnostics[k]!);
+  }
   return {
     load: {
       universe: { packages, virtuals: sortedVirtuals },
       diagnostics: sortDiagnostics([...own, ...linkDiagnostics]),
-      files: Object.keys(files).length,
+      files: names.length,
     },
     parsed,
   };
@@ -804,18 +810,27 @@ function fileSetKey(files: Readonly<Record<string, Entry>>): string {
   return sha256(names.map((n) => `${n} ${files[n]!.sha256}\n`).join(""));
 }
 
-/** Which file defines each package (the first by name), and which packages provide each virtual. */
-function namesOf(files: Readonly<Record<string, Entry>>) {
+/**
+ * Which file defines each package (the first by name), and which packages provide each virtual;
+ * `names` are the files' names, sorted.
+ */
+function namesOf(
+  files: Readonly<Record<string, Entry>>,
+  names: readonly string[] = Object.keys(files).sort(),
+) {
   const fileOf = new Map<string, string>();
   const providers = new Map<string, string[]>();
-  for (const name of Object.keys(files).sort()) {
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
     const index = files[name]!.index;
     if (index === undefined || fileOf.has(index.name)) continue;
     fileOf.set(index.name, name);
+    for (let k = 0; k < index.provides.length; k++) {
+      const list = providers.get(index.provides[k]!);
+      if (list === undefined) providers.set(index.provides[k]!, [index.name]);
+      else list.push(index.name);
+    }
   }
-  for (const [pkgName, file] of fileOf)
-    for (const v of files[file]!.index!.provides)
-      providers.set(v, [...(providers.get(v) ?? []), pkgName]);
   return { fileOf, providers };
 }
 
