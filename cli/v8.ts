@@ -1,5 +1,5 @@
 /**
- * V8 settings for a one-shot command, applied before the work is compiled (`cli/main.ts`; the
+ * V8 settings for a one-shot command, applied before the work runs (`cli/main.ts`; the
  * solver benchmark applies them too, so that it measures what `pthbs solve` costs).
  *
  * TurboFan's inlining costs more compile time than it saves in a process that runs each phase
