@@ -18,6 +18,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { pageCostMicros } from "./machine.js";
 
 const HERE = fileURLToPath(new URL("../../../../", import.meta.url));
 
@@ -89,7 +90,7 @@ function main(): void {
   ];
   const series = new Map<string, Series>();
   const scratch = mkdtempSync(join(tmpdir(), "pthbs-against-"));
-  const started = new Date().toISOString();
+  const started = `${new Date().toISOString()} (a new page ${pageCostMicros().toFixed(1)} µs)`;
   try {
     for (let round = 0; round < a.rounds; round++) {
       const order = round % 2 === 0 ? builds : [...builds].reverse();
@@ -118,8 +119,9 @@ function main(): void {
     rmSync(scratch, { recursive: true, force: true });
   }
   const sizes = a.sizes.split(",");
+  const ended = `${new Date().toISOString()} (${pageCostMicros().toFixed(1)} µs)`;
   const lines = [
-    `Interleaved, ${a.rounds} rounds from ${started} (seed ${a.seed}); medians in ms.`,
+    `Interleaved, ${a.rounds} rounds from ${started} to ${ended} (seed ${a.seed}); medians in ms.`,
     "",
     `| build | ${sizes.map((s) => `cone ~${s}: solve() (encode)`).join(" | ")} | growth ${sizes[0]} → ${sizes.at(-1)} | SAT calls / conflicts |`,
     `|---|${sizes.map(() => "---:|").join("")}---:|---|`,

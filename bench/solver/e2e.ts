@@ -21,6 +21,7 @@ import { fileURLToPath } from "node:url";
 import { loadConstraintTexts } from "../../solver/load.js";
 import { rootsBySize } from "./cones.js";
 import { DEFAULT_PARAMS, generateUniverse } from "./generate.js";
+import { pageCostMicros } from "./machine.js";
 
 const MAIN = fileURLToPath(new URL("../../../../dist/cli/main.js", import.meta.url));
 const SHIPPED = fileURLToPath(new URL("../../../../", import.meta.url));
@@ -151,7 +152,7 @@ function main(): void {
   const a = parseArgs(process.argv.slice(2));
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first`);
   const out: string[] = [
-    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, Node ${process.version}; ${new Date().toISOString()}`,
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, Node ${process.version}; ${new Date().toISOString()}; a new page ${pageCostMicros().toFixed(1)} µs`,
     "",
     HEADER,
   ];
@@ -199,6 +200,7 @@ function main(): void {
   out.push(
     row(`${files} files`, `${root}, after editing one line of p00050.toml`, "warm", edited, 1),
   );
+  out.push("", `${new Date().toISOString()}: a new page ${pageCostMicros().toFixed(1)} µs`);
   process.stdout.write(`${out.join("\n")}\n`);
 }
 
