@@ -9,8 +9,8 @@ const { run } =
   argv[0] === "cudf" ? { run: (await import("./cudf.js")).runCudf } : await import("./program.js");
 // After the modules are loaded, before any command runs (see v8.ts): a flag set changes the hash
 // V8 checks the code cache of Node's own modules against, and those loaded after it were
-// compiled from their source (12–14 ms of a warm `pthbs solve`); the flags matter only once
-// the command's code runs hot.
+// compiled from their source (about 10 ms more of a warm `pthbs solve`'s CPU); the flags matter
+// only once the command's code runs hot.
 tuneV8();
 
 // `pthbs show s6 | head` closes the pipe early: that is not an error.

@@ -99,8 +99,8 @@ export function defaultCacheDir(
 
 /**
  * The file: this line, the header's length in bytes and a newline, the header (`DiskHeader`:
- * JSON, one array per field: names, hashes, the length of each package's text, its name and the
- * names it refers to; the diagnostics and provided virtuals of the files that have some), the
+ * JSON, one array per field: names, the length of each package's text, its name and the names it
+ * refers to; the diagnostics and provided virtuals of the files that have some), the
  * files' stats (`STAT_BYTES` each: size, mtime, inode and change time as little-endian doubles,
  * as JSON numbers were a third of the header and of its parse), their sha256 digests
  * (`DIGEST_BYTES` each, raw: in hex they were half the header), then the
@@ -108,7 +108,8 @@ export function defaultCacheDir(
  * it needs.
  */
 // 7: TOML read by smol-toml, whose syntax errors are worded otherwise than toml-eslint-parser's.
-// 8: the names a package refers to as one string; provided virtuals only for files with some.
+// 8: the names a package refers to as one string; provided virtuals only for files with some;
+// the digests raw, in a block of their own.
 const FORMAT = "pthbs-load-cache 8";
 const STAT_BYTES = 32;
 /** A file's sha256, raw, in the block after the stats. */
@@ -1000,7 +1001,7 @@ interface DiskHeader {
   readonly names: readonly string[];
   /** The length of each file's package text in the blob, one after another; -1: no package. */
   readonly packages: readonly number[];
-  /** Each file's package name; "" without a package. */
+  /** Each file's package name ("" without a package, or for a package whose name is ""). */
   readonly packageNames: readonly string[];
   /** The names each file's package refers to (`IndexFields.refs`); "" without a package. */
   readonly refs: readonly string[];
@@ -1074,9 +1075,9 @@ function readCache(file: string, dir: string, version: string): CacheFile | unde
     let offset = blob + stats.length + digests.length;
     for (let i = 0; i < data.names.length; i++) {
       const length = data.packages[i]!;
-      const packageName = data.packageNames[i]!;
-      const none = packageName === "";
-      if (length < 0 !== none || offset + Math.max(length, 0) > size) return unusable();
+      // No package is a length of -1 alone: a package's name may be "" (a `bad-name` error).
+      const none = length < 0;
+      if (offset + Math.max(length, 0) > size) return unusable();
       // One shape for every entry, no spread: a load makes one per file of a big repository.
       files[data.names[i]!] = new CachedEntry(
         doubles[4 * i]!,
@@ -1088,7 +1089,9 @@ function readCache(file: string, dir: string, version: string): CacheFile | unde
         data.diagnostics[i] ?? NO_DIAGNOSTICS,
         // A short read (the file cut meanwhile) does not decode: the file is parsed instead.
         none ? undefined : new CachedText(length, offset, readAt),
-        none ? undefined : new IndexEntry(packageName, data.refs[i]!, data.provides[i] ?? NO_NAMES),
+        none
+          ? undefined
+          : new IndexEntry(data.packageNames[i]!, data.refs[i]!, data.provides[i] ?? NO_NAMES),
       );
       if (length > 0) offset += length;
     }

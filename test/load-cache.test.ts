@@ -187,6 +187,14 @@ describe("the load cache", () => {
   it.each([
     ["garbage", () => "not json at all {"],
     ["truncated", (t: string) => t.slice(0, Math.floor(t.length / 2))],
+    [
+      "a file cut inside its digests",
+      (t: string) => {
+        const { start, end } = headerOf(t);
+        const files = (JSON.parse(t.slice(start, end)) as { names: string[] }).names.length;
+        return t.slice(0, end + 32 * files + 16);
+      },
+    ],
     ["another pthbs version", (t: string) => t.replace('"pthbs":"test"', '"pthbs":"0.0.0"')],
     ["a foreign format", (t: string) => t.replace(/^pthbs-load-cache \d+/, "something else")],
     [
@@ -256,6 +264,21 @@ describe("the load cache", () => {
     expect((await loadConstraintsCached(dir, cache)).parsed).toBe(0);
   });
 
+  it("keeps using the cache when a package's name is empty (an error it reports each time)", async () => {
+    const { dir, cache } = scratch();
+    const file = join(dir, "zz.toml");
+    writeFileSync(file, 'name = ""\n[versions."1.0"]\n');
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(file, past, past);
+    const plain = await loadConstraints(dir);
+    expect(plain.diagnostics.some((d) => d.file === file && d.severity === "error")).toBe(true);
+    expect((await loadConstraintsCached(dir, cache)).parsed).toBe(plain.files);
+    const again = await loadConstraintsCached(dir, cache);
+    expect(again.parsed).toBe(0);
+    expect(again.diagnostics).toEqual(plain.diagnostics);
+    expect(again.universe).toEqual(plain.universe);
+  });
+
   it("parses again a file whose stat changed when its recorded digest is spoilt", async () => {
     const { dir, cache } = scratch();
     const plain = await loadConstraints(dir);
@@ -291,11 +314,13 @@ describe("the load cache", () => {
       names: string[];
       packageNames: string[];
       refs: string[];
+      provides: Record<string, string[] | undefined>;
     };
     const a = header.names.indexOf("s6-rc.toml");
     const b = header.names.indexOf("s6.toml");
     for (const column of [header.packageNames, header.refs])
       [column[a], column[b]] = [column[b]!, column[a]!];
+    [header.provides[a], header.provides[b]] = [header.provides[b], header.provides[a]];
     const text = Buffer.from(JSON.stringify(header));
     const head = Buffer.from(`${format}\n${text.length}\n`);
     writeFileSync(file, Buffer.concat([head, text, bytes.subarray(end)]));

@@ -11,7 +11,8 @@
  * && npx tsc -p bench/tsconfig.json` there); this checkout is the second build. Prints, per build
  * and cone, the medians of `solve()` and of its encoding over the rounds, the growth from the
  * first cone to the last, and the SAT calls and conflicts (the same in every round, or the
- * builds do not run the same search each time).
+ * builds do not run the same search each time). With an odd number of rounds the base runs
+ * first once more than this build.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -69,6 +70,8 @@ const median = (xs: readonly number[]) => {
 /** Runs one build's benchmark once; its figures by cone size asked for. */
 function runOnce(dir: string, a: ReturnType<typeof parseArgs>, scratch: string): RunJson {
   const out = join(scratch, "run.json");
+  // Not the other build's results, should this one exit without writing its own.
+  rmSync(out, { force: true });
   const r = spawnSync(
     process.execPath,
     [

@@ -1,6 +1,6 @@
 /**
  * How costly memory is on this machine right now: the time to touch one new 4 KiB page, from 64
- * MiB allocated fresh. On the project's VMs it moves from minute to minute (10.6–16 µs on
+ * MiB allocated fresh. On the project's VMs it moves from minute to minute (10.6–18.4 µs on
  * 2026-12-07), and a warm `pthbs solve` touches about 19,000 pages, so the benchmarks print it
  * beside their figures.
  */
