@@ -1073,7 +1073,7 @@ function readCache(file: string, dir: string, version: string): CacheFile | unde
         : Float64Array.from({ length: 4 * n }, (_, k) => stats.readDoubleLE(8 * k));
     const files: Record<string, Entry> = {};
     let offset = blob + stats.length + digests.length;
-    for (let i = 0; i < data.names.length; i++) {
+    for (let i = 0; i < n; i++) {
       const length = data.packages[i]!;
       // No package is a length of -1 alone: a package's name may be "" (a `bad-name` error).
       const none = length < 0;
@@ -1112,6 +1112,11 @@ function isHeader(d: unknown, version: string, dir: string): d is DiskHeader {
   const n = names.length;
   const sized = (a: unknown, k: number): a is unknown[] => Array.isArray(a) && a.length === k * n;
   const strings = (a: unknown) => Array.isArray(a) && a.every((s) => typeof s === "string");
+  // A record by file position (only the files that have some), each value accepted by `valid`.
+  const byPosition = (r: unknown, valid: (value: unknown) => boolean) =>
+    r !== null &&
+    typeof r === "object" &&
+    Object.entries(r).every(([i, v]) => Number(i) < n && valid(v));
   return (
     sized(packages, 1) &&
     packages.every((l) => Number.isSafeInteger(l) && (l as number) >= -1) &&
@@ -1119,15 +1124,8 @@ function isHeader(d: unknown, version: string, dir: string): d is DiskHeader {
     strings(packageNames) &&
     sized(refs, 1) &&
     strings(refs) &&
-    provides !== null &&
-    typeof provides === "object" &&
-    Object.entries(provides).every(([i, list]) => Number(i) < n && strings(list)) &&
-    diagnostics !== null &&
-    typeof diagnostics === "object" &&
-    Object.entries(diagnostics).every(
-      ([i, list]) =>
-        Number(i) < n && Array.isArray(list) && (list as unknown[]).every(isDiagnostic),
-    ) &&
+    byPosition(provides, strings) &&
+    byPosition(diagnostics, (list) => Array.isArray(list) && list.every(isDiagnostic)) &&
     (link === undefined ||
       (link !== null &&
         typeof link === "object" &&
